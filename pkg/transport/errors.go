@@ -1,0 +1,45 @@
+package transport
+
+import "fmt"
+
+// HostKeyError reports a host key that could not be verified against the
+// known_hosts file: either the host is unknown (Unknown is true) or its key
+// changed since it was recorded. It unwraps to the underlying
+// *knownhosts.KeyError when there is one.
+type HostKeyError struct {
+	Host           string // host:port as dialled
+	KeyType        string // algorithm of the key the server presented, e.g. "ssh-rsa"
+	Fingerprint    string // SHA256 fingerprint of the presented key
+	KnownHostsFile string // file that was consulted
+	Unknown        bool   // true: no key recorded for the host; false: the recorded key differs
+	Err            error
+}
+
+func (e *HostKeyError) Error() string {
+	if e.Unknown {
+		return fmt.Sprintf("host key for %s is not known (%s %s, not in %s)", e.Host, e.KeyType, e.Fingerprint, e.KnownHostsFile)
+	}
+	return fmt.Sprintf("host key for %s has CHANGED: server presented %s %s, which does not match %s", e.Host, e.KeyType, e.Fingerprint, e.KnownHostsFile)
+}
+
+func (e *HostKeyError) Unwrap() error { return e.Err }
+
+// AuthError reports that the router refused the login credentials, over SSH
+// (every offered method failed) or in the Telnet login dialogue.
+type AuthError struct {
+	User string // login user; "" for the anonymous Telnet login
+	Err  error
+}
+
+func (e *AuthError) Error() string {
+	who := "anonymous login"
+	if e.User != "" {
+		who = fmt.Sprintf("login as %q", e.User)
+	}
+	if e.Err == nil {
+		return fmt.Sprintf("authentication failed: %s refused", who)
+	}
+	return fmt.Sprintf("authentication failed: %s refused: %v", who, e.Err)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
