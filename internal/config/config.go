@@ -1,0 +1,154 @@
+// Package config reads rtxctl's configuration file: named routers and the
+// settings used to reach them.
+//
+// The file is YAML, by default $XDG_CONFIG_HOME/rtxctl/config.yaml:
+//
+//	routers:
+//	  tokyo:
+//	    host: 192.168.100.1
+//	    transport: ssh
+//	    user: admin
+//	    password_file: ~/.config/rtxctl/tokyo.password
+//	    admin_password_file: ~/.config/rtxctl/tokyo.admin-password
+//	    peer_as: 65521
+//
+// Unknown fields are errors, so a typo never silently falls back to a default.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Host holds the settings of one router. A zero field means "not set": the
+// command line or the built-in default decides.
+type Host struct {
+	Name                  string   `yaml:"-"`                        // key in the routers map; "" for a router given only by flags
+	Host                  string   `yaml:"host"`                     // address or name to dial
+	Port                  int      `yaml:"port"`                     // 0 = 22 for SSH, 23 for Telnet
+	Transport             string   `yaml:"transport"`                // "ssh" or "telnet"
+	User                  string   `yaml:"user"`                     // login user
+	KnownHosts            string   `yaml:"known_hosts"`              // OpenSSH known_hosts file
+	Identity              []string `yaml:"identity"`                 // SSH private key files
+	LegacySSHAlgorithms   bool     `yaml:"legacy_ssh_algorithms"`    // offer SHA-1 and CBC algorithms for old firmware
+	InsecureIgnoreHostKey bool     `yaml:"insecure_ignore_host_key"` // skip the host key check
+	Encoding              string   `yaml:"encoding"`                 // console encoding: auto, shift_jis, euc-jp, utf-8, ascii
+	PasswordFile          string   `yaml:"password_file"`            // file holding the login password
+	AdminPasswordFile     string   `yaml:"admin_password_file"`      // file holding the administrator password
+	PeerAS                int      `yaml:"peer_as"`                  // BGP AS of the peer the forced-tunnel filters are imported for
+}
+
+// Config is the content of the configuration file.
+type Config struct {
+	Routers map[string]Host `yaml:"routers"`
+}
+
+// Error reports a configuration file that cannot be read or is invalid.
+type Error struct {
+	Path string
+	Err  error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("config file %s: %v", e.Path, e.Err) }
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrUnknownRouter is returned by [Config.Router] for a name the file does not define.
+var ErrUnknownRouter = errors.New("unknown router")
+
+// DefaultPath returns the default location of the configuration file:
+// $XDG_CONFIG_HOME/rtxctl/config.yaml, or ~/.config/rtxctl/config.yaml when
+// XDG_CONFIG_HOME is unset. getenv looks up environment variables and home
+// is the user's home directory.
+func DefaultPath(getenv func(string) string, home string) string {
+	if dir := getenv("XDG_CONFIG_HOME"); dir != "" {
+		return filepath.Join(dir, "rtxctl", "config.yaml")
+	}
+	return filepath.Join(home, ".config", "rtxctl", "config.yaml")
+}
+
+// Load reads the configuration file at path. When mustExist is false a
+// missing file gives an empty configuration. All errors are *[Error].
+func Load(path string, mustExist bool) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !mustExist {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, &Error{Path: path, Err: err}
+	}
+	cfg, err := Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, &Error{Path: path, Err: err}
+	}
+	return cfg, nil
+}
+
+// Parse decodes a configuration from r, rejecting unknown fields and invalid
+// values.
+func Parse(r io.Reader) (*Config, error) {
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	cfg := &Config{}
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	for name, h := range cfg.Routers {
+		if err := h.validate(); err != nil {
+			return nil, fmt.Errorf("router %q: %w", name, err)
+		}
+		h.Name = name
+		cfg.Routers[name] = h
+	}
+	return cfg, nil
+}
+
+// Router returns the settings of the router called name, or an error
+// wrapping [ErrUnknownRouter].
+func (c *Config) Router(name string) (Host, error) {
+	h, ok := c.Routers[name]
+	if !ok {
+		return Host{}, fmt.Errorf("%w %q", ErrUnknownRouter, name)
+	}
+	return h, nil
+}
+
+// Transports lists the accepted values of [Host.Transport].
+var Transports = []string{"ssh", "telnet"}
+
+// Encodings lists the accepted values of [Host.Encoding].
+var Encodings = []string{"auto", "shift_jis", "euc-jp", "utf-8", "ascii"}
+
+func (h Host) validate() error {
+	if h.Transport != "" && !slices.Contains(Transports, h.Transport) {
+		return fmt.Errorf("transport %q: want one of %s", h.Transport, strings.Join(Transports, ", "))
+	}
+	if h.Encoding != "" && !slices.Contains(Encodings, h.Encoding) {
+		return fmt.Errorf("encoding %q: want one of %s", h.Encoding, strings.Join(Encodings, ", "))
+	}
+	if h.Port < 0 || h.Port > 65535 {
+		return fmt.Errorf("port %d out of range 1-65535", h.Port)
+	}
+	if h.PeerAS < 0 || h.PeerAS > 65535 {
+		return fmt.Errorf("peer_as %d out of range 1-65535", h.PeerAS)
+	}
+	return nil
+}
+
+// ExpandHome replaces a leading "~/" in path with home.
+func ExpandHome(path, home string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		return filepath.Join(home, rest)
+	}
+	return path
+}
