@@ -43,3 +43,21 @@ func (e *AuthError) Error() string {
 }
 
 func (e *AuthError) Unwrap() error { return e.Err }
+
+// DialError reports that a connection to the router could not be set up: the
+// address did not answer, the SSH handshake or session setup failed, or ctx
+// ended first. Host-key and authentication failures are reported as
+// [HostKeyError] and [AuthError] instead. It unwraps to the cause, so
+// errors.Is(err, context.DeadlineExceeded) and errors.As(err, new(*net.OpError))
+// see through it.
+type DialError struct {
+	Protocol string // "ssh" or "telnet"
+	Addr     string // host:port as dialled
+	Err      error
+}
+
+func (e *DialError) Error() string {
+	return fmt.Sprintf("connect to %s over %s: %v", e.Addr, e.Protocol, e.Err)
+}
+
+func (e *DialError) Unwrap() error { return e.Err }

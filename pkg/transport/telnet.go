@@ -1,0 +1,250 @@
+package transport
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+)
+
+// defaultTerminalType is the TTYPE answer when TelnetConfig.TerminalType is
+// empty; Telnet terminal names are conventionally upper case (RFC 1091).
+const defaultTerminalType = "VT100"
+
+// TelnetConfig says how [DialTelnet] and [NewTelnetConn] present the client
+// terminal. The zero value is ready to use.
+type TelnetConfig struct {
+	// TerminalType is sent when the server asks for TERMINAL-TYPE.
+	// "" means "VT100".
+	TerminalType string
+	// Columns and Rows are the window size sent with NAWS. Zero means 200
+	// and 24.
+	Columns, Rows int
+	// Dial opens the TCP connection for DialTelnet. nil uses a zero
+	// net.Dialer.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Logger receives a debug record for each option negotiated. nil
+	// discards.
+	Logger *slog.Logger
+}
+
+// DialTelnet connects to addr (host:port) and returns the Telnet connection
+// as [NewTelnetConn] does. ctx bounds the TCP connection attempt only; a
+// failure is a [DialError]. The login dialogue is left to the caller.
+func DialTelnet(ctx context.Context, addr string, cfg TelnetConfig) (io.ReadWriteCloser, error) {
+	log := orDiscard(cfg.Logger).With("transport", "telnet", "addr", addr)
+	log.Debug("dial")
+	nc, err := dialTCP(ctx, cfg.Dial, addr)
+	if err != nil {
+		return nil, &DialError{Protocol: "telnet", Addr: addr, Err: err}
+	}
+	return newTelnetConn(nc, cfg, log), nil
+}
+
+// NewTelnetConn wraps c, a connection to a Telnet server, into a console
+// byte stream. Read returns data with every Telnet command removed (IAC IAC
+// becomes 0xFF, CR NUL becomes CR) and answers option negotiation as it
+// goes, so negotiation progresses only while someone reads. Read returns as
+// soon as at least one data byte is there. Write escapes 0xFF and sends
+// everything else unchanged (line ends are the caller's choice).
+//
+// Policy (docs/telnet.md): accept the server's ECHO and SUPPRESS-GO-AHEAD,
+// offer TERMINAL-TYPE and NAWS when asked, refuse every other option
+// (BINARY included), answer only requests that change an option's state.
+//
+// Read may run concurrently with Write and Close but not with another Read.
+// Close closes c; it is idempotent and releases a blocked Read. The caller
+// owns the returned connection and closes it.
+func NewTelnetConn(c net.Conn, cfg TelnetConfig) io.ReadWriteCloser {
+	return newTelnetConn(c, cfg, orDiscard(cfg.Logger).With("transport", "telnet"))
+}
+
+func newTelnetConn(c net.Conn, cfg TelnetConfig, log *slog.Logger) *telnetConn {
+	return &telnetConn{
+		conn:  c,
+		ttype: cmp.Or(cfg.TerminalType, defaultTerminalType),
+		cols:  cmp.Or(cfg.Columns, defaultColumns),
+		rows:  cmp.Or(cfg.Rows, defaultRows),
+		log:   log,
+	}
+}
+
+// optionState is the state of one option on one side (RFC 1143, with no
+// request of our own ever pending: the client never initiates).
+type optionState uint8
+
+const (
+	optOff     optionState = iota // disabled, nothing said yet
+	optOn                         // enabled
+	optRefused                    // disabled and refused once: repeats get no answer
+)
+
+// telnetConn is a console byte stream over a Telnet connection.
+type telnetConn struct {
+	conn       net.Conn
+	ttype      string
+	cols, rows int
+	log        *slog.Logger
+
+	rmu    sync.Mutex // serialises Read: guards parser, remote, local
+	parser telnetParser
+	remote [256]optionState // options the server performs (its WILL, our DO)
+	local  [256]optionState // options we perform (its DO, our WILL)
+
+	wmu sync.Mutex // serialises negotiation replies with data writes
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Read returns received data, answering negotiation on the way.
+func (t *telnetConn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	t.rmu.Lock()
+	defer t.rmu.Unlock()
+	for {
+		n, err := t.conn.Read(p)
+		k, events := t.parser.parse(p[:n])
+		if werr := t.answer(events); werr != nil && err == nil {
+			err = werr
+		}
+		if k > 0 || err != nil {
+			return k, err
+		}
+	}
+}
+
+// Write sends p as Telnet data, 0xFF doubled. It returns how many bytes of p
+// went out.
+func (t *telnetConn) Write(p []byte) (int, error) {
+	enc := escapeIAC(p)
+	t.wmu.Lock()
+	n, err := t.conn.Write(enc)
+	t.wmu.Unlock()
+	if err != nil {
+		return plainCount(p, n), err
+	}
+	return len(p), nil
+}
+
+// plainCount returns how many bytes of p are covered by the first n bytes of
+// its escaped form.
+func plainCount(p []byte, n int) int {
+	pos := 0
+	for i, b := range p {
+		w := 1
+		if b == tnIAC {
+			w = 2
+		}
+		if pos+w > n {
+			return i
+		}
+		pos += w
+	}
+	return len(p)
+}
+
+// Close closes the underlying connection once.
+func (t *telnetConn) Close() error {
+	t.closeOnce.Do(func() { t.closeErr = t.conn.Close() })
+	return t.closeErr
+}
+
+// answer applies the policy to events and sends the replies in one write.
+func (t *telnetConn) answer(events []telnetEvent) error {
+	var out []byte
+	for _, ev := range events {
+		before := len(out)
+		out = t.negotiate(ev, out)
+		t.log.Debug("telnet option", "received", commandName(ev.cmd), "option", ev.opt,
+			"answered", len(out) > before)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	t.wmu.Lock()
+	defer t.wmu.Unlock()
+	if _, err := t.conn.Write(out); err != nil {
+		return fmt.Errorf("answer telnet negotiation: %w", err)
+	}
+	return nil
+}
+
+// negotiate appends the reply to ev, if any, to out.
+func (t *telnetConn) negotiate(ev telnetEvent, out []byte) []byte {
+	opt := ev.opt
+	switch ev.cmd {
+	case tnWILL:
+		accept := opt == optEcho || opt == optSGA
+		switch {
+		case accept && t.remote[opt] != optOn:
+			t.remote[opt] = optOn
+			out = append(out, tnIAC, tnDO, opt)
+		case !accept && t.remote[opt] == optOff:
+			t.remote[opt] = optRefused
+			out = append(out, tnIAC, tnDONT, opt)
+		}
+	case tnWONT:
+		if t.remote[opt] == optOn {
+			t.remote[opt] = optOff
+			out = append(out, tnIAC, tnDONT, opt)
+		}
+	case tnDO:
+		accept := opt == optTTYPE || opt == optNAWS
+		switch {
+		case accept && t.local[opt] != optOn:
+			t.local[opt] = optOn
+			out = append(out, tnIAC, tnWILL, opt)
+			if opt == optNAWS {
+				out = t.appendWindowSize(out)
+			}
+		case !accept && t.local[opt] == optOff:
+			t.local[opt] = optRefused
+			out = append(out, tnIAC, tnWONT, opt)
+		}
+	case tnDONT:
+		if t.local[opt] == optOn {
+			t.local[opt] = optOff
+			out = append(out, tnIAC, tnWONT, opt)
+		}
+	case tnSB:
+		if opt == optTTYPE && t.local[opt] == optOn && len(ev.data) > 0 && ev.data[0] == ttypeSEND {
+			out = append(out, tnIAC, tnSB, optTTYPE, ttypeIS)
+			out = append(out, escapeIAC([]byte(t.ttype))...)
+			out = append(out, tnIAC, tnSE)
+		}
+	}
+	return out
+}
+
+// appendWindowSize appends IAC SB NAWS <width> <height> IAC SE (RFC 1073),
+// each size a 16-bit big-endian number with 0xFF doubled.
+func (t *telnetConn) appendWindowSize(out []byte) []byte {
+	size := binary.BigEndian.AppendUint16(nil, uint16(t.cols))
+	size = binary.BigEndian.AppendUint16(size, uint16(t.rows))
+	out = append(out, tnIAC, tnSB, optNAWS)
+	out = append(out, escapeIAC(size)...)
+	return append(out, tnIAC, tnSE)
+}
+
+// commandName names a negotiation command for logs.
+func commandName(cmd byte) string {
+	switch cmd {
+	case tnWILL:
+		return "WILL"
+	case tnWONT:
+		return "WONT"
+	case tnDO:
+		return "DO"
+	case tnDONT:
+		return "DONT"
+	default:
+		return "SB"
+	}
+}
