@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// FlagError reports a usage problem: a bad flag, argument or configuration
+// value. rtxctl exits with status 2 and shows the command's usage.
+type FlagError struct {
+	Err error
+}
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying cause.
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// FlagErrorf formats a [FlagError]; a %w verb wraps its operand as usual.
+func FlagErrorf(format string, args ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, args...)}
+}
+
+// ExitError gives err a command-specific exit status (see docs/exit-codes.md).
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying cause.
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// NoArgs is a cobra.PositionalArgs that accepts no arguments; an argument
+// is reported as an unknown command, as a [FlagError].
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return FlagErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return nil
+}

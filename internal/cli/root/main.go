@@ -1,0 +1,140 @@
+package root
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/transport"
+)
+
+// Main runs rtxctl with the process's arguments and returns the exit
+// status. SIGINT and SIGTERM cancel the running command (status 130); a
+// second signal kills the process.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// After the first signal, restore the default action so that a second
+	// one ends a command that does not stop in time.
+	context.AfterFunc(ctx, stop)
+
+	f := cli.NewFactory()
+	return Execute(ctx, f.IO, NewCmdRoot(f), os.Args[1:])
+}
+
+// Execute runs cmd with args, prints an error once to ios (see [PrintError])
+// and returns the exit status. A cancelled ctx means the user interrupted
+// the command.
+func Execute(ctx context.Context, ios *iostreams.IOStreams, cmd *cobra.Command, args []string) int {
+	cmd.SetArgs(args)
+	executed, err := cmd.ExecuteContextC(ctx)
+	if err == nil {
+		return cli.ExitOK
+	}
+	code := ExitCode(err)
+	if ctx.Err() != nil {
+		code = cli.ExitInterrupted
+		if errors.Is(err, context.Canceled) {
+			err = errors.New("interrupted")
+		}
+	}
+	PrintError(ios, executed, err, code)
+	return code
+}
+
+// ExitCode maps err to rtxctl's exit status (docs/exit-codes.md).
+func ExitCode(err error) int {
+	var (
+		exitErr    *cli.ExitError
+		flagErr    *cli.FlagError
+		configErr  *config.Error
+		authErr    *transport.AuthError
+		hostKeyErr *transport.HostKeyError
+		opErr      *net.OpError
+		dnsErr     *net.DNSError
+	)
+	switch {
+	case err == nil:
+		return cli.ExitOK
+	case errors.As(err, &exitErr):
+		return exitErr.Code
+	case errors.As(err, &flagErr), errors.As(err, &configErr):
+		return cli.ExitUsage
+	case errors.As(err, &authErr):
+		return cli.ExitAuth
+	case errors.As(err, &hostKeyErr), errors.As(err, &opErr), errors.As(err, &dnsErr),
+		errors.Is(err, context.DeadlineExceeded):
+		return cli.ExitUnreachable
+	case errors.Is(err, context.Canceled):
+		return cli.ExitInterrupted
+	}
+	return cli.ExitFailure
+}
+
+// hint returns advice for err, or "".
+func hint(err error, cmd *cobra.Command) string {
+	var (
+		flagErr    *cli.FlagError
+		authErr    *transport.AuthError
+		hostKeyErr *transport.HostKeyError
+	)
+	switch {
+	case errors.As(err, &hostKeyErr) && hostKeyErr.Unknown:
+		return "compare the fingerprint with `show sshd host key` on the router's console, then rerun with --accept-new-host-key"
+	case errors.As(err, &hostKeyErr):
+		return fmt.Sprintf("if the router's key really changed, remove its old entry from %s (ssh-keygen -R HOST)", hostKeyErr.KnownHostsFile)
+	case errors.As(err, &authErr):
+		return fmt.Sprintf("check --user and the password (%s or --password-file; %s or --admin-password-file)", cli.PasswordEnv, cli.AdminPasswordEnv)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the router did not answer in time; check the address or raise --timeout"
+	case errors.As(err, &flagErr) && cmd != nil:
+		return fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath())
+	}
+	return ""
+}
+
+type jsonError struct {
+	Error struct {
+		Message  string `json:"message"`
+		ExitCode int    `json:"exit_code"`
+		Hint     string `json:"hint,omitempty"`
+	} `json:"error"`
+}
+
+// PrintError reports err once: as "rtxctl: MESSAGE" (and maybe a "hint:"
+// line) on standard error, or, when the command was run with -o json, as a
+// JSON object {"error": {"message", "exit_code", "hint"}} on standard
+// output, so that scripts always read one JSON document there.
+func PrintError(ios *iostreams.IOStreams, cmd *cobra.Command, err error, code int) {
+	h := hint(err, cmd)
+	if wantsJSON(cmd) {
+		var e jsonError
+		e.Error.Message, e.Error.ExitCode, e.Error.Hint = err.Error(), code, h
+		enc := json.NewEncoder(ios.Out)
+		if enc.Encode(e) == nil {
+			return
+		}
+	}
+	fmt.Fprintf(ios.ErrOut, "rtxctl: %v\n", err)
+	if h != "" {
+		fmt.Fprintf(ios.ErrOut, "hint: %s\n", h)
+	}
+}
+
+func wantsJSON(cmd *cobra.Command) bool {
+	if cmd == nil {
+		return false
+	}
+	fl := cmd.Flags().Lookup("output")
+	return fl != nil && fl.Value.String() == cli.OutputJSON
+}

@@ -1,0 +1,43 @@
+// Package root assembles the rtxctl command tree and runs it: [Main] sets
+// up signal handling, executes the command, prints any error once and turns
+// it into the exit status.
+package root
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/show"
+	"github.com/rtxctl/rtxctl/internal/cli/version"
+)
+
+// NewCmdRoot returns the rtxctl root command with every subcommand.
+func NewCmdRoot(f *cli.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rtxctl",
+		Short: "Safely automate YAMAHA RTX routers over SSH or Telnet",
+		Long: `rtxctl drives the console of YAMAHA RTX routers over SSH or Telnet.
+
+Routers can be named in the config file ($XDG_CONFIG_HOME/rtxctl/config.yaml,
+or --config FILE) and then used by name: rtxctl show tokyo -- show config.
+Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
+		Args:          cli.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	cmd.SetOut(f.IO.Out)
+	cmd.SetErr(f.IO.ErrOut)
+	cmd.SetIn(f.IO.In)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &cli.FlagError{Err: err}
+	})
+	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "config `FILE` (default $XDG_CONFIG_HOME/rtxctl/config.yaml)")
+	cmd.AddCommand(
+		show.NewCmdShow(f, nil),
+		version.NewCmdVersion(f, nil),
+	)
+	return cmd
+}

@@ -1,0 +1,53 @@
+// Package version implements `rtxctl version`.
+package version
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/build"
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+)
+
+// Options holds the inputs of `rtxctl version`.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Output string
+	Info   build.Info
+}
+
+// NewCmdVersion returns the `version` command. runF replaces the command's
+// action in tests; nil runs it.
+func NewCmdVersion(f *cli.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version of rtxctl",
+		Example: "  rtxctl version\n  rtxctl version -o json",
+		Args:    cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := cli.ValidateOutput(opts.Output); err != nil {
+				return err
+			}
+			opts.Info = build.Current()
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", cli.OutputText, "output format: {text | json}")
+	return cmd
+}
+
+func run(opts *Options) error {
+	if opts.Output == cli.OutputJSON {
+		enc := json.NewEncoder(opts.IO.Out)
+		return enc.Encode(opts.Info)
+	}
+	_, err := fmt.Fprintf(opts.IO.Out, "rtxctl %s (commit %s, %s)\n", opts.Info.Version, opts.Info.Commit, opts.Info.GoVersion)
+	return err
+}
