@@ -1,0 +1,133 @@
+package channel
+
+import "strings"
+
+// cleaner removes terminal control sequences from decoded text and
+// normalises line ends. It is streaming: an escape sequence or a carriage
+// return at the end of one chunk is held until the next chunk shows how it
+// ends.
+type cleaner struct {
+	crs     int    // carriage returns seen but not yet resolved
+	esc     []rune // escape sequence in progress, starting with ESC
+	erasing bool   // a pager key was sent: the next CR/BS/space run is the marker's erase sequence
+	hold    []rune // candidate erase sequence while erasing
+}
+
+const (
+	esc = '\x1b'
+	bel = '\a'
+	bs  = '\b'
+)
+
+// startErase tells the cleaner that the device is about to erase a pager
+// marker, so a leading run of CR, backspace and space characters ending in
+// CR or backspace is dropped.
+func (c *cleaner) startErase() {
+	c.erasing = true
+	c.hold = c.hold[:0]
+}
+
+// pending reports whether the cleaner holds unresolved input.
+func (c *cleaner) pending() bool {
+	return c.crs > 0 || len(c.esc) > 0 || (c.erasing && len(c.hold) > 0)
+}
+
+// clean returns the cleaned form of s. Backspaces are passed through for the
+// caller to apply to the text already collected.
+func (c *cleaner) clean(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		c.put(&b, r)
+	}
+	return b.String()
+}
+
+func (c *cleaner) put(b *strings.Builder, r rune) {
+	if len(c.esc) > 0 {
+		c.escape(r)
+		return
+	}
+	if c.crs > 0 {
+		switch r {
+		case '\r':
+			c.crs++
+			return
+		case '\n', 0:
+			c.crs = 0
+			c.emit(b, '\n')
+			return
+		}
+		// A lone carriage return moves the cursor to the start of the line:
+		// meaningful only as part of an erase sequence.
+		for ; c.crs > 0; c.crs-- {
+			if c.erasing {
+				c.hold = append(c.hold, '\r')
+			}
+		}
+	}
+	switch {
+	case r == '\r':
+		c.crs = 1
+	case r == esc:
+		c.esc = append(c.esc[:0], r)
+	case r == '\n' || r == '\t' || r == bs || r >= ' ' && r != 0x7f:
+		c.emit(b, r)
+	}
+	// Other control characters (NUL, BEL, DEL, ...) carry no text.
+}
+
+// emit writes r, first resolving a pending pager erase sequence.
+func (c *cleaner) emit(b *strings.Builder, r rune) {
+	if c.erasing {
+		if r == ' ' || r == bs {
+			c.hold = append(c.hold, r)
+			return
+		}
+		last := -1
+		for i, h := range c.hold {
+			if h == '\r' || h == bs {
+				last = i
+			}
+		}
+		// Spaces after the last CR or backspace are real text (an indented
+		// line that follows the erased marker).
+		for _, h := range c.hold[last+1:] {
+			b.WriteRune(h)
+		}
+		c.erasing = false
+		c.hold = c.hold[:0]
+	}
+	b.WriteRune(r)
+}
+
+// escape consumes one rune of an escape sequence: CSI (ESC [ ... final),
+// OSC (ESC ] ... BEL or ESC \), charset selection (ESC ( X) or a two-rune
+// sequence (ESC X).
+func (c *cleaner) escape(r rune) {
+	c.esc = append(c.esc, r)
+	n := len(c.esc)
+	if n == 2 {
+		switch r {
+		case '[', ']', '(', ')':
+			return
+		}
+		c.esc = c.esc[:0]
+		return
+	}
+	switch c.esc[1] {
+	case '[':
+		if r >= 0x40 && r <= 0x7e {
+			c.esc = c.esc[:0]
+		}
+	case ']':
+		if r == bel || (r == '\\' && c.esc[n-2] == esc) {
+			c.esc = c.esc[:0]
+		}
+	default:
+		c.esc = c.esc[:0]
+	}
+	// Guard against a runaway sequence swallowing all output.
+	if len(c.esc) > 64 {
+		c.esc = c.esc[:0]
+	}
+}

@@ -1,0 +1,162 @@
+package driver
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+
+	"github.com/rtxctl/rtxctl/pkg/channel"
+)
+
+// Driver runs commands over a [channel.Channel] according to a [Platform].
+// It does not own the channel: the caller closes it.
+type Driver struct {
+	ch      *channel.Channel
+	p       Platform
+	log     *slog.Logger
+	level   string
+	columns int
+}
+
+// New returns a Driver for a session currently at the level named level.
+// A nil logger discards debug records.
+func New(ch *channel.Channel, p Platform, level string, log *slog.Logger) (*Driver, error) {
+	if _, err := p.level(level); err != nil {
+		return nil, fmt.Errorf("new driver: %w", err)
+	}
+	for _, l := range p.Levels {
+		if l.Prompt == nil {
+			return nil, fmt.Errorf("new driver: level %q has no prompt", l.Name)
+		}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Driver{ch: ch, p: p, log: log, level: level, columns: p.Columns}, nil
+}
+
+// Level returns the name of the current privilege level.
+func (d *Driver) Level() string { return d.level }
+
+// SetColumns tells the driver the console width the device now wraps at;
+// zero disables unwrapping.
+func (d *Driver) SetColumns(n int) { d.columns = n }
+
+// Run sends cmd and reads to the next prompt: one round trip. It returns the
+// output without echo, prompt or filtered lines, hard-wrapped lines joined,
+// each line ending in "\n" ("" for no output). Questions listed in the
+// platform are answered on the way. A command that leaves the current level
+// (a prompt of another level follows) updates [Driver.Level].
+//
+// An error line in the output yields a [*CommandError] carrying the output.
+// ctx bounds the whole round trip; on expiry the error is a
+// [*channel.TimeoutError].
+func (d *Driver) Run(ctx context.Context, cmd string) (string, error) {
+	if err := d.ch.WriteLine(ctx, cmd); err != nil {
+		return "", fmt.Errorf("run %q: %w", cmd, err)
+	}
+	r, err := d.await(ctx, cmd)
+	if err != nil {
+		return "", fmt.Errorf("run %q: %w", cmd, err)
+	}
+	d.setLevel(r.level.Name)
+	out, msg := d.output(cmd, r.text)
+	if msg != "" {
+		return out, &CommandError{Command: cmd, Output: out, Message: msg}
+	}
+	return out, nil
+}
+
+// output cleans the raw text read after cmd and returns it with the first
+// error line, if any.
+func (d *Driver) output(cmd, raw string) (string, string) {
+	body := stripEcho(raw, cmd)
+	if body == "" {
+		return "", ""
+	}
+	lines := unwrap(strings.Split(body, "\n"), d.columns)
+	lines = d.filter(cmd, lines)
+	var msg string
+	for _, l := range lines {
+		if d.p.ErrorLine != nil && msg == "" && d.p.ErrorLine.MatchString(l) {
+			msg = strings.TrimSpace(l)
+		}
+	}
+	if len(lines) == 0 {
+		return "", msg
+	}
+	return strings.Join(lines, "\n") + "\n", msg
+}
+
+func (d *Driver) filter(cmd string, lines []string) []string {
+	for _, f := range d.p.Filters {
+		if !f.Command.MatchString(cmd) {
+			continue
+		}
+		kept := lines[:0]
+		for _, l := range lines {
+			if !f.Line.MatchString(l) {
+				kept = append(kept, l)
+			}
+		}
+		lines = kept
+	}
+	return lines
+}
+
+// reply is what [Driver.await] found.
+type reply struct {
+	text  string // everything before the final match, including answered questions
+	level *Level // level whose prompt ended the read; nil if an extra pattern did
+	extra int    // index of the extra pattern that ended the read; -1 if a prompt did
+}
+
+// await reads until the prompt of any level or one of extra, answering
+// platform questions on the way. cmd is the command whose output is being
+// read ("" if none), used to decide whether prompt-like output is possible.
+func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp) (reply, error) {
+	var pats []*regexp.Regexp
+	for _, l := range d.p.Levels {
+		pats = append(pats, l.Prompt)
+	}
+	nLevels := len(pats)
+	for _, q := range d.p.Questions {
+		pats = append(pats, q.Pattern)
+	}
+	nQuestions := len(pats)
+	pats = append(pats, extra...)
+	exp := channel.Expect{Patterns: pats, Quiet: d.p.Quiet}
+	if d.p.PromptLikeOutput != nil && cmd != "" && d.p.PromptLikeOutput.MatchString(cmd) {
+		exp.Ambiguous = func(m channel.Match) bool { return m.Index < nLevels }
+	}
+	var text strings.Builder
+	for {
+		m, err := d.ch.Expect(ctx, exp)
+		if err != nil {
+			return reply{}, err
+		}
+		text.WriteString(m.Output)
+		switch {
+		case m.Index < nLevels:
+			return reply{text: text.String(), level: &d.p.Levels[m.Index], extra: -1}, nil
+		case m.Index < nQuestions:
+			q := d.p.Questions[m.Index-nLevels]
+			text.WriteString(m.Prompt)
+			d.log.Debug("answer question", "question", m.Prompt, "answer", q.Answer)
+			if err := d.ch.WriteKey(ctx, q.Answer); err != nil {
+				return reply{}, err
+			}
+		default:
+			return reply{text: text.String(), extra: m.Index - nQuestions}, nil
+		}
+	}
+}
+
+func (d *Driver) setLevel(name string) {
+	if name != d.level {
+		d.log.Debug("privilege level changed", "from", d.level, "to", name)
+		d.level = name
+	}
+}

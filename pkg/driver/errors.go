@@ -1,0 +1,37 @@
+package driver
+
+import (
+	"errors"
+	"fmt"
+)
+
+// CommandError reports a command the device refused: its output contained
+// an error line.
+type CommandError struct {
+	Command string // the command as sent
+	Output  string // the whole output, echo and prompt removed
+	Message string // the device's error line, e.g. "Error: Invalid command name"
+}
+
+func (e *CommandError) Error() string {
+	return fmt.Sprintf("command %q refused: %s", e.Command, e.Message)
+}
+
+// ErrBadPassword reports that the device rejected the password for a
+// privilege level: after it was sent, the prompt stayed at the old level or
+// the password question was repeated.
+var ErrBadPassword = errors.New("password rejected")
+
+// PrivilegeError reports a failed change of privilege level. Err is
+// [ErrBadPassword], a [*CommandError] (the device refused the command) or a
+// read or write failure.
+type PrivilegeError struct {
+	From, To string // level names
+	Err      error
+}
+
+func (e *PrivilegeError) Error() string {
+	return fmt.Sprintf("change privilege from %s to %s: %v", e.From, e.To, e.Err)
+}
+
+func (e *PrivilegeError) Unwrap() error { return e.Err }

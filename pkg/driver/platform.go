@@ -1,0 +1,75 @@
+package driver
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// Level is one privilege level of a device console.
+type Level struct {
+	// Name identifies the level, e.g. "user" or "admin".
+	Name string
+	// Prompt matches the level's prompt at the end of the received text,
+	// including the line end before it (so the prompt is not part of the
+	// output).
+	Prompt *regexp.Regexp
+	// Previous names the level this one is entered from; "" for the level a
+	// session starts in.
+	Previous string
+	// Escalate is the command that enters this level from Previous.
+	Escalate string
+	// PasswordPrompt matches the password question Escalate may ask; nil if
+	// it never asks.
+	PasswordPrompt *regexp.Regexp
+	// Deescalate is the command that returns to Previous.
+	Deescalate string
+}
+
+// Question is an interim question a device may ask before showing the next
+// prompt, such as "Save new configuration ? (Y/N)". It is answered with a
+// single key and no Enter.
+type Question struct {
+	Pattern *regexp.Regexp // matched at the end of the received text
+	Answer  string         // key sent in reply
+}
+
+// Filter drops informational lines from the output of some commands, such
+// as the "Searching ..." line a "| grep" pipe prints first.
+type Filter struct {
+	Command *regexp.Regexp // commands the filter applies to
+	Line    *regexp.Regexp // output lines to drop
+}
+
+// Platform describes a device console as data. The zero value has no levels
+// and is not usable.
+type Platform struct {
+	// Levels lists the privilege levels; prompts must be distinct.
+	Levels []Level
+	// Questions are answered whenever they appear while a command runs or a
+	// level is left.
+	Questions []Question
+	// ErrorLine matches an output line that reports a failed command.
+	ErrorLine *regexp.Regexp
+	// Filters remove informational output lines.
+	Filters []Filter
+	// PromptLikeOutput matches commands whose output may contain text that
+	// also matches a prompt. For them a prompt match is accepted only after
+	// Quiet of silence (see channel.Expect); nil means no such commands.
+	PromptLikeOutput *regexp.Regexp
+	// Quiet is the silence that settles such a match; zero means
+	// channel.DefaultQuiet.
+	Quiet time.Duration
+	// Columns is the console width at which the device hard-wraps lines;
+	// zero disables unwrapping. See [Driver.SetColumns].
+	Columns int
+}
+
+func (p *Platform) level(name string) (*Level, error) {
+	for i := range p.Levels {
+		if p.Levels[i].Name == name {
+			return &p.Levels[i], nil
+		}
+	}
+	return nil, fmt.Errorf("unknown privilege level %q", name)
+}
