@@ -172,9 +172,9 @@ type TunnelStatus struct {
 	Saved bool `json:"saved"`
 	// SavedChecked reports whether the saved configuration could be read
 	// (the router implements [SavedConfigReader]).
-	SavedChecked bool   `json:"saved_checked"`
-	PeerAS       int    `json:"peer_as"`
-	FilterID     int    `json:"filter_id"`
+	SavedChecked bool `json:"saved_checked"`
+	PeerAS       int  `json:"peer_as"`
+	FilterID     int  `json:"filter_id"`
 	// Filters are the IDs of the referenced filters that advertise the
 	// default route to the peer (normally just FilterID).
 	Filters []int `json:"filters,omitempty"`
