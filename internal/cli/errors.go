@@ -33,6 +33,12 @@ func (e *ExitError) Error() string { return e.Err.Error() }
 // Unwrap returns the underlying cause.
 func (e *ExitError) Unwrap() error { return e.Err }
 
+// WrapFlagError is a cobra flag error function: it makes flag parsing
+// errors *[FlagError]s, so that they exit with status 2.
+func WrapFlagError(_ *cobra.Command, err error) error {
+	return &FlagError{Err: err}
+}
+
 // NoArgs is a cobra.PositionalArgs that accepts no arguments; an argument
 // is reported as an unknown command, as a [FlagError].
 func NoArgs(cmd *cobra.Command, args []string) error {

@@ -31,9 +31,7 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.SetIn(f.IO.In)
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &cli.FlagError{Err: err}
-	})
+	cmd.SetFlagErrorFunc(cli.WrapFlagError)
 	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "config `FILE` (default $XDG_CONFIG_HOME/rtxctl/config.yaml)")
 	cmd.AddCommand(
 		show.NewCmdShow(f, nil),
