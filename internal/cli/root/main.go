@@ -15,6 +15,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/transport"
 )
 
@@ -62,6 +63,8 @@ func ExitCode(err error) int {
 		hostKeyErr *transport.HostKeyError
 		opErr      *net.OpError
 		dnsErr     *net.DNSError
+		privErr    *driver.PrivilegeError
+		cmdErr     *driver.CommandError
 	)
 	switch {
 	case err == nil:
@@ -70,8 +73,10 @@ func ExitCode(err error) int {
 		return exitErr.Code
 	case errors.As(err, &flagErr), errors.As(err, &configErr):
 		return cli.ExitUsage
-	case errors.As(err, &authErr):
+	case errors.As(err, &authErr), errors.Is(err, driver.ErrBadPassword):
 		return cli.ExitAuth
+	case errors.As(err, &privErr), errors.As(err, &cmdErr):
+		return cli.ExitRefused
 	case errors.As(err, &hostKeyErr), errors.As(err, &opErr), errors.As(err, &dnsErr),
 		errors.Is(err, context.DeadlineExceeded):
 		return cli.ExitUnreachable
@@ -94,7 +99,9 @@ func hint(err error, cmd *cobra.Command) string {
 	case errors.As(err, &hostKeyErr):
 		return fmt.Sprintf("if the router's key really changed, remove its old entry from %s (ssh-keygen -R HOST)", hostKeyErr.KnownHostsFile)
 	case errors.As(err, &authErr):
-		return fmt.Sprintf("check --user and the password (%s or --password-file; %s or --admin-password-file)", cli.PasswordEnv, cli.AdminPasswordEnv)
+		return fmt.Sprintf("check --user and the login password (%s or --password-file)", cli.PasswordEnv)
+	case errors.Is(err, driver.ErrBadPassword):
+		return fmt.Sprintf("check the administrator password (%s or --admin-password-file)", cli.AdminPasswordEnv)
 	case errors.Is(err, context.DeadlineExceeded):
 		return "the router did not answer in time; check the address or raise --timeout"
 	case errors.As(err, &flagErr) && cmd != nil:

@@ -13,6 +13,8 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/channel"
+	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/transport"
 )
@@ -36,6 +38,10 @@ func TestExitCode(t *testing.T) {
 		{"host key", &transport.HostKeyError{Unknown: true}, 3},
 		{"auth", fmt.Errorf("connect: %w", &transport.AuthError{User: "op"}), 4},
 		{"auth wrapping a network error", &transport.AuthError{Err: refused}, 4},
+		{"timeout", fmt.Errorf("run: %w", &channel.TimeoutError{Want: "> ", Err: context.DeadlineExceeded}), 3},
+		{"admin password", &driver.PrivilegeError{From: "user", To: "admin", Err: driver.ErrBadPassword}, 4},
+		{"privilege refused", &driver.PrivilegeError{From: "user", To: "admin", Err: &driver.CommandError{Command: "administrator"}}, 5},
+		{"command refused", fmt.Errorf("run: %w", &driver.CommandError{Command: "show x", Message: "Error: Invalid command name"}), 5},
 		{"exit error", &cli.ExitError{Code: cli.ExitLocked, Err: errors.New("locked")}, 6},
 		{"cancelled", context.Canceled, 130},
 	}
