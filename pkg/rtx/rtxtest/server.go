@@ -88,16 +88,12 @@ func (s *Server) start() error {
 	if s.started {
 		return errors.New("server already started")
 	}
-	s.started = true
 	if s.serve == nil {
 		s.serve = s.Router.ServeConsole
 	}
 	if s.HostSigner == nil {
 		s.HostSigner = testHostSigner()
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.conns = make(map[net.Conn]struct{})
-
 	var sshConfig *ssh.ServerConfig
 	if !s.DisableSSH {
 		cfg, err := s.sshServerConfig()
@@ -112,12 +108,15 @@ func (s *Server) start() error {
 	if !s.DisableTelnet {
 		var err error
 		if s.TelnetListener, err = listenLocal(s.TelnetListener); err != nil {
-			if s.SSHListener != nil && !s.DisableSSH {
+			if !s.DisableSSH {
 				s.SSHListener.Close()
 			}
 			return fmt.Errorf("listen for telnet: %w", err)
 		}
 	}
+	s.started = true
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.conns = make(map[net.Conn]struct{})
 	if !s.DisableSSH {
 		s.wg.Go(func() { s.acceptLoop(s.SSHListener, func(c net.Conn) { s.serveSSH(c, sshConfig) }) })
 	}
