@@ -47,7 +47,7 @@ var (
 // too. A missing journal yields no entries. Unreadable lines are skipped and
 // returned as warnings; the error reports only failures to read the file.
 func (s *Store) Entries(host string) ([]Entry, []Warning, error) {
-	dir, err := hostDir(s.Root, host)
+	dir, err := HostDir(s.Root, host)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read journal: %w", err)
 	}

@@ -59,7 +59,7 @@ func DefaultRoot(xdgStateHome, home string) (string, error) {
 // as is, "[::1]:2222" becomes "[::1]_2222". Lower-casing makes "RTX1" and "rtx1"
 // share one directory, and therefore one lock.
 func EnsureHostDir(root, host string) (string, error) {
-	dir, err := hostDir(root, host)
+	dir, err := HostDir(root, host)
 	if err != nil {
 		return "", err
 	}
@@ -69,7 +69,9 @@ func EnsureHostDir(root, host string) (string, error) {
 	return dir, nil
 }
 
-func hostDir(root, host string) (string, error) {
+// HostDir returns root/<HOST> for host, named as described at [EnsureHostDir],
+// without creating it. An empty root or host is an error wrapping [ErrNoHost].
+func HostDir(root, host string) (string, error) {
 	if root == "" || host == "" {
 		return "", fmt.Errorf("state directory for %q: %w", host, ErrNoHost)
 	}
