@@ -1,0 +1,245 @@
+package driver_test
+
+import (
+	"errors"
+	"regexp"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtxctl/rtxctl/pkg/channel"
+	"github.com/rtxctl/rtxctl/pkg/channel/channeltest"
+	"github.com/rtxctl/rtxctl/pkg/driver"
+)
+
+// platform is a small console personality in the style of a YAMAHA RTX.
+func platform(columns int) driver.Platform {
+	return driver.Platform{
+		Levels: []driver.Level{
+			{Name: "user", Prompt: regexp.MustCompile(`(?:^|\n)> `)},
+			{
+				Name: "admin", Prompt: regexp.MustCompile(`(?:^|\n)# `), Previous: "user",
+				Escalate: "administrator", PasswordPrompt: regexp.MustCompile(`Password: `), Deescalate: "exit",
+			},
+		},
+		Questions:        []driver.Question{{Pattern: regexp.MustCompile(`\(Y/N\) ?`), Answer: "N"}},
+		ErrorLine:        regexp.MustCompile(`^(Error|エラー)\s*[:：]`),
+		Filters:          []driver.Filter{{Command: regexp.MustCompile(`\|\s*grep`), Line: regexp.MustCompile(`^Searching \.\.\.`)}},
+		PromptLikeOutput: regexp.MustCompile(`^show\s+config`),
+		Quiet:            50 * time.Millisecond,
+		Columns:          columns,
+	}
+}
+
+func newDriver(t *testing.T, p driver.Platform, level string, steps ...channeltest.Step) *driver.Driver {
+	t.Helper()
+	ch := channel.New(channeltest.NewConn(t, steps...), channel.Config{})
+	t.Cleanup(func() { ch.Close() })
+	d, err := driver.New(ch, p, level, nil)
+	if err != nil {
+		t.Fatalf("driver.New: %v", err)
+	}
+	return d
+}
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	long := "bgp import filter 1 include 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 100.64.0.0/10"
+	tests := []struct {
+		name    string
+		columns int
+		cmd     string
+		reply   []string
+		want    string
+	}{
+		{"echo with trailing space", 0, "show config | grep bgp", []string{"show config | grep bgp \r\nSearching ...\r\nbgp use on\r\n", "bgp import filter 2 include 0.0.0.0/0\r\n# "}, "bgp use on\nbgp import filter 2 include 0.0.0.0/0\n"},
+		{"no output", 0, "bgp configure refresh", []string{"bgp configure refresh\r\n# "}, ""},
+		{"empty command", 0, "", []string{"\r\n# "}, ""},
+		{"echo redrawn with escapes", 0, "show ip route", []string{"s\b\x1b[Ksh\b\b\x1b[Kshow ip route\r\n", "Destination\r\n# "}, "Destination\n"},
+		{"long echo wrapped", 80, long, []string{long[:78] + "\r\n" + long[78:] + "\r\nBGPの設定が変更されました。\r\n# "}, "BGPの設定が変更されました。\n"},
+		{
+			"output wrapped at columns", 20, "show x",
+			[]string{"show x\r\n0123456789abcdefghij\r\nklm\r\n日本語の長い行です日\r\n本語\r\nshort\r\n# "},
+			"0123456789abcdefghijklm\n日本語の長い行です日本語\nshort\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDriver(t, platform(tt.columns), "admin", channeltest.Step{Send: tt.cmd + "\r", Reply: tt.reply})
+			got, err := d.Run(t.Context(), tt.cmd)
+			if err != nil {
+				t.Fatalf("Run(%q): %v", tt.cmd, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Run(%q) mismatch (-want +got):\n%s", tt.cmd, diff)
+			}
+		})
+	}
+}
+
+func TestRunErrorLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		reply string
+		want  driver.CommandError
+	}{
+		{"english", "bgp x\r\nError: Invalid command name\r\n# ", driver.CommandError{Command: "bgp x", Output: "Error: Invalid command name\n", Message: "Error: Invalid command name"}},
+		{"japanese", "bgp x\r\nエラー: パラメータの数が不適当です\r\n# ", driver.CommandError{Command: "bgp x", Output: "エラー: パラメータの数が不適当です\n", Message: "エラー: パラメータの数が不適当です"}},
+		{"full-width colon and caret", "bgp x\r\n      ^\r\nエラー：コマンド名を確認してください\r\n# ", driver.CommandError{Command: "bgp x", Output: "      ^\nエラー：コマンド名を確認してください\n", Message: "エラー：コマンド名を確認してください"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDriver(t, platform(0), "admin", channeltest.Step{Send: "bgp x\r", Reply: []string{tt.reply}})
+			_, err := d.Run(t.Context(), "bgp x")
+			var ce *driver.CommandError
+			if !errors.As(err, &ce) {
+				t.Fatalf("Run error = %v, want *CommandError", err)
+			}
+			if diff := cmp.Diff(tt.want, *ce); diff != "" {
+				t.Errorf("CommandError mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRunAnswersQuestion(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, platform(0), "admin",
+		channeltest.Step{Send: "exit\r", Reply: []string{"exit\r\nSave new configuration ? (Y/N)"}},
+		channeltest.Step{Send: "N", Reply: []string{"N\r\n> "}},
+	)
+	if _, err := d.Run(t.Context(), "exit"); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got := d.Level(); got != "user" {
+		t.Errorf("Level() = %q, want user", got)
+	}
+}
+
+func TestRunPromptLikeOutput(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		d := newDriver(t, platform(0), "admin",
+			channeltest.Step{Send: "show config\r", Reply: []string{"show config\r\n# RTX1210 Rev.14.01.42\r\n# "}},
+			channeltest.Step{Reply: []string{"Reporting Date: x\r\nip lan1 address 192.168.100.1/24\r\n# "}, Delay: 10 * time.Millisecond},
+		)
+		got, err := d.Run(t.Context(), "show config")
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		want := "# RTX1210 Rev.14.01.42\n# Reporting Date: x\nip lan1 address 192.168.100.1/24\n"
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Run mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestEscalate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		steps     []channeltest.Step
+		wantErr   error
+		wantLevel string
+	}{
+		{
+			name: "password accepted",
+			steps: []channeltest.Step{
+				{Send: "administrator\r", Reply: []string{"administrator\r\nPassword: "}},
+				{Send: "pw\r", Reply: []string{"\r\n# "}},
+			},
+			wantLevel: "admin",
+		},
+		{
+			name:      "no password question",
+			steps:     []channeltest.Step{{Send: "administrator\r", Reply: []string{"administrator\r\n# "}}},
+			wantLevel: "admin",
+		},
+		{
+			name: "prompt stays",
+			steps: []channeltest.Step{
+				{Send: "administrator\r", Reply: []string{"administrator\r\nPassword: "}},
+				{Send: "pw\r", Reply: []string{"\r\nError: Incorrect password\r\n> "}},
+			},
+			wantErr:   driver.ErrBadPassword,
+			wantLevel: "user",
+		},
+		{
+			name: "password asked again",
+			steps: []channeltest.Step{
+				{Send: "administrator\r", Reply: []string{"administrator\r\nPassword: "}},
+				{Send: "pw\r", Reply: []string{"\r\nPassword: "}},
+				{Send: "\r", Reply: []string{"\r\n> "}},
+			},
+			wantErr:   driver.ErrBadPassword,
+			wantLevel: "user",
+		},
+		{
+			name: "command refused",
+			steps: []channeltest.Step{
+				{Send: "administrator\r", Reply: []string{"administrator\r\nError: Administrator use only\r\n> "}},
+			},
+			wantErr:   &driver.CommandError{},
+			wantLevel: "user",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDriver(t, platform(0), "user", tt.steps...)
+			err := d.Escalate(t.Context(), "admin", "pw")
+			switch want := tt.wantErr.(type) {
+			case nil:
+				if err != nil {
+					t.Errorf("Escalate: %v", err)
+				}
+			case *driver.CommandError:
+				if !errors.As(err, &want) {
+					t.Errorf("Escalate error = %v, want *CommandError", err)
+				}
+			default:
+				if !errors.Is(err, want) {
+					t.Errorf("Escalate error = %v, want %v", err, want)
+				}
+			}
+			var pe *driver.PrivilegeError
+			if err != nil && !errors.As(err, &pe) {
+				t.Errorf("Escalate error = %v, want *PrivilegeError", err)
+			}
+			if got := d.Level(); got != tt.wantLevel {
+				t.Errorf("Level() = %q, want %q", got, tt.wantLevel)
+			}
+		})
+	}
+}
+
+func TestDeescalate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		steps []channeltest.Step
+	}{
+		{"clean", []channeltest.Step{{Send: "exit\r", Reply: []string{"exit\r\n> "}}}},
+		{"japanese save question", []channeltest.Step{
+			{Send: "exit\r", Reply: []string{"exit\r\n新しい設定を保存しますか? (Y/N)"}},
+			{Send: "N", Reply: []string{"N\r\n> "}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDriver(t, platform(0), "admin", tt.steps...)
+			if err := d.Deescalate(t.Context()); err != nil {
+				t.Fatalf("Deescalate: %v", err)
+			}
+			if got := d.Level(); got != "user" {
+				t.Errorf("Level() = %q, want user", got)
+			}
+		})
+	}
+}
