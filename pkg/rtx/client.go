@@ -1,56 +1,248 @@
 package rtx
 
-// TEMPORARY CONTRACT STUB: replaced by the real implementation (see docs/architecture.md).
-
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"sync"
+	"time"
 
+	"github.com/rtxctl/rtxctl/pkg/channel"
+	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/transport"
 )
 
-// Config says how to reach and log into a router.
+// Config says how to reach and log into a router. The zero value is not
+// usable: Addr is required.
 type Config struct {
 	Transport     string // "ssh" (zero value) or "telnet"
 	Addr          string // host:port
 	User          string // login user; "" = anonymous (Telnet only)
-	Password      string // login password
-	AdminPassword string // administrator password
-	SSH           transport.SSHConfig
-	Telnet        transport.TelnetConfig
-	Encoding      string    // "" = detect from console character
-	Transcript    io.Writer // nil = none; secrets are redacted
-	Logger        *slog.Logger
+	Password      string // login password; never logged or recorded
+	AdminPassword string // administrator password; never logged or recorded
+	// SSH holds key files, agent, known_hosts and legacy settings; its User
+	// and Password are filled from the fields above, its Logger from Logger
+	// when nil.
+	SSH transport.SSHConfig
+	// Telnet holds the Telnet settings; its Logger is filled from Logger
+	// when nil.
+	Telnet transport.TelnetConfig
+	// Encoding forces the output encoding: "shift_jis", "euc-jp", "utf-8" or
+	// "ascii". "" detects it from `console character` after login.
+	Encoding string
+	// Transcript, if not nil, receives the session in golden-transcript
+	// format with both passwords redacted.
+	Transcript io.Writer
+	// Logger receives debug records (lines sent, prompts matched, privilege
+	// changes), never secrets; nil discards them.
+	Logger *slog.Logger
 }
 
 // Info describes the router as announced in its login banner.
 type Info struct {
-	Model    string
-	Revision string
-	Banner   string
+	Model    string // e.g. "RTX1210"; "" if the banner has no revision line
+	Revision string // e.g. "14.01.29"
+	Banner   string // every line received before the first prompt
 }
 
-// Client is a logged-in console session.
-type Client struct{}
+// ErrBadAdminPassword reports that the router rejected the administrator
+// password. It is returned wrapped in a [*driver.PrivilegeError] by
+// [Client.Administrator]; a rejected login password is a
+// [*transport.AuthError] instead.
+var ErrBadAdminPassword = driver.ErrBadPassword
 
-var errStub = errors.New("not implemented")
+// closeTimeout bounds [Client.Close], which has no context.
+const closeTimeout = 10 * time.Second
 
-// Dial connects and logs in.
-func Dial(ctx context.Context, cfg Config) (*Client, error) { return nil, errStub }
+// Client is a logged-in RTX console session. It is not safe for concurrent
+// use, except that Close may be called from another goroutine to abort a
+// blocked call. The caller must Close it.
+type Client struct {
+	cfg     Config
+	log     *slog.Logger
+	ch      *channel.Channel
+	d       *driver.Driver
+	info    Info
+	console consoleState
 
-// Info returns the banner information.
-func (c *Client) Info() Info { return Info{} }
+	closeOnce sync.Once
+	closeErr  error
+}
 
-// Administrator enters administrator mode.
-func (c *Client) Administrator(ctx context.Context) error { return errStub }
+// Dial connects to cfg.Addr over SSH or Telnet, logs in, reads the banner,
+// and prepares the console: it reads the `console` settings, learns the
+// output encoding, and sets `console lines infinity` and
+// `console columns 200` for the session (restored by [Client.Save] and
+// [Client.Close]). If the router allows `show config` only in
+// administrator mode, that preparation happens in [Client.Administrator].
+//
+// Errors: [*transport.HostKeyError] and [*transport.AuthError] from the
+// transport or the Telnet login dialogue, [*channel.TimeoutError] when ctx
+// ends while waiting for the router.
+func Dial(ctx context.Context, cfg Config) (*Client, error) {
+	c, err := dial(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", cfg.Addr, err)
+	}
+	return c, nil
+}
 
-// Run runs one command and returns its output.
-func (c *Client) Run(ctx context.Context, cmd string) (string, error) { return "", errStub }
+func dial(ctx context.Context, cfg Config) (*Client, error) {
+	enc := channel.ShiftJIS
+	if cfg.Encoding != "" {
+		e, err := channel.ParseEncoding(cfg.Encoding)
+		if err != nil {
+			return nil, err
+		}
+		enc = e
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	conn, telnet, err := dialTransport(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ch := channel.New(conn, channel.Config{Encoding: enc, Pager: pagerMarker, Transcript: cfg.Transcript, Logger: log})
+	ch.Redact(cfg.Password)
+	ch.Redact(cfg.AdminPassword)
+	c := &Client{cfg: cfg, log: log, ch: ch}
+	if err := c.start(ctx, telnet); err != nil {
+		ch.Close()
+		return nil, err
+	}
+	return c, nil
+}
 
-// Save restores console settings and saves.
-func (c *Client) Save(ctx context.Context) error { return errStub }
+func dialTransport(ctx context.Context, cfg Config) (io.ReadWriteCloser, bool, error) {
+	switch cfg.Transport {
+	case "", "ssh":
+		sc := cfg.SSH
+		sc.User, sc.Password = cfg.User, cfg.Password
+		if sc.Logger == nil {
+			sc.Logger = cfg.Logger
+		}
+		conn, err := transport.DialSSH(ctx, cfg.Addr, sc)
+		return conn, false, err
+	case "telnet":
+		tc := cfg.Telnet
+		if tc.Logger == nil {
+			tc.Logger = cfg.Logger
+		}
+		conn, err := transport.DialTelnet(ctx, cfg.Addr, tc)
+		return conn, true, err
+	}
+	return nil, false, fmt.Errorf("unknown transport %q (want ssh or telnet)", cfg.Transport)
+}
 
-// Close logs out.
-func (c *Client) Close() error { return errStub }
+// start logs in and prepares the console.
+func (c *Client) start(ctx context.Context, telnet bool) error {
+	s, err := login(ctx, c.ch, c.cfg, telnet)
+	if err != nil {
+		return err
+	}
+	c.info = s.info
+	c.log.Debug("logged in", "model", s.info.Model, "revision", s.info.Revision, "prompt prefix", s.prefix, "level", s.level)
+	if c.d, err = driver.New(c.ch, platform(s.prefix, defaultColumns), s.level, c.log); err != nil {
+		return err
+	}
+	// The first line typed right after the banner is sometimes lost: spend
+	// it on an empty line and wait for its prompt.
+	if _, err := c.d.Run(ctx, ""); err != nil {
+		return fmt.Errorf("wait for the console after login: %w", err)
+	}
+	_, err = c.setupConsole(ctx)
+	return err
+}
+
+// Info returns the model, revision and banner announced at login.
+func (c *Client) Info() Info { return c.info }
+
+// Administrator enters administrator mode, answering `Password: ` with
+// Config.AdminPassword (some users get `# ` without a password question).
+// It does nothing if the session is already in administrator mode.
+//
+// A rejected password returns an error that matches [ErrBadAdminPassword]
+// with errors.Is and is a [*driver.PrivilegeError]; it is never a
+// [*transport.AuthError].
+func (c *Client) Administrator(ctx context.Context) error {
+	if err := c.d.Escalate(ctx, levelAdmin, c.cfg.AdminPassword); err != nil {
+		return fmt.Errorf("enter administrator mode on %s: %w", c.cfg.Addr, err)
+	}
+	if !c.console.known {
+		if _, err := c.setupConsole(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run runs cmd at the current privilege level and returns its output, one
+// "\n"-terminated line per line, with the echo, prompt, pager markers and
+// the `Searching ...` line of `| grep` removed, hard wrapping undone and
+// decoded to UTF-8. An error line (`Error:` / `エラー:`) yields a
+// [*driver.CommandError].
+func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
+	return c.d.Run(ctx, cmd)
+}
+
+// Save restores the console settings changed for the session, runs `save`
+// and checks for `Saving ... Done` / `セーブ中... 終了`, then sets the
+// session's console settings again. An error line is a
+// [*driver.CommandError].
+func (c *Client) Save(ctx context.Context) error {
+	if err := c.restoreConsole(ctx); err != nil {
+		return fmt.Errorf("save: %w", err)
+	}
+	out, err := c.d.Run(ctx, "save")
+	if err != nil {
+		return fmt.Errorf("save: %w", err)
+	}
+	if !saveDone.MatchString(out) {
+		return fmt.Errorf("save: unexpected output %q", out)
+	}
+	if err := c.tweakConsole(ctx); err != nil {
+		return fmt.Errorf("after save: %w", err)
+	}
+	return nil
+}
+
+// Close restores the console settings if they are still changed, leaves
+// administrator mode (answering `N` if the router asks whether to save),
+// logs out and closes the connection. The router closing the connection
+// counts as success. Close is idempotent and bounded by an internal
+// deadline of 10 seconds.
+func (c *Client) Close() error {
+	c.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		err := c.logout(ctx)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = nil
+		}
+		c.closeErr = errors.Join(err, c.ch.Close())
+		if c.closeErr != nil {
+			c.closeErr = fmt.Errorf("close session to %s: %w", c.cfg.Addr, c.closeErr)
+		}
+	})
+	return c.closeErr
+}
+
+func (c *Client) logout(ctx context.Context) error {
+	if err := c.restoreConsole(ctx); err != nil {
+		return err
+	}
+	if c.d.Level() == levelAdmin {
+		if err := c.d.Deescalate(ctx); err != nil {
+			return err
+		}
+	}
+	_, err := c.d.Run(ctx, "exit")
+	if err == nil {
+		return errors.New("logout: router still shows a prompt after exit")
+	}
+	return err
+}

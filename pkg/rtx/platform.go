@@ -1,0 +1,93 @@
+package rtx
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/rtxctl/rtxctl/pkg/channel"
+	"github.com/rtxctl/rtxctl/pkg/driver"
+)
+
+// Privilege level names of an RTX console.
+const (
+	levelUser  = "user"
+	levelAdmin = "administrator"
+)
+
+// Console texts shared by every RTX model (see shared/rtx-console.md §4–§7).
+var (
+	// pagerMarker is "---つづく---" (Japanese) or "---more---" (English), with
+	// or without spaces around the word.
+	pagerMarker = regexp.MustCompile(`-{2,3} ?(?:つづく|more|MORE) ?-{2,3}`)
+	errorLine   = regexp.MustCompile(`^(?:Error|エラー)\s*[:：]`)
+	// saveQuestion is asked when leaving administrator mode with unsaved
+	// changes; it is answered with a single key.
+	saveQuestion   = regexp.MustCompile(`\(Y/N\) ?`)
+	passwordPrompt = regexp.MustCompile(`Password: ?`)
+	usernamePrompt = regexp.MustCompile(`Username: ?`)
+	// firstPrompt is any prompt after the banner; group 1 is the prompt
+	// prefix set by `console prompt`, group 2 the mode character.
+	firstPrompt = regexp.MustCompile(`(?:^|\n)([^\n]*?)([>#]) `)
+	grepPipe    = regexp.MustCompile(`\|\s*grep\b`)
+	searching   = regexp.MustCompile(`^Searching ?\.\.\.`)
+	// showConfig matches commands whose output starts with "# " comment
+	// lines, which look like the bare administrator prompt.
+	showConfig = regexp.MustCompile(`(?i)^\s*show\s+config\b`)
+	bannerInfo = regexp.MustCompile(`(?m)^(\S+) Rev\.(\d+\.\d+\.\d+)`)
+	saveDone   = regexp.MustCompile(`(?:Saving|セーブ中).*(?:Done|終了)`)
+)
+
+// platform returns the RTX console personality for a session whose prompts
+// carry prefix (the `console prompt` string, "" by default).
+//
+// With an empty prefix the administrator prompt "# " is indistinguishable
+// from the header comment lines of `show config` when a read happens to end
+// right after one. Only for show config commands, and only then, a prompt
+// match waits for a short silence (channel.DefaultQuiet): a real prompt is
+// the last thing the router sends. With a prefix there is no ambiguity.
+func platform(prefix string, columns int) driver.Platform {
+	p := regexp.QuoteMeta(prefix)
+	pl := driver.Platform{
+		Levels: []driver.Level{
+			{Name: levelUser, Prompt: regexp.MustCompile(`(?:^|\n)` + p + `> `)},
+			{
+				Name: levelAdmin,
+				// `pp select N` / `tunnel select N` insert the peer into
+				// the administrator prompt (`pp1# `).
+				Prompt:         regexp.MustCompile(`(?:^|\n)` + p + `(?:pp|tunnel)?\d*# `),
+				Previous:       levelUser,
+				Escalate:       "administrator",
+				PasswordPrompt: passwordPrompt,
+				Deescalate:     "exit",
+			},
+		},
+		Questions: []driver.Question{{Pattern: saveQuestion, Answer: "N"}},
+		ErrorLine: errorLine,
+		Filters:   []driver.Filter{{Command: grepPipe, Line: searching}},
+		Columns:   columns,
+	}
+	if strings.TrimSpace(prefix) == "" {
+		pl.PromptLikeOutput = showConfig
+	}
+	return pl
+}
+
+// encodingOf maps a `console character` value to the output encoding; an
+// empty value is the model's factory default (UTF-8 on vRX, Shift_JIS
+// elsewhere).
+func encodingOf(character, model string) channel.Encoding {
+	switch strings.ToLower(character) {
+	case "ja.sjis", "sjis":
+		return channel.ShiftJIS
+	case "ja.euc", "euc":
+		return channel.EUCJP
+	case "ja.utf8", "utf8":
+		return channel.UTF8
+	case "en.ascii", "ascii":
+		return channel.ASCII
+	}
+	if strings.HasPrefix(strings.ToLower(model), "vrx") {
+		return channel.UTF8
+	}
+	return channel.ShiftJIS
+}
