@@ -57,8 +57,10 @@ type HeldError struct {
 	Host string
 	// Holder is who holds the lock, as recorded in the lock file; zero if unknown.
 	Holder Holder
-	// Err is the caller's context error when the context ended the wait
-	// (context.Canceled on an interrupt); nil when only the wait time elapsed.
+	// Err is context.Canceled when the caller's context was cancelled (an
+	// interrupt) before the lock was free; nil when the wait time or the
+	// context's deadline elapsed, so that a lock held too long never reads as a
+	// timeout talking to the router.
 	Err error
 }
 
@@ -142,7 +144,11 @@ func Acquire(ctx context.Context, dir, host string, wait time.Duration, onWait f
 func held(ctx context.Context, host, path string) *HeldError {
 	// The record is informational: a holder that has not written it yet is unknown.
 	h, _ := readHolder(path)
-	return &HeldError{Host: host, Holder: h, Err: ctx.Err()}
+	e := &HeldError{Host: host, Holder: h}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		e.Err = context.Canceled
+	}
+	return e
 }
 
 // writeHolder records this process in the lock file at path through a second

@@ -128,12 +128,14 @@ func TestAcquireWhileHeld(t *testing.T) {
 		name       string
 		wait       time.Duration
 		cancel     bool // cancel the context from onWait
+		deadline   bool // give the context a deadline shorter than the wait
 		wantWaited int32
 		wantErr    error // besides *HeldError
 	}{
 		{name: "no wait", wait: 0, wantWaited: 0},
 		{name: "wait elapses", wait: 3 * retryDelay, wantWaited: 1},
 		{name: "context canceled", wait: long, cancel: true, wantWaited: 1, wantErr: context.Canceled},
+		{name: "context deadline", wait: long, deadline: true, wantWaited: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,6 +145,10 @@ func TestAcquireWhileHeld(t *testing.T) {
 
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
+			if tt.deadline {
+				ctx, cancel = context.WithTimeout(ctx, 3*retryDelay)
+				defer cancel()
+			}
 			var waited atomic.Int32
 			onWait := func() {
 				waited.Add(1)
