@@ -1,6 +1,8 @@
 package rtxtest
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"golang.org/x/text/encoding"
@@ -91,4 +93,50 @@ var defaultMessages = map[string]msg{
 	"searching":      {"Searching ...", "Searching ..."},
 	"factory_notice": {"The login password is factory default setting. Please request an administrator to change the password by the 'login password' command.", "The login password is factory default setting. Please request an administrator to change the password by the 'login password' command."},
 	"bgp_state":      {"BGP state", "BGP state"},
+}
+
+// charset returns the current `console character` setting.
+func (r *Router) charset() charset {
+	legacy := r.sc.legacyCharsets()
+	if v, ok := r.running.get("console character"); ok && len(v) > 0 {
+		if cs, ok := charsetByName(v[0], legacy, true); ok {
+			return cs
+		}
+	}
+	name := "ja.sjis"
+	if legacy {
+		name = "sjis"
+	}
+	cs, _ := charsetByName(name, legacy, false)
+	return cs
+}
+
+// text returns message key in the current language, formatted with args; scenario
+// overrides take precedence over the catalogue.
+func (r *Router) text(key string, args ...any) string {
+	m := defaultMessages[key]
+	lang, t := "en", m.en
+	if r.charset().japanese {
+		lang, t = "ja", m.ja
+	}
+	if o, ok := r.sc.Variants.Messages[lang][key]; ok {
+		t = o
+	}
+	if len(args) > 0 {
+		t = fmt.Sprintf(t, args...)
+	}
+	return t
+}
+
+// errorText returns the error line for a failed command.
+func (r *Router) errorText(err error) string {
+	key := string(errInvalidCommand)
+	var ce cmdError
+	if errors.As(err, &ce) {
+		key = string(ce)
+	}
+	if key == string(errAdminOnly) && r.sc.Variants.AdminOnlyLong {
+		key = "admin_only_long"
+	}
+	return r.text(key)
 }

@@ -433,3 +433,21 @@ func (sc *Scenario) has(f feature) bool {
 	}
 	return n[2] >= builds[f]
 }
+
+// consoleLines returns the configuration lines the scenario's console fields stand for.
+func (sc *Scenario) consoleLines() []string {
+	var lines []string
+	if lang := sc.language(); lang != "ja.sjis" && lang != "sjis" {
+		lines = append(lines, "console character "+lang)
+	}
+	if sc.Columns != 0 {
+		lines = append(lines, "console columns "+strconv.Itoa(sc.Columns))
+	}
+	if sc.Lines != "" {
+		lines = append(lines, "console lines "+sc.Lines)
+	}
+	if sc.Prompt != "" {
+		lines = append(lines, "console prompt "+sc.Prompt)
+	}
+	return lines
+}

@@ -1,0 +1,138 @@
+package rtxtest
+
+import (
+	"strings"
+	"time"
+)
+
+// now reads the fake clock. The caller holds r.mu.
+func (r *Router) now() time.Time {
+	return time.Now().Add(r.offset)
+}
+
+// Now returns the router's clock: the real time plus every [Router.Advance] so far (and
+// the scenario's start time offset).
+func (r *Router) Now() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.now()
+}
+
+// Advance moves the fake clock forward by d: due `schedule at` entries fire in time order,
+// expired rollback timers restore their configuration, BGP neighbors waiting to
+// re-establish see the new time, and sessions re-check their login timers.
+func (r *Router) Advance(d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.offset += d
+	r.tickLocked()
+	r.notifyLocked()
+}
+
+// notifyLocked wakes every session waiting for input, so it re-checks the clock and restarts.
+func (r *Router) notifyLocked() {
+	close(r.clockMove)
+	r.clockMove = make(chan struct{})
+}
+
+// rollback is an armed `rollback timer` (or `load ... rollback-timer=`).
+type rollback struct {
+	snapshot *config
+	deadline time.Time
+}
+
+// tickLocked fires every schedule and rollback timer due by now, earliest first.
+func (r *Router) tickLocked() {
+	now := r.now()
+	for {
+		var (
+			at    time.Time
+			sched *schedule
+			rbKey *session
+		)
+		for _, sc := range r.schedules {
+			if !sc.next.IsZero() && !sc.next.After(now) && (at.IsZero() || sc.next.Before(at) || sc.next.Equal(at) && sc.id < sched.id) {
+				at, sched = sc.next, sc
+			}
+		}
+		for s, rb := range r.rollbacks {
+			if !rb.deadline.After(now) && (at.IsZero() || rb.deadline.Before(at)) {
+				at, sched, rbKey = rb.deadline, nil, s
+			}
+		}
+		switch {
+		case sched != nil:
+			r.fireLocked(sched, at)
+		case rbKey != nil:
+			r.restoreLocked(rbKey, at)
+		default:
+			return
+		}
+	}
+}
+
+// restoreLocked expires the rollback timer of session s at fake time at: the running
+// configuration goes back to the snapshot (and BGP is refreshed unless the variant says not).
+func (r *Router) restoreLocked(s *session, at time.Time) {
+	rb, ok := r.rollbacks[s]
+	if !ok {
+		return
+	}
+	delete(r.rollbacks, s)
+	r.running = rb.snapshot.clone()
+	r.dirty = !r.running.equal(r.saved[0])
+	r.syncSchedules(at)
+	if !r.sc.Variants.RollbackNoRefresh {
+		r.refreshLocked(at)
+	}
+}
+
+// rollbackCommand runs `rollback timer SECONDS` for session s.
+func (r *Router) rollbackCommand(s *session, args []string, at time.Time) error {
+	if len(args) == 0 || !strings.EqualFold(args[0], "timer") {
+		return errKeyword
+	}
+	if len(args) != 2 {
+		return errParamCount
+	}
+	n, err := intArg(args[1], 1, 21474836)
+	if err != nil {
+		return err
+	}
+	r.rollbacks[s] = &rollback{snapshot: r.running.clone(), deadline: at.Add(time.Duration(n) * time.Second)}
+	return nil
+}
+
+// restartLocked restarts the router at fake time at: the running configuration becomes
+// the saved one, BGP re-establishes, rollback timers are dropped and every session is
+// disconnected.
+func (r *Router) restartLocked(at time.Time) {
+	r.running = r.saved[0].clone()
+	r.dirty = false
+	r.rollbacks = map[*session]*rollback{}
+	r.bootTime = at
+	r.restarts++
+	r.schedules = map[int]*schedule{}
+	r.syncSchedules(at)
+	r.refreshLocked(at)
+	r.notifyLocked()
+	for _, sc := range r.schedules {
+		if sc.startup {
+			r.runScheduledLocked(sc.command, at, false)
+		}
+	}
+}
+
+// loginTimer is the idle logout time.
+func (r *Router) loginTimer() time.Duration {
+	if v, ok := r.running.get("login timer"); ok && len(v) > 0 {
+		if n, err := intArg(v[0], 120, 21474836); err == nil {
+			return time.Duration(n) * time.Second
+		}
+		return 300 * time.Second
+	}
+	if r.sc.LoginTimer > 0 {
+		return time.Duration(r.sc.LoginTimer) * time.Second
+	}
+	return 300 * time.Second
+}

@@ -1,0 +1,211 @@
+package rtxtest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// jst is the router's wall-clock zone.
+var jst = time.FixedZone("JST", 9*60*60)
+
+// show runs `show ...` with optional `| grep` stages.
+func (r *Router) show(s *session, ws []word, at time.Time) ([]string, error) {
+	cmd, stages := splitPipes(ws)
+	var greps []*grepStage
+	for _, st := range stages {
+		g, err := parseGrep(st)
+		if err != nil {
+			return nil, err
+		}
+		if g != nil {
+			greps = append(greps, g)
+		}
+	}
+	out, err := r.showOutput(s, lower(texts(cmd)), at)
+	if err != nil {
+		return nil, err
+	}
+	if len(stages) == 0 {
+		return out, nil
+	}
+	for _, g := range greps {
+		out = g.filter(out)
+	}
+	return append([]string{r.text("searching")}, out...), nil
+}
+
+// showOutput produces the output of a show command given as lower-case words.
+func (r *Router) showOutput(s *session, a []string, at time.Time) ([]string, error) {
+	if len(a) < 2 {
+		return nil, errParamCount
+	}
+	switch {
+	case a[1] == "config":
+		if r.sc.Variants.ShowConfigAdminOnly && !s.admin {
+			return nil, errAdminOnly
+		}
+		return r.showConfig(a[2:], at)
+	case a[1] == "environment":
+		return r.showEnvironment(at), nil
+	case a[1] == "ip" && len(a) >= 3 && a[2] == "route":
+		return r.showIPRoute(), nil
+	case a[1] == "status" && len(a) >= 4 && a[2] == "bgp" && a[3] == "neighbor":
+		return r.showBGPNeighbor(a[4:], at)
+	case a[1] == "status" && len(a) == 3 && a[2] == "user":
+		return r.showStatusUser(s, at), nil
+	}
+	return nil, errInvalidCommand
+}
+
+// showConfig prints `show config [N]`: the five header lines and the configuration.
+func (r *Router) showConfig(args []string, at time.Time) ([]string, error) {
+	cfg := r.running
+	switch len(args) {
+	case 0:
+	case 1:
+		n, err := intArg(args[0], 0, 4)
+		if err != nil {
+			return nil, err
+		}
+		saved, ok := r.saved[n]
+		if !ok {
+			return nil, errRange
+		}
+		cfg = saved
+	default:
+		return nil, errParamCount
+	}
+	macs := r.macs()
+	macList := strings.Join(macs, ", ")
+	if r.sc.legacyCharsets() {
+		macList += ", "
+	}
+	hw := fmt.Sprintf("# main:  %s ver=00 serial=%s", r.model(), r.serial())
+	for _, m := range macs {
+		hw += " MAC-Address=" + m
+	}
+	out := []string{
+		"# " + r.firmwareLine(),
+		"# MAC Address : " + macList,
+		"# Memory " + r.memory(),
+		hw,
+		"# Reporting Date: " + at.In(jst).Format("Jan _2 15:04:05 2006"),
+	}
+	return append(out, cfg.lines...), nil
+}
+
+// showEnvironment prints `show environment`.
+func (r *Router) showEnvironment(at time.Time) []string {
+	hw := fmt.Sprintf("  main:  %s ver=00 serial=%s", r.model(), r.serial())
+	for _, m := range r.macs() {
+		hw += " MAC-Address=" + m
+	}
+	up := at.Sub(r.bootTime)
+	const timeLayout = "2006/01/02 15:04:05 -07:00"
+	return []string{
+		r.model() + " BootROM Ver. 1.03",
+		r.model() + " FlashROM Table Ver. 1.00",
+		r.firmwareLine(),
+		hw,
+		"CPU:    1%(5sec)   0%(1min)   0%(5min)    Memory: 16% used",
+		"Packet-buffer:   0%(small)   0%(middle)   7%(large)   0%(huge) used",
+		"Firmware: exec0  Config. file: config0",
+		"Default firmware: exec0  Default config. file: config0",
+		"Serial Baudrate: 9600",
+		"Boot time: " + r.bootTime.In(jst).Format(timeLayout),
+		"Current time: " + at.In(jst).Format(timeLayout),
+		fmt.Sprintf("Elapsed time from boot: %ddays %s", int(up.Hours())/24, clockDuration(up%(24*time.Hour))),
+		"Security Class: 1, FORGET: ON, TELNET: OFF",
+		"Inside Temperature(C.): 45",
+	}
+}
+
+// showStatusUser prints `show status user` for the sessions logged in.
+func (r *Router) showStatusUser(self *session, at time.Time) []string {
+	out := []string{r.text("user_legend"), r.text("user_header"), strings.Repeat("-", 79)}
+	for _, s := range r.sessions {
+		mark := []byte("   ")
+		if s == self {
+			mark[0] = '*'
+		}
+		if s.admin {
+			mark[1] = '+'
+		}
+		name := s.user
+		if name == "" {
+			name = "(noname)"
+		}
+		idle := at.Sub(s.lastInput)
+		line := fmt.Sprintf("%s%-16s%-11s%s  %d:%02d:%02d    %s", mark, name, s.lineName,
+			s.loginAt.In(jst).Format("01/02 15:04"), int(idle.Hours()), int(idle.Minutes())%60, int(idle.Seconds())%60, s.remoteIP())
+		out = append(out, strings.TrimRight(line, " "))
+	}
+	return out
+}
+
+// firmwareLine is `MODEL Rev.X.YY.ZZ (build date)`.
+func (r *Router) firmwareLine() string {
+	date := r.sc.BuildDate
+	if date == "" {
+		date = "Fri Jul  5 11:17:45 2024"
+	}
+	return fmt.Sprintf("%s Rev.%s (%s)", r.model(), r.sc.revision(), date)
+}
+
+func (r *Router) model() string {
+	if r.sc.Model == "" {
+		return "RTX1210"
+	}
+	return r.sc.Model
+}
+
+func (r *Router) macs() []string {
+	if len(r.sc.MACAddresses) > 0 {
+		return r.sc.MACAddresses
+	}
+	return []string{"00:a0:de:00:00:01", "00:a0:de:00:00:02", "00:a0:de:00:00:03"}
+}
+
+func (r *Router) memory() string {
+	if r.sc.Memory == "" {
+		return "256Mbytes, 3LAN, 1BRI"
+	}
+	return r.sc.Memory
+}
+
+func (r *Router) serial() string {
+	if r.sc.Serial == "" {
+		return "S00000000"
+	}
+	return r.sc.Serial
+}
+
+// banner returns the lines printed after login, before the first prompt.
+func (r *Router) banner() []string {
+	date := r.sc.BuildDate
+	if date == "" {
+		date = "2024"
+	}
+	year := date[max(0, len(date)-4):]
+	out := []string{"", r.firmwareLine()}
+	if r.sc.legacyCharsets() {
+		out = append(out,
+			"Copyright (c) 1994-"+year+" Yamaha Corporation.",
+			"  Copyright (c) 1991-1997 Regents of the University of California.",
+			"  Copyright (c) 1995-1996 Jean-loup Gailly and Mark Adler.",
+			"  Copyright (c) 1998-2000 Tokyo Institute of Technology.",
+			"  Copyright (c) 2000 Japan Advanced Institute of Science and Technology, HOKURIKU.",
+		)
+	} else {
+		out = append(out,
+			"Copyright (c) 1994-"+year+" Yamaha Corporation. All Rights Reserved.",
+			"To display the software copyright statement, use 'show copyright' command.",
+		)
+	}
+	out = append(out, strings.Join(r.macs(), ", "), "Memory "+r.memory(), "")
+	if r.sc.LoginPassword == "" {
+		out = append(out, r.text("factory_notice"))
+	}
+	return out
+}
