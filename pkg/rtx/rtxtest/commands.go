@@ -373,4 +373,3 @@ func (r *Router) load(s *session, args []string, at time.Time) ([]string, error)
 	}
 	return out, nil
 }
-

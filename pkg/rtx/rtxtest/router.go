@@ -32,15 +32,15 @@ type Router struct {
 
 	mu        sync.Mutex
 	faults    Faults
-	offset    time.Duration    // fake clock = real clock + offset
-	clockMove chan struct{}    // closed and replaced whenever the fake clock jumps or the router restarts
-	bootTime  time.Time        // fake time of the last (re)start
-	running   *config          // running configuration
-	saved     map[int]*config  // saved configurations by number
-	dirty     bool             // a configuration command ran since the last save
-	bgp       bgpState         // applied BGP state
-	commands  []string         // command log
-	seen      map[string]int   // how often each command line was entered (for faults)
+	offset    time.Duration     // fake clock = real clock + offset
+	clockMove chan struct{}     // closed and replaced whenever the fake clock jumps or the router restarts
+	bootTime  time.Time         // fake time of the last (re)start
+	running   *config           // running configuration
+	saved     map[int]*config   // saved configurations by number
+	dirty     bool              // a configuration command ran since the last save
+	bgp       bgpState          // applied BGP state
+	commands  []string          // command log
+	seen      map[string]int    // how often each command line was entered (for faults)
 	schedules map[int]*schedule // armed schedules by ID
 	rollbacks map[*session]*rollback
 	sessions  []*session
