@@ -111,25 +111,36 @@ func (b *BGP) parseLine(f []string) bool {
 	case f[1] == "neighbor":
 		n, ok := parseNeighbor(f[2:])
 		if ok {
-			b.Neighbors = append(b.Neighbors, n)
+			b.Neighbors = upsert(b.Neighbors, n, func(x BGPNeighbor) bool { return x.ID == n.ID })
 		}
 		return ok
 	case f[1] == "import" && len(f) > 2 && f[2] == "filter":
 		flt, ok := parseImportFilter(f[3:])
 		if ok {
-			b.ImportFilters = append(b.ImportFilters, flt)
+			b.ImportFilters = upsert(b.ImportFilters, flt, func(x BGPImportFilter) bool { return x.ID == flt.ID })
 		}
 		return ok
 	case f[1] == "import":
 		imp, ok := parseImport(f[2:])
 		if ok {
-			b.Imports = append(b.Imports, imp)
+			b.Imports = upsert(b.Imports, imp, func(x BGPImport) bool { return x.key() == imp.key() })
 		}
 		return ok
 	default:
 		return false
 	}
 	return true
+}
+
+// upsert replaces the first element matching same with v, or appends v: the
+// router keeps one line per neighbor ID, filter ID and import key, and a
+// later line replaces an earlier one.
+func upsert[T any](s []T, v T, same func(T) bool) []T {
+	if i := slices.IndexFunc(s, same); i >= 0 {
+		s[i] = v
+		return s
+	}
+	return append(s, v)
 }
 
 func parseNeighbor(f []string) (BGPNeighbor, bool) {

@@ -352,7 +352,7 @@ func disagree(observed []NeighborState, want TunnelState) bool {
 // or delete import lines, then delete filters, so that no line ever
 // references an undefined filter. Other BGP lines are not compared.
 func transition(from, to *BGP) []string {
-	var cmds []string
+	cmds := []string{}
 	for _, f := range to.ImportFilters {
 		if old := from.Filter(f.ID); old == nil || old.String() != f.String() {
 			cmds = append(cmds, f.String())
