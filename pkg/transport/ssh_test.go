@@ -112,6 +112,14 @@ func TestDialSSHAuth(t *testing.T) {
 			wantAuth: true,
 		},
 		{
+			name:   "server hangs up after too many failures",
+			server: sshServerConfig{password: testPassword, authorizedKeys: []ssh.PublicKey{clientPub}, maxAuthTries: 1},
+			cfg: func(t *testing.T) SSHConfig {
+				return SSHConfig{KeyFiles: []string{writeKeyFile(t, newEd25519Key(t), "")}, Password: "wrong"}
+			},
+			wantAuth: true,
+		},
+		{
 			name:     "server wants a key, client has a password",
 			server:   sshServerConfig{authorizedKeys: []ssh.PublicKey{clientPub}},
 			cfg:      func(*testing.T) SSHConfig { return SSHConfig{Password: testPassword} },
@@ -395,6 +403,26 @@ func TestDialSSHLegacyAlgorithms(t *testing.T) {
 		}
 		roundTrip(t, conn)
 	})
+}
+
+func TestLegacySigners(t *testing.T) {
+	t.Parallel()
+	rsaSigner := mustSigner(t, testRSAClientKey())
+	edSigner := mustSigner(t, newEd25519Key(t))
+	got, err := legacySigners([]ssh.Signer{rsaSigner, edSigner})
+	if err != nil {
+		t.Fatalf("legacySigners: %v", err)
+	}
+	ms, ok := got[0].(ssh.MultiAlgorithmSigner)
+	if !ok {
+		t.Fatalf("legacySigners(rsa) = %T, want an ssh.MultiAlgorithmSigner", got[0])
+	}
+	if diff := cmp.Diff([]string{ssh.KeyAlgoRSA}, ms.Algorithms()); diff != "" {
+		t.Errorf("RSA signature algorithms mismatch (-want +got):\n%s", diff)
+	}
+	if got[1] != edSigner {
+		t.Errorf("legacySigners changed the ed25519 signer")
+	}
 }
 
 func TestDialSSHPty(t *testing.T) {

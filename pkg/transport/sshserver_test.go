@@ -63,6 +63,7 @@ type sshServerConfig struct {
 	pubKeyAlgos    []string        // accepted public-key signature algorithms; nil = defaults
 	legacy         bool            // only diffie-hellman-group1-sha1 and aes128-cbc, SHA-1 RSA host key
 	ignorePty      bool            // never answer pty-req
+	maxAuthTries   int             // 0: x/crypto's default of 6
 }
 
 // ptyRequest is the decoded payload of a pty-req (RFC 4254 6.2).
@@ -102,7 +103,7 @@ func newSSHServer(t *testing.T, cfg sshServerConfig) *sshServer {
 
 func serverConfig(t *testing.T, cfg sshServerConfig) *ssh.ServerConfig {
 	t.Helper()
-	conf := &ssh.ServerConfig{PublicKeyAuthAlgorithms: cfg.pubKeyAlgos}
+	conf := &ssh.ServerConfig{PublicKeyAuthAlgorithms: cfg.pubKeyAlgos, MaxAuthTries: cfg.maxAuthTries}
 	if cfg.password != "" {
 		conf.PasswordCallback = func(_ ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if string(pw) != cfg.password {
