@@ -15,6 +15,7 @@ type HostKeyError struct {
 	Err            error
 }
 
+// Error describes the refused key without any secret.
 func (e *HostKeyError) Error() string {
 	if e.Unknown {
 		return fmt.Sprintf("host key for %s is not known (%s %s, not in %s)", e.Host, e.KeyType, e.Fingerprint, e.KnownHostsFile)
@@ -22,6 +23,7 @@ func (e *HostKeyError) Error() string {
 	return fmt.Sprintf("host key for %s has CHANGED: server presented %s %s, which does not match %s", e.Host, e.KeyType, e.Fingerprint, e.KnownHostsFile)
 }
 
+// Unwrap returns the knownhosts error behind the refusal, if any.
 func (e *HostKeyError) Unwrap() error { return e.Err }
 
 // AuthError reports that the router refused the login credentials, over SSH
@@ -31,6 +33,7 @@ type AuthError struct {
 	Err  error
 }
 
+// Error names the user and the cause, never the password.
 func (e *AuthError) Error() string {
 	who := "anonymous login"
 	if e.User != "" {
@@ -42,6 +45,7 @@ func (e *AuthError) Error() string {
 	return fmt.Sprintf("authentication failed: %s refused: %v", who, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *AuthError) Unwrap() error { return e.Err }
 
 // DialError reports that a connection to the router could not be set up: the
@@ -56,8 +60,10 @@ type DialError struct {
 	Err      error
 }
 
+// Error names the address, the protocol and the cause.
 func (e *DialError) Error() string {
 	return fmt.Sprintf("connect to %s over %s: %v", e.Addr, e.Protocol, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *DialError) Unwrap() error { return e.Err }

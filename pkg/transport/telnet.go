@@ -56,9 +56,10 @@ func DialTelnet(ctx context.Context, addr string, cfg TelnetConfig) (io.ReadWrit
 // offer TERMINAL-TYPE and NAWS when asked, refuse every other option
 // (BINARY included), answer only requests that change an option's state.
 //
-// Read may run concurrently with Write and Close but not with another Read.
-// Close closes c; it is idempotent and releases a blocked Read. The caller
-// owns the returned connection and closes it.
+// Read, Write and Close may be called concurrently (concurrent Reads take
+// turns). Close closes c; it is idempotent and releases a blocked Read, which
+// then returns an error wrapping net.ErrClosed. The caller owns the returned
+// connection and closes it.
 func NewTelnetConn(c net.Conn, cfg TelnetConfig) io.ReadWriteCloser {
 	return newTelnetConn(c, cfg, orDiscard(cfg.Logger).With("transport", "telnet"))
 }

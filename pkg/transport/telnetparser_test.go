@@ -151,3 +151,14 @@ func FuzzTelnetParser(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkTelnetParser(b *testing.B) {
+	chunk := bytes.Repeat(cat([]byte("ip route default gateway pp 1\r\n"), []byte{tnIAC, tnGA}), 64)
+	buf := make([]byte, len(chunk))
+	var p telnetParser
+	b.SetBytes(int64(len(chunk)))
+	for b.Loop() {
+		copy(buf, chunk)
+		p.parse(buf)
+	}
+}
