@@ -1,0 +1,22 @@
+module github.com/rtxctl/rtxctl/scripts/genman
+
+go 1.26.0
+
+require (
+	github.com/rtxctl/rtxctl v0.0.0
+	github.com/spf13/cobra v1.10.2
+)
+
+require (
+	github.com/cpuguy83/go-md2man/v2 v2.0.6 // indirect
+	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	github.com/russross/blackfriday/v2 v2.1.0 // indirect
+	github.com/spf13/pflag v1.0.9 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/term v0.48.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
+)
+
+replace github.com/rtxctl/rtxctl => ../..

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Writes rtxctl's man pages into DIR (default dist/man).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-dist/man}
+case $dir in /*) ;; *) dir=$PWD/$dir ;; esac
+go -C scripts/genman run . "$dir"
+echo "man pages written to $dir"
