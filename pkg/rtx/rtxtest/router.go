@@ -45,7 +45,6 @@ type Router struct {
 	rollbacks map[*session]*rollback
 	sessions  []*session
 	restarts  int // number of restarts, so sessions notice one
-	nextLine  int // line numbers for show status user
 }
 
 // NewRouter creates a router from a scenario (nil = [DefaultScenario]). The running

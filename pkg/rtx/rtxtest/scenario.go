@@ -285,7 +285,7 @@ func DefaultScenario() *Scenario {
 
 // validate checks the enumerated fields.
 func (sc *Scenario) validate() error {
-	if _, ok := charsetByName(sc.language(), sc.legacyCharsets(), true); !ok {
+	if _, ok := charsetByName(sc.language(), sc.legacyCharsets(), sc.Variants.CharsetAliases); !ok {
 		return fmt.Errorf("language %q: unknown console character", sc.Language)
 	}
 	if sc.Lines != "" && sc.Lines != "infinity" {
