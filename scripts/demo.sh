@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Demo: start a fake RTX router on loopback and drive it with rtxctl over SSH
+# and Telnet. Run it with `make demo`. Nothing leaves 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scenario=testdata/scenarios/article-ja.yaml
+tmp=$(mktemp -d)
+fake_pid=
+cleanup() {
+	if [[ -n $fake_pid ]]; then
+		kill "$fake_pid" 2>/dev/null || true
+		wait "$fake_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+run() {
+	printf '$ %s\n' "$*" >&2
+	"$@"
+}
+
+step "build bin/rtxctl and bin/fakertx"
+make --no-print-directory build
+
+step "start the fake router ($scenario)"
+bin/fakertx --scenario "$scenario" --ssh 127.0.0.1:0 --telnet 127.0.0.1:0 \
+	--known-hosts "$tmp/known_hosts" --ready-file "$tmp/ready" >"$tmp/fakertx.log" 2>&1 &
+fake_pid=$!
+for _ in $(seq 100); do
+	if grep -q '^telnet=' "$tmp/ready" 2>/dev/null && grep -q '^ssh=' "$tmp/ready"; then
+		break
+	fi
+	if ! kill -0 "$fake_pid" 2>/dev/null; then
+		cat "$tmp/fakertx.log" >&2
+		echo "demo: fakertx exited" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+if ! grep -q '^telnet=' "$tmp/ready" 2>/dev/null; then
+	echo "demo: fakertx did not become ready" >&2
+	exit 1
+fi
+ssh_port=$(sed -n 's/^ssh=.*://p' "$tmp/ready")
+telnet_port=$(sed -n 's/^telnet=.*://p' "$tmp/ready")
+echo "fake router: SSH on 127.0.0.1:$ssh_port, Telnet on 127.0.0.1:$telnet_port" >&2
+
+# The scenario's demo credentials. rtxctl reads secrets from the environment
+# (or a file, or a terminal prompt), never from its arguments.
+user=$(sed -n 's/^  - name: *//p' "$scenario" | head -n 1)
+user_password=$(sed -n 's/^    password: *//p' "$scenario" | head -n 1)
+anon_password=$(sed -n 's/^login_password: *//p' "$scenario")
+admin_password=$(sed -n 's/^admin_password: *//p' "$scenario")
+
+step "show config over SSH (user $user, host key checked against the fake's known_hosts)"
+RTXCTL_PASSWORD=$user_password \
+	run bin/rtxctl show --host 127.0.0.1 --port "$ssh_port" --user "$user" \
+	--known-hosts "$tmp/known_hosts" -- show config
+
+step "show config | grep bgp over Telnet (anonymous login, administrator mode, JSON output)"
+RTXCTL_PASSWORD=$anon_password RTXCTL_ADMIN_PASSWORD=$admin_password \
+	run bin/rtxctl show --host 127.0.0.1 --port "$telnet_port" --transport telnet --admin \
+	-o json -- 'show config | grep bgp'
+
+step "a refused command exits with status 2 before connecting"
+set +e
+run bin/rtxctl show --host 127.0.0.1 --port "$ssh_port" -- save
+echo "exit status: $?" >&2
+set -e
+
+step "done"
