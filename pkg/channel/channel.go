@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -221,7 +222,11 @@ func (c *Channel) write(ctx context.Context, s string) error {
 		_ = d.SetWriteDeadline(deadline) // best effort: not every conn supports deadlines
 	}
 	if _, err := c.conn.Write(b); err != nil {
-		return fmt.Errorf("send: %w", err)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return &TimeoutError{Want: "send", Tail: c.tail(), Err: context.DeadlineExceeded}
+		}
+		// A stream that refuses writes is gone for good.
+		return fmt.Errorf("send: connection lost: %w: %w", io.ErrUnexpectedEOF, err)
 	}
 	return nil
 }

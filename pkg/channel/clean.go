@@ -57,12 +57,15 @@ func (c *cleaner) put(b *strings.Builder, r rune) {
 			c.emit(b, '\n')
 			return
 		}
-		// A lone carriage return moves the cursor to the start of the line:
-		// meaningful only as part of an erase sequence.
-		for ; c.crs > 0; c.crs-- {
-			if c.erasing {
+		// A lone carriage return is part of a pager erase sequence, or a
+		// line end from a device (or Telnet layer) that sends bare CR.
+		if c.erasing {
+			for ; c.crs > 0; c.crs-- {
 				c.hold = append(c.hold, '\r')
 			}
+		} else {
+			c.crs = 0
+			c.emit(b, '\n')
 		}
 	}
 	switch {

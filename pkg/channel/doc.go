@@ -9,7 +9,7 @@
 // Received bytes are decoded (Shift_JIS, EUC-JP, UTF-8 or ASCII) before any
 // matching, because raw Shift_JIS trail bytes include '\' and '|'. The decoded
 // text is cleaned: ANSI/VT100 escape sequences are removed, line ends
-// ("\r\r\n", "\r\n", "\r\x00") become "\n", and backspaces erase the previous
+// ("\r\r\n", "\r\n", "\r\x00" and a bare "\r") become "\n", and backspaces erase the previous
 // character of the current line.
 //
 // [Channel.ReadUntil] returns as soon as one of its patterns matches at the

@@ -185,8 +185,15 @@ func (c *Client) Administrator(ctx context.Context) error {
 // the `Searching ...` line of `| grep` removed, hard wrapping undone and
 // decoded to UTF-8. An error line (`Error:` / `エラー:`) yields a
 // [*driver.CommandError].
+//
+// After a successful `console character` command the output decoder follows
+// the new setting (unless Config.Encoding forces one).
 func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
-	return c.d.Run(ctx, cmd)
+	out, err := c.d.Run(ctx, cmd)
+	if err != nil {
+		return out, err
+	}
+	return out, c.followCharacter(cmd)
 }
 
 // Save restores the console settings changed for the session, runs `save`

@@ -21,7 +21,12 @@ const (
 	defaultColumns = 80
 )
 
-var consoleLine = regexp.MustCompile(`^console (lines|columns|character) (\S+)`)
+var (
+	consoleLine = regexp.MustCompile(`^console (lines|columns|character) (\S+)`)
+	// characterCmd matches a command that changes the output encoding;
+	// group 1 is "no" or "", group 2 the new value.
+	characterCmd = regexp.MustCompile(`^\s*(no\s+)?console\s+character(?:\s+(\S+))?`)
+)
 
 // consoleSettings are the `console` lines of the configuration; "" means
 // the line is absent (factory default).
@@ -139,4 +144,21 @@ func columnsOf(v string) int {
 		return n
 	}
 	return defaultColumns
+}
+
+// followCharacter switches the decoder after a successful
+// `console character` command, unless Config.Encoding forces one.
+func (c *Client) followCharacter(cmd string) error {
+	m := characterCmd.FindStringSubmatch(cmd)
+	if m == nil || c.cfg.Encoding != "" {
+		return nil
+	}
+	value := m[2]
+	if m[1] != "" {
+		value = ""
+	}
+	if err := c.ch.SetEncoding(encodingOf(value, c.info.Model)); err != nil {
+		return fmt.Errorf("follow %q: %w", cmd, err)
+	}
+	return nil
 }

@@ -1,0 +1,467 @@
+package rtx_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtxctl/rtxctl/pkg/driver"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
+	"github.com/rtxctl/rtxctl/pkg/transport"
+)
+
+// Credentials of rtxtest.DefaultScenario.
+const (
+	loginUser     = "rtxctl"
+	loginPassword = "rtxctl-login"
+	adminPassword = "rtxctl-admin"
+)
+
+var transports = []string{"ssh", "telnet"}
+
+// newServer starts a fake router for sc (the default scenario changed by
+// edit, which may be nil).
+func newServer(t *testing.T, edit func(*rtxtest.Scenario)) *rtxtest.Server {
+	t.Helper()
+	sc := rtxtest.DefaultScenario()
+	if edit != nil {
+		edit(sc)
+	}
+	srv := rtxtest.NewServer(sc)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// clientConfig returns a Config for srv over tr that trusts the fake's host
+// key.
+func clientConfig(t *testing.T, srv *rtxtest.Server, tr string) rtx.Config {
+	t.Helper()
+	cfg := rtx.Config{Transport: tr, User: loginUser, Password: loginPassword, AdminPassword: adminPassword}
+	cfg.Addr = srv.SSHAddr()
+	if tr == "telnet" {
+		cfg.Addr = srv.TelnetAddr()
+	}
+	cfg.SSH.KnownHostsFile = writeKnownHosts(t, srv.KnownHostsLine())
+	return cfg
+}
+
+func writeKnownHosts(t *testing.T, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "known_hosts")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// testContext bounds a test so that a hang fails instead of stalling.
+func testContext(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func dial(t *testing.T, cfg rtx.Config) *rtx.Client {
+	t.Helper()
+	c, err := rtx.Dial(testContext(t), cfg)
+	if err != nil {
+		t.Fatalf("Dial(%s %s): %v", cfg.Transport, cfg.Addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func mustRun(t *testing.T, c *rtx.Client, cmd string) string {
+	t.Helper()
+	out, err := c.Run(testContext(t), cmd)
+	if err != nil {
+		t.Fatalf("Run(%q): %v", cmd, err)
+	}
+	return out
+}
+
+func mustAdmin(t *testing.T, c *rtx.Client) {
+	t.Helper()
+	if err := c.Administrator(testContext(t)); err != nil {
+		t.Fatalf("Administrator: %v", err)
+	}
+}
+
+const (
+	forcedFilter = "bgp import filter 2 include 0.0.0.0/0"
+	bgpConfig    = "bgp use on\nbgp autonomous-system 65530\nbgp neighbor 1 65521 10.10.50.254 hold-time=30 local-address=192.168.254.1 ignore-capability=on\nbgp router id 192.168.100.1\nbgp import filter 1 equal 192.168.100.0/24\nbgp import 65521 static filter 1\n"
+)
+
+// TestConformance runs one suite over SSH and Telnet against the fake router.
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		scenario func(*rtxtest.Scenario)
+		config   func(*rtx.Config)
+		only     string // "ssh" or "telnet": the case needs that transport
+		run      func(t *testing.T, c *rtx.Client, srv *rtxtest.Server)
+	}{
+		{
+			name: "login user, banner, grep",
+			run: func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
+				info := c.Info()
+				if info.Model != "RTX1210" || info.Revision != "14.01.42" {
+					t.Errorf("Info() = %+v, want RTX1210 14.01.42", info)
+				}
+				mustAdmin(t, c)
+				if diff := cmp.Diff(bgpConfig, mustRun(t, c, "show config | grep bgp")); diff != "" {
+					t.Errorf("show config | grep bgp mismatch (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
+			name:     "anonymous login",
+			only:     "telnet",
+			scenario: func(sc *rtxtest.Scenario) { sc.Users = nil; sc.LoginPassword = "anon-pw" },
+			config:   func(cfg *rtx.Config) { cfg.User = ""; cfg.Password = "anon-pw" },
+			run:      func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) { mustAdmin(t, c) },
+		},
+		{
+			name:     "username prompt first",
+			only:     "telnet",
+			scenario: func(sc *rtxtest.Scenario) { sc.Variants.UsernameFirst = true },
+			run:      func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) { mustAdmin(t, c) },
+		},
+		{
+			name: "show config in Japanese with paging on and the header",
+			scenario: func(sc *rtxtest.Scenario) {
+				sc.Lines = "10"
+				sc.Variants.ShowConfigAdminOnly = true
+			},
+			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
+				mustAdmin(t, c)
+				out := mustRun(t, c, "show config")
+				if !strings.HasPrefix(out, "# RTX1210 Rev.14.01.42") || !strings.HasSuffix(out, "bgp import 65521 static filter 1\n") {
+					t.Errorf("show config = %q, want the header through the last line", out)
+				}
+				if strings.Contains(out, "つづく") {
+					t.Errorf("show config = %q, still has a pager marker", out)
+				}
+			},
+		},
+		{
+			name:     "paging on, backspace erase, english",
+			scenario: func(sc *rtxtest.Scenario) { sc.Lines = "10"; sc.Language = "en"; sc.Variants.PagerErase = "backspaces" },
+			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
+				mustAdmin(t, c)
+				if err := c.Save(testContext(t)); err != nil {
+					t.Fatalf("Save: %v", err)
+				}
+				c.Close()
+				saved := srv.Router.SavedConfig()
+				for _, want := range []string{"console lines 10", "console character en.ascii"} {
+					if !slices.Contains(saved, want) {
+						t.Errorf("saved config %q lacks %q", saved, want)
+					}
+				}
+			},
+		},
+		{
+			name:     "named prompt",
+			scenario: func(sc *rtxtest.Scenario) { sc.Prompt = "RTX1210" },
+			run: func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
+				mustAdmin(t, c)
+				if out := mustRun(t, c, "show config"); !strings.Contains(out, "console prompt RTX1210\n") {
+					t.Errorf("show config = %q, want the console prompt line", out)
+				}
+			},
+		},
+		{
+			name:     "narrow columns restored",
+			scenario: func(sc *rtxtest.Scenario) { sc.Columns = 80 },
+			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
+				mustAdmin(t, c)
+				out := mustRun(t, c, "show config")
+				if !strings.Contains(out, "MAC-Address=00:a0:de:00:00:02 MAC-Address=00:a0:de:00:00:03\n") {
+					t.Errorf("show config = %q, want the main: line whole", out)
+				}
+				if err := c.Save(testContext(t)); err != nil {
+					t.Fatalf("Save: %v", err)
+				}
+				if saved := srv.Router.SavedConfig(); !slices.Contains(saved, "console columns 80") {
+					t.Errorf("saved config %q lacks console columns 80", saved)
+				}
+			},
+		},
+		{
+			name: "error lines in Japanese and English",
+			run: func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
+				checkCommandError(t, c, "bgp use on", "エラー")
+				mustAdmin(t, c)
+				checkCommandError(t, c, "bgp import filter 2 exclude 0.0.0.0/0", "エラー")
+				mustRun(t, c, "console character en.ascii")
+				checkCommandError(t, c, "bgp import filter 2 exclude 0.0.0.0/0", "Error")
+			},
+		},
+		{
+			name:     "shift_jis, euc-jp and utf-8 output",
+			scenario: func(sc *rtxtest.Scenario) { sc.Language = "ja.euc" },
+			run: func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
+				checkCommandError(t, c, "bgp use on", "エラー")
+				mustRun(t, c, "console character ja.utf8")
+				checkCommandError(t, c, "bgp use on", "エラー")
+			},
+		},
+		{
+			name: "save question answered N on close, console restored before save",
+			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
+				mustAdmin(t, c)
+				before := srv.Router.SavedConfig()
+				mustRun(t, c, forcedFilter)
+				if err := c.Save(testContext(t)); err != nil {
+					t.Fatalf("Save: %v", err)
+				}
+				saved := srv.Router.SavedConfig()
+				want := append(slices.Clone(before), forcedFilter)
+				slices.Sort(want)
+				got := slices.Sorted(slices.Values(saved))
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("saved config mismatch (-want +got):\n%s", diff)
+				}
+				mustRun(t, c, "no "+forcedFilter)
+				if err := c.Close(); err != nil {
+					t.Fatalf("Close: %v", err)
+				}
+				if diff := cmp.Diff(saved, srv.Router.SavedConfig()); diff != "" {
+					t.Errorf("Close changed the saved config (-want +got):\n%s", diff)
+				}
+				if slices.Contains(srv.Router.RunningConfig(), forcedFilter) {
+					t.Errorf("running config still has %q", forcedFilter)
+				}
+			},
+		},
+		{
+			name:     "administrator without password prompt",
+			scenario: func(sc *rtxtest.Scenario) { sc.AdminPassword = ""; sc.Variants.AdminNoPasswordPrompt = true },
+			config:   func(cfg *rtx.Config) { cfg.AdminPassword = "" },
+			run:      func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) { mustAdmin(t, c) },
+		},
+		{
+			name:     "administrator=2 user",
+			scenario: func(sc *rtxtest.Scenario) { sc.Users[0].Administrator = "2" },
+			config:   func(cfg *rtx.Config) { cfg.AdminPassword = "" },
+			run:      func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) { mustAdmin(t, c) },
+		},
+		{
+			name:     "wrong administrator password, with message",
+			scenario: func(sc *rtxtest.Scenario) { sc.AdminPassword = "other" },
+			run:      checkBadAdmin,
+		},
+		{
+			name:     "wrong administrator password, silent",
+			scenario: func(sc *rtxtest.Scenario) { sc.AdminPassword = "other"; sc.Variants.AdminFailure = "silent" },
+			run:      checkBadAdmin,
+		},
+		{
+			name: "lost first command, redrawn echo, telnet quirks",
+			scenario: func(sc *rtxtest.Scenario) {
+				sc.Faults.LoseFirstCommand = true
+				sc.Faults.EchoRedraw = true
+				sc.Telnet = rtxtest.TelnetOptions{WaitForReplies: true, GoAhead: true, CRNUL: true, SplitPackets: true}
+			},
+			run: func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
+				mustAdmin(t, c)
+				if diff := cmp.Diff(bgpConfig, mustRun(t, c, "show config | grep bgp")); diff != "" {
+					t.Errorf("show config | grep bgp mismatch (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
+			name: "connection dropped mid-command",
+			scenario: func(sc *rtxtest.Scenario) {
+				sc.Faults.Drops = []rtxtest.DropFault{{Command: "show config", When: "after"}, {Command: "show config | grep bgp", When: "before"}}
+			},
+			run: func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
+				mustAdmin(t, c)
+				for _, cmd := range []string{"show config", "show config | grep bgp"} {
+					if _, err := c.Run(testContext(t), cmd); !errors.Is(err, io.ErrUnexpectedEOF) {
+						t.Errorf("Run(%q) error = %v, want io.ErrUnexpectedEOF", cmd, err)
+					}
+				}
+				if err := c.Close(); err != nil {
+					t.Errorf("Close after a drop = %v, want nil", err)
+				}
+			},
+		},
+	}
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			t.Parallel()
+			for _, tt := range tests {
+				if tt.only != "" && tt.only != tr {
+					continue
+				}
+				t.Run(tt.name, func(t *testing.T) {
+					t.Parallel()
+					srv := newServer(t, tt.scenario)
+					cfg := clientConfig(t, srv, tr)
+					if tt.config != nil {
+						tt.config(&cfg)
+					}
+					tt.run(t, dial(t, cfg), srv)
+				})
+			}
+		})
+	}
+}
+
+func checkCommandError(t *testing.T, c *rtx.Client, cmd, prefix string) {
+	t.Helper()
+	_, err := c.Run(testContext(t), cmd)
+	var ce *driver.CommandError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Run(%q) error = %v, want *driver.CommandError", cmd, err)
+	}
+	if !strings.HasPrefix(ce.Message, prefix) || strings.ContainsRune(ce.Message, '\uFFFD') {
+		t.Errorf("Run(%q) message = %q, want a clean %q line", cmd, ce.Message, prefix)
+	}
+}
+
+func checkBadAdmin(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
+	err := c.Administrator(testContext(t))
+	if !errors.Is(err, rtx.ErrBadAdminPassword) {
+		t.Fatalf("Administrator error = %v, want ErrBadAdminPassword", err)
+	}
+	var pe *driver.PrivilegeError
+	var ae *transport.AuthError
+	if !errors.As(err, &pe) || errors.As(err, &ae) {
+		t.Errorf("Administrator error = %v, want a *driver.PrivilegeError and no *transport.AuthError", err)
+	}
+	if strings.Contains(err.Error(), adminPassword) {
+		t.Errorf("error %q reveals the password", err)
+	}
+	// The session is still usable at the user level.
+	mustRun(t, c, "")
+}
+
+func TestDialErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		scenario func(*rtxtest.Scenario)
+		config   func(t *testing.T, cfg *rtx.Config, srv *rtxtest.Server)
+		only     string
+		check    func(t *testing.T, err error)
+	}{
+		{
+			name:   "wrong login password",
+			config: func(_ *testing.T, cfg *rtx.Config, _ *rtxtest.Server) { cfg.Password = "wrong" },
+			check:  checkAuthError,
+		},
+		{
+			name:     "wrong login password, silent",
+			scenario: func(sc *rtxtest.Scenario) { sc.Variants.LoginFailure = "silent" },
+			config:   func(_ *testing.T, cfg *rtx.Config, _ *rtxtest.Server) { cfg.Password = "wrong" },
+			check:    checkAuthError,
+		},
+		{
+			name:     "wrong anonymous password",
+			only:     "telnet",
+			scenario: func(sc *rtxtest.Scenario) { sc.Users = nil; sc.LoginPassword = "anon-pw" },
+			config:   func(_ *testing.T, cfg *rtx.Config, _ *rtxtest.Server) { cfg.User = ""; cfg.Password = "wrong" },
+			check:    checkAuthError,
+		},
+		{
+			name: "unknown host key",
+			only: "ssh",
+			config: func(t *testing.T, cfg *rtx.Config, _ *rtxtest.Server) {
+				cfg.SSH.KnownHostsFile = writeKnownHosts(t, "")
+			},
+			check: func(t *testing.T, err error) { checkHostKeyError(t, err, true) },
+		},
+		{
+			name: "changed host key",
+			only: "ssh",
+			config: func(t *testing.T, cfg *rtx.Config, srv *rtxtest.Server) {
+				host := strings.Fields(srv.KnownHostsLine())[0]
+				cfg.SSH.KnownHostsFile = writeKnownHosts(t, host+" ssh-ed25519 "+otherKey)
+			},
+			check: func(t *testing.T, err error) { checkHostKeyError(t, err, false) },
+		},
+	}
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			t.Parallel()
+			for _, tt := range tests {
+				if tt.only != "" && tt.only != tr {
+					continue
+				}
+				t.Run(tt.name, func(t *testing.T) {
+					t.Parallel()
+					srv := newServer(t, tt.scenario)
+					cfg := clientConfig(t, srv, tr)
+					tt.config(t, &cfg, srv)
+					c, err := rtx.Dial(testContext(t), cfg)
+					if err == nil {
+						c.Close()
+						t.Fatal("Dial succeeded, want an error")
+					}
+					if strings.Contains(err.Error(), cfg.Password) {
+						t.Errorf("error %q reveals the password", err)
+					}
+					tt.check(t, err)
+				})
+			}
+		})
+	}
+}
+
+// otherKey is an ed25519 public key that is not the fake's host key.
+const otherKey = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+
+func checkAuthError(t *testing.T, err error) {
+	t.Helper()
+	var ae *transport.AuthError
+	if !errors.As(err, &ae) {
+		t.Fatalf("Dial error = %v, want *transport.AuthError", err)
+	}
+	if errors.Is(err, rtx.ErrBadAdminPassword) {
+		t.Errorf("Dial error = %v also matches ErrBadAdminPassword", err)
+	}
+}
+
+func checkHostKeyError(t *testing.T, err error, unknown bool) {
+	t.Helper()
+	var he *transport.HostKeyError
+	if !errors.As(err, &he) {
+		t.Fatalf("Dial error = %v, want *transport.HostKeyError", err)
+	}
+	if he.Unknown != unknown {
+		t.Errorf("HostKeyError.Unknown = %v, want %v", he.Unknown, unknown)
+	}
+}
+
+func TestTrustOnFirstUse(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, nil)
+	cfg := clientConfig(t, srv, "ssh")
+	cfg.SSH.KnownHostsFile = filepath.Join(t.TempDir(), "known_hosts")
+	cfg.SSH.AcceptNewHostKey = true
+	dial(t, cfg).Close()
+	b, err := os.ReadFile(cfg.SSH.KnownHostsFile)
+	if err != nil {
+		t.Fatalf("known_hosts not written: %v", err)
+	}
+	if !strings.Contains(string(b), strings.Fields(srv.KnownHostsLine())[2]) {
+		t.Errorf("known_hosts = %q, want the fake's key", b)
+	}
+	// The recorded key is now trusted without AcceptNewHostKey.
+	cfg.SSH.AcceptNewHostKey = false
+	dial(t, cfg)
+}
