@@ -17,9 +17,9 @@ type NeighborStatus struct {
 	// RemoteAS is the AS from `remote AS N`; 0 when not printed.
 	RemoteAS int
 	// State is the RFC 4271 state (`Idle`, `Active`, `Established`, ...) from
-	// `BGP state = STATE`; when that line is missing (for example in an
-	// unexpected translation) it is "Established" if the block says so
-	// anywhere, else "".
+	// `BGP state = STATE`. When that line is missing (for example under a
+	// translated label) it is the first state word after "=" or ":", else
+	// "Established" if the block says established anywhere, else "".
 	State string
 }
 
@@ -29,8 +29,10 @@ func (n NeighborStatus) Established() bool {
 }
 
 var (
-	neighborHeadRE  = regexp.MustCompile(`^BGP neighbor is ([^\s,]+)(?:,\s*remote AS (\d+))?`)
-	bgpStateRE      = regexp.MustCompile(`BGP state\s*=\s*(\w+)`)
+	neighborHeadRE = regexp.MustCompile(`^BGP neighbor is ([^\s,]+)(?:,\s*remote AS (\d+))?`)
+	bgpStateRE     = regexp.MustCompile(`BGP state\s*=\s*(\w+)`)
+	// anyStateRE finds a state word after "=" or ":" under a translated label.
+	anyStateRE      = regexp.MustCompile(`[=:：]\s*(Idle|Connect|Active|OpenSent|OpenConfirm|Established)\b`)
 	establishedRE   = regexp.MustCompile(`(?i)\bestablished\b`)
 	establishedCntR = regexp.MustCompile(`(?i)established\s*[:=]?\s*\d`)
 )
@@ -71,6 +73,15 @@ func parseNeighborBlock(lines []string) (NeighborStatus, bool) {
 				n.State = m[1]
 				found = true
 			}
+		}
+	}
+	for _, l := range lines {
+		if n.State != "" {
+			break
+		}
+		if m := anyStateRE.FindStringSubmatch(l); m != nil {
+			n.State = m[1]
+			found = true
 		}
 	}
 	if n.State == "" {

@@ -66,6 +66,11 @@ func TestParseNeighborStatus(t *testing.T) {
 			want: []NeighborStatus{{State: "Established"}},
 		},
 		{
+			name: "translated label with a state word",
+			in:   "BGP ネイバー 10.0.0.4\n  BGP 状態 = Active\n  接続確立 0; 切断 0\n",
+			want: []NeighborStatus{{State: "Active"}},
+		},
+		{
 			name: "connection counter is not the state",
 			in:   "BGP neighbor is 10.0.0.4\n  Connection established 3; dropped 2\n",
 			want: []NeighborStatus{{Address: "10.0.0.4"}},
