@@ -18,7 +18,9 @@ trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 run() {
-	printf '$ %s\n' "$*" >&2
+	printf '$' >&2
+	printf ' %q' "$@" >&2
+	printf '\n' >&2
 	"$@"
 }
 
