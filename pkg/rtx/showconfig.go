@@ -41,9 +41,8 @@ type ConfigLine struct {
 
 var (
 	headerModelRE = regexp.MustCompile(`^(\S+) Rev\.(\d+\.\d+\.\d+)`)
-	// reportingDateRE matches the header line that only carries the time of
-	// the report, in English and in the Japanese wording seen on some models.
-	reportingDateRE = regexp.MustCompile(`^(Reporting Date|作成日時)\s*[:：]`)
+	// reportingDateRE matches the header line that only carries the time of the report.
+	reportingDateRE = regexp.MustCompile(`^Reporting Date\s*:`)
 )
 
 // ParseShowConfig parses the text printed by `show config`.

@@ -250,3 +250,16 @@ func FuzzParseShowConfig(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseShowConfig(b *testing.B) {
+	in, err := os.ReadFile(filepath.Join("testdata", "showconfig_rtx1220_en.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if _, err := ParseShowConfig(string(in)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

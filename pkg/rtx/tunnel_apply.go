@@ -77,19 +77,19 @@ type ApplyOptions struct {
 }
 
 func (o ApplyOptions) verifyTimeout() time.Duration {
-	return cmp0(o.VerifyTimeout, DefaultVerifyTimeout)
+	return orDefault(o.VerifyTimeout, DefaultVerifyTimeout)
 }
 
 func (o ApplyOptions) pollInterval() time.Duration {
-	return cmp0(o.PollInterval, DefaultPollInterval)
+	return orDefault(o.PollInterval, DefaultPollInterval)
 }
 
 func (o ApplyOptions) revertTimeout() time.Duration {
-	return cmp0(o.RevertTimeout, DefaultRevertTimeout)
+	return orDefault(o.RevertTimeout, DefaultRevertTimeout)
 }
 
 func (o ApplyOptions) rollbackSeconds() int {
-	d := cmp0(o.RollbackTimer, o.verifyTimeout()+rollbackMargin)
+	d := orDefault(o.RollbackTimer, o.verifyTimeout()+rollbackMargin)
 	return int(math.Ceil(d.Seconds()))
 }
 
@@ -100,7 +100,7 @@ func (o ApplyOptions) now() time.Time {
 	return o.Now()
 }
 
-func cmp0(d, def time.Duration) time.Duration {
+func orDefault(d, def time.Duration) time.Duration {
 	if d == 0 {
 		return def
 	}
