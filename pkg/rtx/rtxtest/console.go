@@ -97,10 +97,11 @@ func (s *session) serve(ctx context.Context) error {
 		user = name
 	}
 	r.register(s, user)
-	err := s.printLines(ctx, r.lockedLines(r.banner), false)
-	if err == nil {
-		err = s.commandLoop(ctx)
+	// The banner is not wrapped: captures show its long factory-default notice on one line.
+	for _, line := range r.lockedLines(r.banner) {
+		s.writeLine(line)
 	}
+	err := s.commandLoop(ctx)
 	dropped := !errors.Is(err, errLogout) && !errors.Is(err, errIdle)
 	if errors.Is(err, errIdle) {
 		r.mu.Lock()
@@ -286,7 +287,7 @@ func (s *session) command(ctx context.Context, line string) error {
 			out = append(out, r.errorText(cerr))
 		}
 		r.mu.Unlock()
-		err = s.printLines(ctx, out, true)
+		err = s.printLines(ctx, out)
 	}
 	if err != nil {
 		return err

@@ -221,14 +221,11 @@ func wrap(line string, columns int) []string {
 	return append(out, cur.String())
 }
 
-// printLines writes output lines, wrapped at the console columns and, when paged, stopping
+// printLines writes output lines, wrapped at the console columns and stopping
 // every `console lines` - 1 lines at the pager marker: SPACE shows the next page, Enter
 // the next line, q or Ctrl-C stops the output.
-func (s *session) printLines(ctx context.Context, lines []string, paged bool) error {
+func (s *session) printLines(ctx context.Context, lines []string) error {
 	columns, page := s.columns(), s.pageLines()
-	if !paged {
-		page = 0
-	}
 	shown := 0
 	for _, line := range lines {
 		for _, part := range wrap(line, columns) {
