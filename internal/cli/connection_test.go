@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
 func TestConnectionOptionsTarget(t *testing.T) {
@@ -109,5 +113,30 @@ func TestTargetAddr(t *testing.T) {
 				t.Errorf("Addr() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestConnectionOptionsOpenTranscript(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "session.log")
+	opts := ConnectionOptions{TranscriptFile: path}
+	errDial := errors.New("dial failed")
+	var gotTranscript bool
+	connect := func(_ context.Context, tg Target) (*rtx.Client, error) {
+		gotTranscript = tg.Transcript != nil
+		return nil, errDial
+	}
+	if _, _, err := opts.Open(t.Context(), connect, Target{}); !errors.Is(err, errDial) {
+		t.Fatalf("Open() error = %v, want %v", err, errDial)
+	}
+	if !gotTranscript {
+		t.Errorf("Open() passed no transcript writer to connect")
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("transcript not created: %v", err)
+	}
+	if diff := cmp.Diff(os.FileMode(0o600), st.Mode().Perm()); diff != "" {
+		t.Errorf("transcript mode mismatch (-want +got):\n%s", diff)
 	}
 }
