@@ -31,6 +31,7 @@ type BGP struct {
 
 // BGPNeighbor is one `bgp neighbor ID REMOTE_AS ADDRESS [OPTION=VALUE ...]` line.
 type BGPNeighbor struct {
+	// ID is the neighbor number, RemoteAS its AS, Address its IP address.
 	ID       int
 	RemoteAS int
 	Address  string
@@ -50,6 +51,7 @@ const DefaultPrefix = "0.0.0.0/0"
 
 // BGPImportFilter is one `bgp import filter N [reject] KIND PREFIX ... [OPTION=VALUE ...]` line.
 type BGPImportFilter struct {
+	// ID is the filter number; Reject reports the `reject` keyword.
 	ID     int
 	Reject bool
 	// Kind is FilterInclude, FilterRefines or FilterEqual.
@@ -62,6 +64,7 @@ type BGPImportFilter struct {
 
 // BGPImport is one `bgp import REMOTE_AS PROTOCOL [FROM_AS] filter N ...` line.
 type BGPImport struct {
+	// RemoteAS is the AS the routes are advertised to.
 	RemoteAS int
 	// Protocol is static, rip, ospf, bgp or aggregate.
 	Protocol string

@@ -152,8 +152,10 @@ const (
 
 // NeighborState is what a BGP neighbor of the peer AS reports.
 type NeighborState struct {
+	// Address is the neighbor's address from its `bgp neighbor` line.
 	Address string `json:"address"`
-	State   string `json:"state"`
+	// State is the BGP state as in [NeighborStatus.State]; "" when unknown.
+	State string `json:"state"`
 	// AdvertisesDefault reports that the default route is in the neighbor's
 	// advertised routes.
 	AdvertisesDefault bool `json:"advertises_default"`
@@ -171,6 +173,7 @@ func (n NeighborState) established() bool {
 // TunnelStatus is the forced-tunnelling state of one router, as shown by
 // `rtxctl tunnel status`.
 type TunnelStatus struct {
+	// Host is StatusOptions.Host: the name the caller knows the router by.
 	Host string `json:"host"`
 	// Tunnel is the overall state: on or off when the configuration and the
 	// routes advertised to established neighbors agree, else partial.
@@ -184,8 +187,11 @@ type TunnelStatus struct {
 	// SavedChecked reports whether the saved configuration could be read
 	// (the router implements [SavedConfigReader]).
 	SavedChecked bool `json:"saved_checked"`
-	PeerAS       int  `json:"peer_as"`
-	FilterID     int  `json:"filter_id"`
+	// PeerAS is the remote AS looked at (given or derived from the neighbors).
+	PeerAS int `json:"peer_as"`
+	// FilterID is the filter that carries the default route when rtxctl
+	// turns forced tunnelling on.
+	FilterID int `json:"filter_id"`
 	// Filters are the IDs of the referenced filters that advertise the
 	// default route to the peer (normally just FilterID).
 	Filters []int `json:"filters,omitempty"`
@@ -196,9 +202,11 @@ type TunnelStatus struct {
 	// AS is sent the default route (false when none is established).
 	AdvertisesDefault bool `json:"advertises_default"`
 	// Issues explains a partial state and anything else worth a warning.
-	Issues   []string `json:"issues,omitempty"`
-	Model    string   `json:"model"`
-	Revision string   `json:"revision"`
+	Issues []string `json:"issues,omitempty"`
+	// Model and Revision come from the login banner ([Client.Info]); "" when
+	// the router does not offer them.
+	Model    string `json:"model"`
+	Revision string `json:"revision"`
 	// Lines are the running BGP configuration lines in canonical order.
 	Lines []string `json:"bgp"`
 	// BGP is the parsed running configuration, for [PlanTunnel].

@@ -29,6 +29,7 @@ type PeerASError struct {
 	Neighbors []BGPNeighbor
 }
 
+// Error lists the neighbors to choose from.
 func (e *PeerASError) Error() string {
 	var list []string
 	for _, n := range e.Neighbors {
@@ -60,6 +61,7 @@ type FilterConflictError struct {
 	FreeID int
 }
 
+// Error names the filter, why it is in the way and a free ID.
 func (e *FilterConflictError) Error() string {
 	msg := fmt.Sprintf("import filter %d (%q) %s", e.ID, e.Line, e.Reason)
 	if e.FreeID != 0 {
@@ -95,10 +97,12 @@ type PlanOptions struct {
 // When the router is already in the wanted state the plan is a no-op
 // (NoOp reports true): no command, no refresh, no save.
 type TunnelPlan struct {
-	Want     TunnelState `json:"want"`
-	PeerAS   int         `json:"peer_as"`
-	FilterID int         `json:"filter_id"`
-	Match    string      `json:"match"`
+	// Want is the state the plan reaches: on or off.
+	Want TunnelState `json:"want"`
+	// PeerAS, FilterID and Match are the resolved [PlanOptions].
+	PeerAS   int    `json:"peer_as"`
+	FilterID int    `json:"filter_id"`
+	Match    string `json:"match"`
 	// Neighbors are the addresses of the peer's neighbors, verified after
 	// the change.
 	Neighbors []string `json:"neighbors"`

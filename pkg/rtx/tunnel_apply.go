@@ -36,6 +36,7 @@ const (
 // `Invalid command name` answer), so a caller that keeps one Features per
 // router avoids asking again. Not safe for concurrent use.
 type Features struct {
+	// RollbackTimer tells whether `rollback timer` exists.
 	RollbackTimer Support
 }
 
@@ -109,6 +110,7 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // Result reports what [ApplyTunnel] did.
 type Result struct {
+	// Plan is the plan that was carried out.
 	Plan *TunnelPlan `json:"plan"`
 	// Changed reports that configuration commands or a refresh were sent.
 	Changed bool `json:"changed"`
@@ -142,6 +144,7 @@ const (
 // ApplyError reports that [ApplyTunnel] failed and says what the router runs
 // and has saved now.
 type ApplyError struct {
+	// Want is the state the plan was to reach.
 	Want TunnelState
 	// Step is what failed: "check", "arm rollback timer", "configure",
 	// "refresh", "verify", "confirm" or "save".
@@ -158,6 +161,7 @@ type ApplyError struct {
 	RevertErr error
 }
 
+// Error names the failed step and says what the router runs and has saved.
 func (e *ApplyError) Error() string {
 	what := e.Step
 	if e.Command != "" {
@@ -178,6 +182,7 @@ func (e *ApplyError) Unwrap() []error { return nonNil(e.Err, e.RevertErr) }
 // differs from the plan). The change was reverted and not saved unless
 // Running says otherwise.
 type VerificationError struct {
+	// Want is the state the plan was to reach.
 	Want TunnelState
 	// Reason says what was wrong at the last check.
 	Reason string
@@ -192,6 +197,7 @@ type VerificationError struct {
 	RevertErr error
 }
 
+// Error says what was wrong and what the router runs and has saved.
 func (e *VerificationError) Error() string {
 	msg := fmt.Sprintf("verify forced tunnel %s: %s (router running: %s, saved: %s)", e.Want, e.Reason, e.Running, e.Saved)
 	if e.RevertErr != nil {
