@@ -129,7 +129,7 @@ func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp)
 	pats = append(pats, extra...)
 	exp := channel.Expect{Patterns: pats, Quiet: d.p.Quiet}
 	if d.p.PromptLikeOutput != nil && cmd != "" && d.p.PromptLikeOutput.MatchString(cmd) {
-		exp.Ambiguous = func(m channel.Match) bool { return m.Index < nLevels }
+		exp.Ambiguous = func(m channel.Match) bool { return m.Index < nLevels && d.onlyPromptLike(cmd, m.Output) }
 	}
 	var text strings.Builder
 	for {
@@ -159,4 +159,19 @@ func (d *Driver) setLevel(name string) {
 		d.log.Debug("privilege level changed", "from", d.level, "to", name)
 		d.level = name
 	}
+}
+
+// onlyPromptLike reports whether every output line read so far could be
+// part of the prompt-like lines that precede the rest of the output.
+func (d *Driver) onlyPromptLike(cmd, raw string) bool {
+	if d.p.PromptLikeLine == nil {
+		return true
+	}
+	out, _ := d.output(cmd, raw)
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if l != "" && !d.p.PromptLikeLine.MatchString(l) {
+			return false
+		}
+	}
+	return true
 }

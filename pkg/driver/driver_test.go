@@ -28,7 +28,6 @@ func platform(columns int) driver.Platform {
 		ErrorLine:        regexp.MustCompile(`^(Error|エラー)\s*[:：]`),
 		Filters:          []driver.Filter{{Command: regexp.MustCompile(`\|\s*grep`), Line: regexp.MustCompile(`^Searching \.\.\.`)}},
 		PromptLikeOutput: regexp.MustCompile(`^show\s+config`),
-		Quiet:            50 * time.Millisecond,
 		Columns:          columns,
 	}
 }
@@ -123,20 +122,74 @@ func TestRunAnswersQuestion(t *testing.T) {
 
 func TestRunPromptLikeOutput(t *testing.T) {
 	t.Parallel()
-	synctest.Test(t, func(t *testing.T) {
-		d := newDriver(t, platform(0), "admin",
-			channeltest.Step{Send: "show config\r", Reply: []string{"show config\r\n# RTX1210 Rev.14.01.42\r\n# "}},
-			channeltest.Step{Reply: []string{"Reporting Date: x\r\nip lan1 address 192.168.100.1/24\r\n# "}, Delay: 10 * time.Millisecond},
-		)
-		got, err := d.Run(t.Context(), "show config")
-		if err != nil {
-			t.Fatalf("Run: %v", err)
-		}
-		want := "# RTX1210 Rev.14.01.42\n# Reporting Date: x\nip lan1 address 192.168.100.1/24\n"
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("Run mismatch (-want +got):\n%s", diff)
-		}
-	})
+	const quiet = 50 * time.Millisecond
+	tests := []struct {
+		name      string
+		headerOK  bool // platform knows header lines come first
+		steps     []channeltest.Step
+		want      string
+		wantDelay time.Duration // on the fake clock
+	}{
+		{
+			name:     "read ends after a header line",
+			headerOK: true,
+			steps: []channeltest.Step{
+				{Send: "show config\r", Reply: []string{"show config\r\n# RTX1210 Rev.14.01.42\r\n# "}},
+				{Reply: []string{"Reporting Date: x\r\nip lan1 address 192.168.100.1/24\r\n# "}, Delay: 10 * time.Millisecond},
+			},
+			want:      "# RTX1210 Rev.14.01.42\n# Reporting Date: x\nip lan1 address 192.168.100.1/24\n",
+			wantDelay: 10 * time.Millisecond,
+		},
+		{
+			name:     "configuration lines rule out a header",
+			headerOK: true,
+			steps: []channeltest.Step{
+				{Send: "show config\r", Reply: []string{"show config\r\n# RTX1210 Rev.14.01.42\r\nip lan1 address 192.168.100.1/24\r\n# "}},
+			},
+			want: "# RTX1210 Rev.14.01.42\nip lan1 address 192.168.100.1/24\n",
+		},
+		{
+			name:     "only header lines: silence settles the prompt",
+			headerOK: true,
+			steps: []channeltest.Step{
+				{Send: "show config\r", Reply: []string{"show config\r\n# RTX1210 Rev.14.01.42\r\n# "}},
+			},
+			want:      "# RTX1210 Rev.14.01.42\n",
+			wantDelay: quiet,
+		},
+		{
+			name: "without header knowledge every match waits",
+			steps: []channeltest.Step{
+				{Send: "show config\r", Reply: []string{"show config\r\nip lan1 address 192.168.100.1/24\r\n# "}},
+			},
+			want:      "ip lan1 address 192.168.100.1/24\n",
+			wantDelay: quiet,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				p := platform(0)
+				p.Quiet = quiet
+				if tt.headerOK {
+					p.PromptLikeLine = regexp.MustCompile(`^#`)
+				}
+				d := newDriver(t, p, "admin", tt.steps...)
+				start := time.Now()
+				got, err := d.Run(t.Context(), "show config")
+				if err != nil {
+					t.Fatalf("Run: %v", err)
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("Run mismatch (-want +got):\n%s", diff)
+				}
+				if delay := time.Since(start); delay != tt.wantDelay {
+					t.Errorf("Run returned after %v on the fake clock, want %v", delay, tt.wantDelay)
+				}
+			})
+		})
+	}
 }
 
 func TestEscalate(t *testing.T) {

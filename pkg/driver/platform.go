@@ -55,8 +55,15 @@ type Platform struct {
 	Filters []Filter
 	// PromptLikeOutput matches commands whose output may contain text that
 	// also matches a prompt. For them a prompt match is accepted only after
-	// Quiet of silence (see channel.Expect); nil means no such commands.
+	// Quiet of silence (see channel.Expect), unless PromptLikeLine rules the
+	// ambiguity out; nil means no such commands.
 	PromptLikeOutput *regexp.Regexp
+	// PromptLikeLine matches the output lines that can look like a prompt
+	// when a read ends inside them (such as "# " comment lines). Such lines
+	// must only ever precede all other output: once the output holds a line
+	// it does not match, a prompt match is accepted at once. Nil means any
+	// prompt match of a PromptLikeOutput command waits for Quiet.
+	PromptLikeLine *regexp.Regexp
 	// Quiet is the silence that settles such a match; zero means
 	// channel.DefaultQuiet.
 	Quiet time.Duration

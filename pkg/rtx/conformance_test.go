@@ -30,7 +30,7 @@ var transports = []string{"ssh", "telnet"}
 
 // newServer starts a fake router for sc (the default scenario changed by
 // edit, which may be nil).
-func newServer(t *testing.T, edit func(*rtxtest.Scenario)) *rtxtest.Server {
+func newServer(t testing.TB, edit func(*rtxtest.Scenario)) *rtxtest.Server {
 	t.Helper()
 	sc := rtxtest.DefaultScenario()
 	if edit != nil {
@@ -43,7 +43,7 @@ func newServer(t *testing.T, edit func(*rtxtest.Scenario)) *rtxtest.Server {
 
 // clientConfig returns a Config for srv over tr that trusts the fake's host
 // key.
-func clientConfig(t *testing.T, srv *rtxtest.Server, tr string) rtx.Config {
+func clientConfig(t testing.TB, srv *rtxtest.Server, tr string) rtx.Config {
 	t.Helper()
 	cfg := rtx.Config{Transport: tr, User: loginUser, Password: loginPassword, AdminPassword: adminPassword}
 	cfg.Addr = srv.SSHAddr()
@@ -54,7 +54,7 @@ func clientConfig(t *testing.T, srv *rtxtest.Server, tr string) rtx.Config {
 	return cfg
 }
 
-func writeKnownHosts(t *testing.T, lines ...string) string {
+func writeKnownHosts(t testing.TB, lines ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "known_hosts")
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
@@ -64,14 +64,14 @@ func writeKnownHosts(t *testing.T, lines ...string) string {
 }
 
 // testContext bounds a test so that a hang fails instead of stalling.
-func testContext(t *testing.T) context.Context {
+func testContext(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func dial(t *testing.T, cfg rtx.Config) *rtx.Client {
+func dial(t testing.TB, cfg rtx.Config) *rtx.Client {
 	t.Helper()
 	c, err := rtx.Dial(testContext(t), cfg)
 	if err != nil {

@@ -33,6 +33,9 @@ var (
 	// showConfig matches commands whose output starts with "# " comment
 	// lines, which look like the bare administrator prompt.
 	showConfig = regexp.MustCompile(`(?i)^\s*show\s+config\b`)
+	// headerLine matches the comment lines that open `show config` output;
+	// configuration lines never start with "#".
+	headerLine = regexp.MustCompile(`^#`)
 	bannerInfo = regexp.MustCompile(`(?m)^(\S+) Rev\.(\d+\.\d+\.\d+)`)
 	saveDone   = regexp.MustCompile(`(?:Saving|セーブ中).*(?:Done|終了)`)
 )
@@ -42,9 +45,12 @@ var (
 //
 // With an empty prefix the administrator prompt "# " is indistinguishable
 // from the header comment lines of `show config` when a read happens to end
-// right after one. Only for show config commands, and only then, a prompt
-// match waits for a short silence (channel.DefaultQuiet): a real prompt is
-// the last thing the router sends. With a prefix there is no ambiguity.
+// right after one. Header lines come only before the configuration lines,
+// which never start with "#". So for show config commands, and only while
+// the output read so far consists of header lines alone, a prompt match
+// waits for a short silence (channel.DefaultQuiet): a real prompt is the last
+// thing the router sends. Every other match is accepted at once, and with a
+// prefix there is no ambiguity at all.
 func platform(prefix string, columns int) driver.Platform {
 	p := regexp.QuoteMeta(prefix)
 	pl := driver.Platform{
@@ -68,6 +74,7 @@ func platform(prefix string, columns int) driver.Platform {
 	}
 	if strings.TrimSpace(prefix) == "" {
 		pl.PromptLikeOutput = showConfig
+		pl.PromptLikeLine = headerLine
 	}
 	return pl
 }
