@@ -11,6 +11,8 @@
 //	    password_file: ~/.config/rtxctl/tokyo.password
 //	    admin_password_file: ~/.config/rtxctl/tokyo.admin-password
 //	    peer_as: 65521
+//	    filter_id: 2
+//	    match: include
 //
 // Unknown fields are errors, so a typo never silently falls back to a default.
 package config
@@ -45,6 +47,8 @@ type Host struct {
 	PasswordFile          string   `yaml:"password_file"`            // file holding the login password
 	AdminPasswordFile     string   `yaml:"admin_password_file"`      // file holding the administrator password
 	PeerAS                int      `yaml:"peer_as"`                  // BGP AS of the peer the forced-tunnel filters are imported for
+	FilterID              int      `yaml:"filter_id"`                // import filter ID for the default route; 0 = 2
+	Match                 string   `yaml:"match"`                    // forced-tunnel filter kind: include or equal; "" = include
 }
 
 // Config is the content of the configuration file.
@@ -126,6 +130,9 @@ func (c *Config) Router(name string) (Host, error) {
 // Transports lists the accepted values of [Host.Transport].
 var Transports = []string{"ssh", "telnet"}
 
+// Matches lists the accepted values of [Host.Match].
+var Matches = []string{"include", "equal"}
+
 // Encodings lists the accepted values of [Host.Encoding].
 var Encodings = []string{"auto", "shift_jis", "euc-jp", "utf-8", "ascii"}
 
@@ -141,6 +148,12 @@ func (h Host) validate() error {
 	}
 	if h.PeerAS < 0 || h.PeerAS > 65535 {
 		return fmt.Errorf("peer_as %d out of range 1-65535", h.PeerAS)
+	}
+	if h.FilterID < 0 {
+		return fmt.Errorf("filter_id %d: must be positive", h.FilterID)
+	}
+	if h.Match != "" && !slices.Contains(Matches, h.Match) {
+		return fmt.Errorf("match %q: want one of %s", h.Match, strings.Join(Matches, ", "))
 	}
 	return nil
 }

@@ -35,12 +35,15 @@ func TestParse(t *testing.T) {
     password_file: /secrets/login
     admin_password_file: /secrets/admin
     peer_as: 65521
+    filter_id: 3
+    match: equal
 `,
 			want: &Config{Routers: map[string]Host{"tokyo": {
 				Name: "tokyo", Host: "127.0.0.1", Port: 2222, Transport: "telnet", User: "admin",
 				KnownHosts: "~/.ssh/known_hosts", Identity: []string{"~/.ssh/id_ed25519", "/keys/rtx"},
 				LegacySSHAlgorithms: true, InsecureIgnoreHostKey: true, Encoding: "shift_jis",
 				PasswordFile: "/secrets/login", AdminPasswordFile: "/secrets/admin", PeerAS: 65521,
+				FilterID: 3, Match: "equal",
 			}}},
 		},
 		{name: "unknown top-level field", in: "router:\n  a: {}\n", wantErr: true},
@@ -49,6 +52,8 @@ func TestParse(t *testing.T) {
 		{name: "bad encoding", in: "routers:\n  a:\n    encoding: latin1\n", wantErr: true},
 		{name: "bad port", in: "routers:\n  a:\n    port: 70000\n", wantErr: true},
 		{name: "bad peer_as", in: "routers:\n  a:\n    peer_as: -1\n", wantErr: true},
+		{name: "bad filter_id", in: "routers:\n  a:\n    filter_id: -2\n", wantErr: true},
+		{name: "bad match", in: "routers:\n  a:\n    match: refines\n", wantErr: true},
 		{name: "not yaml", in: "routers: [", wantErr: true},
 	}
 	for _, tt := range tests {
