@@ -244,3 +244,39 @@ func TestTunnelIntegrationOldFirmware(t *testing.T) {
 		t.Errorf("rollback timer tried %d times, want once", n)
 	}
 }
+
+// TestTunnelIntegrationDroppedConnection drops the session in the middle of
+// `tunnel on`: the revert cannot run, the error says so, and the router's
+// rollback timer puts the old configuration back when it expires.
+func TestTunnelIntegrationDroppedConnection(t *testing.T) {
+	t.Parallel()
+	for _, tr := range []string{"ssh", "telnet"} {
+		t.Run(tr, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			srv := startFake(t, nil)
+			initial := srv.Router.SavedConfig()
+			c := dialFake(t, ctx, srv, tr)
+			srv.Router.SetFaults(rtxtest.Faults{Drops: []rtxtest.DropFault{{Command: "bgp import 65521 static filter 1 2", When: "after"}}})
+			_, err := switchTunnel(ctx, c, TunnelOn, fastApply)
+			var ae *ApplyError
+			if !errors.As(err, &ae) || ae.RevertErr == nil {
+				t.Fatalf("tunnel on = %v, want an *ApplyError with a failed revert", err)
+			}
+			if want := "unknown (the rollback timer restores the previous configuration)"; ae.Running != want || ae.Saved != savedUnchanged {
+				t.Errorf("Running, Saved = %q, %q; want %q, unchanged", ae.Running, ae.Saved, want)
+			}
+			if slices.Equal(fakeBGPOff, bgpOnly(srv.Router.RunningConfig())) {
+				t.Error("running BGP config already restored before the rollback timer expired")
+			}
+			srv.Router.Advance(time.Duration(fastApply.rollbackSeconds()+1) * time.Second)
+			if diff := cmp.Diff(fakeBGPOff, bgpOnly(srv.Router.RunningConfig())); diff != "" {
+				t.Errorf("running BGP config after the rollback timer mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(initial, srv.Router.SavedConfig()); diff != "" {
+				t.Errorf("saved config mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
