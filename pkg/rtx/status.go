@@ -219,10 +219,12 @@ type Commander interface {
 	Run(ctx context.Context, cmd string) (string, error)
 }
 
-// SavedConfigReader is implemented by routers that can return the text of
-// the saved startup configuration (`show config 0`, answering the password
-// prompts it may ask). [ReadTunnelStatus] uses it, when available, to report
-// whether the running BGP lines are saved.
+// SavedConfigReader is implemented by routers that can return the saved
+// startup configuration, or at least its `bgp` lines (for example with
+// `show config 0 | grep bgp`, answering any password prompt it asks).
+// [ReadTunnelStatus] uses it, when available, to report whether the running
+// BGP lines are saved; without it TunnelStatus.SavedChecked is false.
+// `show config difference` is not used: its output format is not known.
 type SavedConfigReader interface {
 	SavedConfig(ctx context.Context) (string, error)
 }
