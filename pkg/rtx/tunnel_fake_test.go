@@ -96,22 +96,12 @@ const reminder = "BGPの設定が変更されました。\r\nすべての設定�
 func (f *fakeConsole) set(cmd string) (string, error) {
 	b := ParseBGPLines([]string{cmd})
 	switch {
-	case len(b.ImportFilters) == 1:
-		nf := b.ImportFilters[0]
-		f.running.ImportFilters = slices.DeleteFunc(f.running.ImportFilters, func(x BGPImportFilter) bool { return x.ID == nf.ID })
-		f.running.ImportFilters = append(f.running.ImportFilters, nf)
-		slices.SortFunc(f.running.ImportFilters, func(x, y BGPImportFilter) int { return x.ID - y.ID })
-	case len(b.Imports) == 1:
-		ni := b.Imports[0]
-		if i := slices.IndexFunc(f.running.Imports, func(x BGPImport) bool { return x.key() == ni.key() }); i >= 0 {
-			f.running.Imports[i] = ni
-		} else {
-			f.running.Imports = append(f.running.Imports, ni)
-		}
+	case len(b.ImportFilters) == 1, len(b.Imports) == 1:
+		f.running = ParseBGPLines(append(f.running.Lines(), cmd))
+		return reminder, nil
 	default:
 		return "", f.refused(cmd, "Error: Illegal keyword")
 	}
-	return reminder, nil
 }
 
 func (f *fakeConsole) remove(cmd string, args []string) (string, error) {
