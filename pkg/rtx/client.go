@@ -57,8 +57,7 @@ var ErrBadAdminPassword = driver.ErrBadPassword
 const closeTimeout = 10 * time.Second
 
 // Client is a logged-in RTX console session. It is not safe for concurrent
-// use, except that Close may be called from another goroutine to abort a
-// blocked call. The caller must Close it.
+// use: to abort a blocked call, cancel its context. The caller must Close it.
 type Client struct {
 	cfg     Config
 	log     *slog.Logger
@@ -186,14 +185,16 @@ func (c *Client) Administrator(ctx context.Context) error {
 // decoded to UTF-8. An error line (`Error:` / `エラー:`) yields a
 // [*driver.CommandError].
 //
-// After a successful `console character` command the output decoder follows
-// the new setting (unless Config.Encoding forces one).
+// After a successful `console character` or `console columns` command the
+// output decoder (unless Config.Encoding forces one) and the unwrap width
+// follow the new setting; both are still restored to the original lines
+// before a save and at logout.
 func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
 	out, err := c.d.Run(ctx, cmd)
 	if err != nil {
 		return out, err
 	}
-	return out, c.followCharacter(cmd)
+	return out, c.followConsole(cmd)
 }
 
 // Save restores the console settings changed for the session, runs `save`

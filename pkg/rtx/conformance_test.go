@@ -144,22 +144,13 @@ func TestConformance(t *testing.T) {
 				sc.Lines = "10"
 				sc.Variants.ShowConfigAdminOnly = true
 			},
-			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
-				mustAdmin(t, c)
-				out := mustRun(t, c, "show config")
-				if !strings.HasPrefix(out, "# RTX1210 Rev.14.01.42") || !strings.HasSuffix(out, "bgp import 65521 static filter 1\n") {
-					t.Errorf("show config = %q, want the header through the last line", out)
-				}
-				if strings.Contains(out, "つづく") {
-					t.Errorf("show config = %q, still has a pager marker", out)
-				}
-			},
+			run: checkPagedShowConfig,
 		},
 		{
 			name:     "paging on, backspace erase, english",
 			scenario: func(sc *rtxtest.Scenario) { sc.Lines = "10"; sc.Language = "en"; sc.Variants.PagerErase = "backspaces" },
 			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
-				mustAdmin(t, c)
+				checkPagedShowConfig(t, c, srv)
 				if err := c.Save(testContext(t)); err != nil {
 					t.Fatalf("Save: %v", err)
 				}
@@ -183,10 +174,26 @@ func TestConformance(t *testing.T) {
 			},
 		},
 		{
-			name:     "narrow columns restored",
-			scenario: func(sc *rtxtest.Scenario) { sc.Columns = 80 },
+			name: "narrow columns unwrapped and restored",
+			scenario: func(sc *rtxtest.Scenario) {
+				sc.Columns = 80
+				sc.Lines = "10"
+				sc.Variants.ShowConfigAdminOnly = true
+			},
 			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
+				// Console settings are unreadable before administrator
+				// mode: this long echo wraps at 80 columns.
+				long := "show config | grep " + strings.Repeat("x", 90)
+				_, err := c.Run(testContext(t), long)
+				var ce *driver.CommandError
+				if !errors.As(err, &ce) {
+					t.Fatalf("Run(%q) error = %v, want *driver.CommandError", long, err)
+				}
+				if diff := cmp.Diff("エラー: 管理レベルでのみ使用できます\n", ce.Output); diff != "" {
+					t.Errorf("CommandError.Output mismatch (-want +got):\n%s", diff)
+				}
 				mustAdmin(t, c)
+				mustRun(t, c, "console columns 80")
 				out := mustRun(t, c, "show config")
 				if !strings.Contains(out, "MAC-Address=00:a0:de:00:00:02 MAC-Address=00:a0:de:00:00:03\n") {
 					t.Errorf("show config = %q, want the main: line whole", out)
@@ -194,8 +201,11 @@ func TestConformance(t *testing.T) {
 				if err := c.Save(testContext(t)); err != nil {
 					t.Fatalf("Save: %v", err)
 				}
-				if saved := srv.Router.SavedConfig(); !slices.Contains(saved, "console columns 80") {
-					t.Errorf("saved config %q lacks console columns 80", saved)
+				saved := srv.Router.SavedConfig()
+				for _, want := range []string{"console columns 80", "console lines 10"} {
+					if !slices.Contains(saved, want) {
+						t.Errorf("saved config %q lacks %q", saved, want)
+					}
 				}
 			},
 		},
@@ -318,6 +328,23 @@ func TestConformance(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// checkPagedShowConfig reads show config with paging on (the session turns
+// it off, so it is turned on again by hand; the client restores the
+// original setting anyway).
+func checkPagedShowConfig(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
+	t.Helper()
+	mustAdmin(t, c)
+	mustRun(t, c, "console lines 10")
+	lines := strings.Split(strings.TrimSuffix(mustRun(t, c, "show config"), "\n"), "\n")
+	const header = 5
+	if len(lines) <= 10 || !strings.HasPrefix(lines[0], "# RTX1210 Rev.14.01.42") {
+		t.Fatalf("show config = %q, want the header and more than one page", lines)
+	}
+	if diff := cmp.Diff(srv.Router.RunningConfig(), lines[header:]); diff != "" {
+		t.Errorf("show config lines mismatch (-want +got):\n%s", diff)
 	}
 }
 

@@ -23,9 +23,10 @@ const (
 
 var (
 	consoleLine = regexp.MustCompile(`^console (lines|columns|character) (\S+)`)
-	// characterCmd matches a command that changes the output encoding;
-	// group 1 is "no" or "", group 2 the new value.
+	// characterCmd and columnsCmd match commands that change the output
+	// encoding or width; group 1 is "no" or "", group 2 the new value.
 	characterCmd = regexp.MustCompile(`^\s*(no\s+)?console\s+character(?:\s+(\S+))?`)
+	columnsCmd   = regexp.MustCompile(`^\s*(no\s+)?console\s+columns(?:\s+(\S+))?`)
 )
 
 // consoleSettings are the `console` lines of the configuration; "" means
@@ -146,9 +147,19 @@ func columnsOf(v string) int {
 	return defaultColumns
 }
 
-// followCharacter switches the decoder after a successful
-// `console character` command, unless Config.Encoding forces one.
-func (c *Client) followCharacter(cmd string) error {
+// followConsole keeps the decoder and the unwrap width in step with a
+// successful `console character` or `console columns` command typed by the
+// caller. The settings are still restored to the original lines before a
+// save and at logout.
+func (c *Client) followConsole(cmd string) error {
+	if m := columnsCmd.FindStringSubmatch(cmd); m != nil {
+		value := m[2]
+		if m[1] != "" {
+			value = ""
+		}
+		c.d.SetColumns(columnsOf(value))
+		return nil
+	}
 	m := characterCmd.FindStringSubmatch(cmd)
 	if m == nil || c.cfg.Encoding != "" {
 		return nil
