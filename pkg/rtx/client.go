@@ -190,6 +190,11 @@ func (c *Client) Administrator(ctx context.Context) error {
 // follow the new setting; both are still restored to the original lines
 // before a save and at logout.
 func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
+	if c.console.retweak {
+		if err := c.tweakConsole(ctx); err != nil {
+			return "", err
+		}
+	}
 	out, err := c.d.Run(ctx, cmd)
 	if err != nil {
 		return out, err
@@ -198,8 +203,8 @@ func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
 }
 
 // Save restores the console settings changed for the session, runs `save`
-// and checks for `Saving ... Done` / `セーブ中... 終了`, then sets the
-// session's console settings again. An error line is a
+// and checks for `Saving ... Done` / `セーブ中... 終了`. The next [Client.Run]
+// sets the session's console settings again. An error line is a
 // [*driver.CommandError].
 func (c *Client) Save(ctx context.Context) error {
 	if err := c.restoreConsole(ctx); err != nil {
@@ -212,9 +217,7 @@ func (c *Client) Save(ctx context.Context) error {
 	if !saveDone.MatchString(out) {
 		return fmt.Errorf("save: unexpected output %q", out)
 	}
-	if err := c.tweakConsole(ctx); err != nil {
-		return fmt.Errorf("after save: %w", err)
-	}
+	c.console.retweak = true
 	return nil
 }
 

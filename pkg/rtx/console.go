@@ -59,6 +59,9 @@ type consoleState struct {
 	known   bool // orig was read
 	orig    consoleSettings
 	changed []string // setting names currently differing from orig ("lines", "columns")
+	// retweak is set when the settings were restored for a save: the next
+	// command sets them again, so a save followed by logout costs nothing.
+	retweak bool
 }
 
 // setupConsole reads the console settings, switches the decoder to the
@@ -94,6 +97,7 @@ func (c *Client) tweakConsole(ctx context.Context) error {
 	if !c.console.known {
 		return nil
 	}
+	c.console.retweak = false
 	if c.console.orig.lines != sessionLines {
 		if err := c.runConsole(ctx, "lines", "console lines "+sessionLines); err != nil {
 			return err
