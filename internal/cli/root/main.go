@@ -15,7 +15,9 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/lock"
 	"github.com/rtxctl/rtxctl/pkg/driver"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/transport"
 )
 
@@ -65,13 +67,20 @@ func ExitCode(err error) int {
 		dnsErr     *net.DNSError
 		privErr    *driver.PrivilegeError
 		cmdErr     *driver.CommandError
+		verifyErr  *rtx.VerificationError
+		heldErr    *lock.HeldError
 	)
 	switch {
 	case err == nil:
 		return cli.ExitOK
 	case errors.As(err, &exitErr):
 		return exitErr.Code
-	case errors.As(err, &flagErr), errors.As(err, &configErr):
+	case errors.As(err, &verifyErr) && verifyErr.RevertErr == nil:
+		return cli.ExitVerifyFailed
+	case errors.As(err, &heldErr) && heldErr.Err == nil:
+		return cli.ExitLocked
+	case errors.As(err, &flagErr), errors.As(err, &configErr),
+		errors.Is(err, rtx.ErrInvalidOption), errors.Is(err, rtx.ErrFilterInUse):
 		return cli.ExitUsage
 	case errors.As(err, &authErr), errors.Is(err, driver.ErrBadPassword):
 		return cli.ExitAuth
@@ -89,11 +98,20 @@ func ExitCode(err error) int {
 // hint returns advice for err, or "".
 func hint(err error, cmd *cobra.Command) string {
 	var (
-		flagErr    *cli.FlagError
-		authErr    *transport.AuthError
-		hostKeyErr *transport.HostKeyError
+		flagErr     *cli.FlagError
+		authErr     *transport.AuthError
+		hostKeyErr  *transport.HostKeyError
+		conflictErr *rtx.FilterConflictError
+		peerErr     *rtx.PeerASError
+		heldErr     *lock.HeldError
 	)
 	switch {
+	case errors.As(err, &conflictErr) && conflictErr.FreeID != 0:
+		return fmt.Sprintf("rerun with --filter-id %d, or free filter %d first", conflictErr.FreeID, conflictErr.ID)
+	case errors.As(err, &peerErr) && len(peerErr.Neighbors) > 0:
+		return "choose the Azure side's AS with --peer-as AS (or peer_as in the config file)"
+	case errors.As(err, &heldErr):
+		return "wait for the other rtxctl to finish, or raise --lock-wait"
 	case errors.As(err, &hostKeyErr) && hostKeyErr.Unknown:
 		return "compare the fingerprint with `show sshd host key` on the router's console, then rerun with --accept-new-host-key"
 	case errors.As(err, &hostKeyErr):

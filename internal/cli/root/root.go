@@ -8,6 +8,8 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/cli/show"
+	"github.com/rtxctl/rtxctl/internal/cli/status"
+	"github.com/rtxctl/rtxctl/internal/cli/tunnel"
 	"github.com/rtxctl/rtxctl/internal/cli/version"
 )
 
@@ -35,6 +37,8 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "config `FILE` (default $XDG_CONFIG_HOME/rtxctl/config.yaml)")
 	cmd.AddCommand(
 		show.NewCmdShow(f, nil),
+		status.NewCmdStatus(f, nil),
+		tunnel.NewCmdTunnel(f),
 		version.NewCmdVersion(f, nil),
 	)
 	return cmd

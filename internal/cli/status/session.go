@@ -1,0 +1,51 @@
+package status
+
+import (
+	"context"
+	"time"
+
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// CmdSavedBGP reads the BGP lines of the saved configuration (config 0).
+const CmdSavedBGP = "show config 0 | grep bgp"
+
+// Session adapts a console session to the pkg/rtx operations: every command
+// (and `save`) gets the per-operation deadline Timeout on top of the
+// caller's context, and the saved configuration can be read, so that
+// [rtx.ReadTunnelStatus] compares it with the running one. A zero Timeout
+// adds no deadline. It is not safe for concurrent use, like the client.
+type Session struct {
+	Client  *rtx.Client
+	Timeout time.Duration
+}
+
+func (s Session) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.Timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, s.Timeout)
+}
+
+// Run runs one console command within the per-operation deadline.
+func (s Session) Run(ctx context.Context, cmd string) (string, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.Client.Run(ctx, cmd)
+}
+
+// Save saves the running configuration within the per-operation deadline.
+func (s Session) Save(ctx context.Context) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.Client.Save(ctx)
+}
+
+// Info returns the model and revision announced at login.
+func (s Session) Info() rtx.Info { return s.Client.Info() }
+
+// SavedConfig returns the BGP lines of the saved configuration, read with
+// [CmdSavedBGP].
+func (s Session) SavedConfig(ctx context.Context) (string, error) {
+	return s.Run(ctx, CmdSavedBGP)
+}

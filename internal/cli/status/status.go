@@ -1,0 +1,188 @@
+// Package status implements `rtxctl status`: report whether forced
+// tunnelling is on, off or partial on a router, with the BGP facts behind
+// the answer. It only runs show commands.
+package status
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// Options holds the inputs of `rtxctl status`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Connect cli.ConnectFunc
+	Conn    cli.ConnectionOptions
+
+	Router   string     // ROUTER argument; "" when only flags say where
+	PeerAS   int        // --peer-as, else the config file; 0 = the only neighbor AS
+	FilterID int        // --filter-id, else the config file; 0 = 2
+	Admin    bool       // enter administrator mode before reading
+	Target   cli.Target // resolved from Router, the config file and flags
+}
+
+// NewCmdStatus returns the `status` command. runF replaces the command's
+// action in tests; nil runs it.
+func NewCmdStatus(f *cli.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Connect: f.Connect}
+	cmd := &cobra.Command{
+		Use:   "status [ROUTER]",
+		Short: "Show whether forced tunnelling is on, off or partial",
+		Long: `Show the forced-tunnelling state of a router: on, off, or partial (and what
+is inconsistent), whether the running BGP lines equal the saved ones, the peer
+AS, the neighbor's address and BGP state, whether the default route is
+advertised, what else the import filters advertise, and the router's model and
+firmware. Only show commands are sent; with -o json the same facts are one JSON
+object.
+
+The saved configuration is read with "show config 0 | grep bgp".
+
+EXIT STATUS
+  0  the state was read (whatever it is)
+  1  other failure
+  2  usage error: bad flag, argument, config file, a missing password, or
+     several neighbor ASes and no --peer-as
+  3  cannot reach the router: connection refused, timeout, host key problem
+  4  authentication failed (login or administrator password)
+  5  the router refused a command or administrator mode
+  130 interrupted`,
+		Example: `  rtxctl status --host 192.168.100.1 --user admin
+  rtxctl status tokyo -o json
+  rtxctl status --host 192.168.100.1 --transport telnet --peer-as 65521`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Router = args[0]
+			}
+			if opts.PeerAS < 0 || opts.PeerAS > 65535 {
+				return cli.FlagErrorf("invalid --peer-as %d: want 1-65535", opts.PeerAS)
+			}
+			if opts.FilterID < 0 {
+				return cli.FlagErrorf("invalid --filter-id %d: must be positive", opts.FilterID)
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if opts.Target, err = opts.Conn.Target(cfg, opts.Router, opts.Admin); err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("peer-as") {
+				opts.PeerAS = opts.Target.PeerAS
+			}
+			if !cmd.Flags().Changed("filter-id") {
+				opts.FilterID = opts.Target.FilterID
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().IntVar(&opts.PeerAS, "peer-as", 0, "BGP AS of the Azure side (default: the AS of the only bgp neighbor)")
+	cmd.Flags().IntVar(&opts.FilterID, "filter-id", rtx.DefaultFilterID, "import filter ID that carries the default route")
+	cmd.Flags().BoolVar(&opts.Admin, "admin", false, "enter administrator mode first (for firmware that shows the configuration only there)")
+	opts.Conn.AddFlags(cmd)
+	return cmd
+}
+
+func run(ctx context.Context, opts *Options) (err error) {
+	client, done, err := opts.Conn.Open(ctx, opts.Connect, opts.Target)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, done()) }()
+
+	s := Session{Client: client, Timeout: opts.Target.Timeout}
+	if opts.Admin {
+		actx, cancel := opts.Target.WithTimeout(ctx)
+		err := client.Administrator(actx)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("enter administrator mode: %w", err)
+		}
+	}
+	st, err := rtx.ReadTunnelStatus(ctx, s, rtx.StatusOptions{
+		Host:     opts.Target.Host.Host,
+		PeerAS:   opts.PeerAS,
+		FilterID: opts.FilterID,
+	})
+	if err != nil {
+		return err
+	}
+	if opts.Conn.Output == cli.OutputJSON {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	return Write(opts.IO.Out, st)
+}
+
+// Write prints st for people.
+func Write(w io.Writer, st *rtx.TunnelStatus) error {
+	var b strings.Builder
+	row := func(label, format string, args ...any) {
+		fmt.Fprintf(&b, "%-19s %s\n", label+":", fmt.Sprintf(format, args...))
+	}
+	row("host", "%s", st.Host)
+	row("forced tunnel", "%s", st.Tunnel)
+	if st.Config != st.Tunnel {
+		row("configuration", "%s", st.Config)
+	}
+	switch {
+	case !st.SavedChecked:
+		row("saved", "unknown")
+	case st.Saved:
+		row("saved", "yes (running BGP lines equal the saved ones)")
+	default:
+		row("saved", "no (running BGP lines differ from the saved ones)")
+	}
+	row("peer AS", "%d", st.PeerAS)
+	row("import filter", "%d", st.FilterID)
+	if len(st.Neighbors) == 0 {
+		row("neighbor", "none")
+	}
+	for _, n := range st.Neighbors {
+		row("neighbor", "%s %s", n.Address, stateOrUnknown(n.State))
+	}
+	row("advertises default", "%s", yesNo(st.AdvertisesDefault))
+	for _, n := range st.Neighbors {
+		if len(n.Advertised) > 0 {
+			row("also advertised", "%s (to %s)", strings.Join(n.Advertised, " "), n.Address)
+		}
+	}
+	model := st.Model
+	if st.Revision != "" {
+		model += " Rev." + st.Revision
+	}
+	row("model", "%s", strings.TrimSpace(model))
+	for _, issue := range st.Issues {
+		row("issue", "%s", issue)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func stateOrUnknown(s string) string {
+	if s == "" {
+		return "(state unknown)"
+	}
+	return s
+}

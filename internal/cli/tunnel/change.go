@@ -1,0 +1,160 @@
+package tunnel
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/state"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// DefaultLockWait is how long `tunnel on|off` waits for another rtxctl
+// changing the same router (--lock-wait).
+const DefaultLockWait = 30 * time.Second
+
+// Options holds the inputs of `rtxctl tunnel on` and `rtxctl tunnel off`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Connect cli.ConnectFunc
+	Now     func() time.Time
+	Conn    cli.ConnectionOptions
+
+	Want          rtx.TunnelState // rtx.TunnelOn or rtx.TunnelOff
+	Router        string          // ROUTER argument; "" when only flags say where
+	PeerAS        int             // --peer-as, else the config file; 0 = the only neighbor AS
+	FilterID      int             // --filter-id, else the config file
+	Match         string          // --match, else the config file: include or equal
+	DryRun        bool            // print the plan, send no configuration command
+	VerifyTimeout time.Duration   // deadline of the verification after the change
+	NoSave        bool            // keep the verified change running but unsaved
+	LockWait      time.Duration   // how long to wait for another rtxctl's lock
+	StateDir      string          // backups, journal and locks: $XDG_STATE_HOME/rtxctl
+	Target        cli.Target      // resolved from Router, the config file and flags
+}
+
+// exitStatus is the EXIT STATUS section shared by `tunnel on` and `tunnel off`.
+const exitStatus = `
+EXIT STATUS
+  0  success, or already in the requested state (nothing sent)
+  1  other failure; the message says what the router runs and has saved
+  2  usage error: bad flag, argument, config file, a missing password,
+     several peer ASes and no --peer-as, or a filter ID used for something else
+  3  cannot reach the router: connection refused, timeout, host key problem
+  4  authentication failed (login or administrator password)
+  5  the router refused a command or administrator mode; the change was undone
+  6  another rtxctl holds this router's lock (see --lock-wait)
+  10 verification failed (neighbor not Established, default route not
+     advertised or withdrawn in time); the change was undone and not saved
+  130 interrupted; the change was undone`
+
+// commonLong is the description shared by `tunnel on` and `tunnel off`.
+const commonLong = `
+rtxctl takes a per-router lock, logs in, enters administrator mode and reads
+"show config". It prints the plan (the commands and a before/after diff of the
+BGP lines) before sending anything; --dry-run stops there. When the router is
+already in the requested state (configuration and advertised routes agree) it
+says so on standard error and sends nothing. When only the advertised routes
+disagree, it runs "bgp configure refresh" alone.
+
+Before a change the full configuration is backed up under
+$XDG_STATE_HOME/rtxctl/HOST/ (mode 0600) and the change is recorded in the
+journal there. The change runs under the router's "rollback timer" where the
+firmware has one, then "bgp configure refresh"; rtxctl waits (--verify-timeout)
+until every neighbor of the peer AS is Established again and the default route
+is advertised (on) or withdrawn (off). Only then does it restore the console
+settings and save. If a command is refused or the verification fails, the
+previous BGP lines are put back, refreshed, and nothing is saved; the message
+says what the router now runs and has saved.
+
+Flags override the config file ($XDG_CONFIG_HOME/rtxctl/config.yaml), which may
+set peer_as, filter_id and match per router. Passwords come from the password
+files, else RTXCTL_PASSWORD and RTXCTL_ADMIN_PASSWORD, else a prompt on a
+terminal.
+`
+
+// verbDoc is the help of one verb; the shared description and the exit
+// statuses are appended to Long.
+type verbDoc struct {
+	Use, Short, Long, Example string
+}
+
+// newCmdChange returns `tunnel on` or `tunnel off`.
+func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now, Want: want}
+	cmd := &cobra.Command{
+		Use:     doc.Use,
+		Short:   doc.Short,
+		Long:    doc.Long + "\n" + commonLong + exitStatus,
+		Example: doc.Example,
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Router = args[0]
+			}
+			if err := opts.resolve(f, cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.IntVar(&opts.PeerAS, "peer-as", 0, "BGP AS of the Azure side (default: the AS of the only bgp neighbor)")
+	fs.IntVar(&opts.FilterID, "filter-id", rtx.DefaultFilterID, "import filter `ID` that carries the default route")
+	fs.StringVar(&opts.Match, "match", rtx.FilterInclude, "filter kind for 0.0.0.0/0: {include | equal}")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and stop: no configuration command is sent")
+	fs.DurationVar(&opts.VerifyTimeout, "verify-timeout", rtx.DefaultVerifyTimeout, "how long to wait for BGP to agree after the change")
+	fs.BoolVar(&opts.NoSave, "no-save", false, "keep the verified change running but do not save it")
+	fs.DurationVar(&opts.LockWait, "lock-wait", DefaultLockWait, "how long to wait for another rtxctl changing the same router")
+	opts.Conn.AddFlags(cmd)
+	return cmd
+}
+
+// resolve validates the flags and merges them with the config file and the
+// environment. Errors are *cli.FlagError (or config errors).
+func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	if o.Target, err = o.Conn.Target(cfg, o.Router, true); err != nil {
+		return err
+	}
+	fs := cmd.Flags()
+	if !fs.Changed("peer-as") {
+		o.PeerAS = o.Target.PeerAS
+	}
+	if !fs.Changed("filter-id") && o.Target.FilterID != 0 {
+		o.FilterID = o.Target.FilterID
+	}
+	if !fs.Changed("match") && o.Target.Match != "" {
+		o.Match = o.Target.Match
+	}
+	switch {
+	case o.PeerAS < 0 || o.PeerAS > 65535:
+		return cli.FlagErrorf("invalid --peer-as %d: want 1-65535", o.PeerAS)
+	case o.FilterID < 1:
+		return cli.FlagErrorf("invalid --filter-id %d: must be positive", o.FilterID)
+	case !slices.Contains(config.Matches, o.Match):
+		return cli.FlagErrorf("invalid --match %q: want %s", o.Match, strings.Join(config.Matches, " or "))
+	case o.VerifyTimeout <= 0:
+		return cli.FlagErrorf("invalid --verify-timeout %s: must be positive", o.VerifyTimeout)
+	case o.LockWait < 0:
+		return cli.FlagErrorf("invalid --lock-wait %s: must not be negative", o.LockWait)
+	}
+	xdg, _ := f.LookupEnv("XDG_STATE_HOME")
+	home, _ := os.UserHomeDir()
+	if o.StateDir, err = state.DefaultRoot(xdg, home); err != nil {
+		return cli.FlagErrorf("no state directory for backups and the journal: set XDG_STATE_HOME or HOME: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package tunnel
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// Router states named in a [ChangeError].
+const (
+	stateUnchanged = "unchanged"
+	stateUnknown   = "unknown"
+)
+
+// ChangeError reports a failed `tunnel on|off` and says what the router
+// runs and has saved now. It unwraps to the failure, so the exit status
+// follows the cause (an *rtx.VerificationError, a refused command, ...).
+type ChangeError struct {
+	Host string
+	Want rtx.TunnelState
+	// What is the step that failed, such as "connect" or "read the
+	// configuration"; unused for *rtx.ApplyError and *rtx.VerificationError,
+	// which say it themselves.
+	What string
+	// Running and Saved describe the running and the saved configuration:
+	// "unchanged", "reverted", "on", "off" or "unknown" with a reason.
+	Running string
+	Saved   string
+	Err     error
+}
+
+// newChangeError describes err, which happened while nothing was changed
+// unless err is an *rtx.ApplyError or *rtx.VerificationError saying
+// otherwise.
+func newChangeError(host string, want rtx.TunnelState, what string, err error) *ChangeError {
+	e := &ChangeError{Host: host, Want: want, What: what, Running: stateUnchanged, Saved: stateUnchanged, Err: err}
+	var (
+		ae *rtx.ApplyError
+		ve *rtx.VerificationError
+	)
+	switch {
+	case errors.As(err, &ae):
+		e.Running, e.Saved = ae.Running, ae.Saved
+	case errors.As(err, &ve):
+		e.Running, e.Saved = ve.Running, ve.Saved
+	}
+	return e
+}
+
+func (e *ChangeError) Error() string {
+	return fmt.Sprintf("tunnel %s on %s: %s; router: running %s, saved %s", e.Want, e.Host, e.detail(), e.Running, e.Saved)
+}
+
+// detail says what failed, without the router state the ApplyError and
+// VerificationError messages repeat.
+func (e *ChangeError) detail() string {
+	var (
+		ae *rtx.ApplyError
+		ve *rtx.VerificationError
+	)
+	switch {
+	case errors.As(e.Err, &ae):
+		what := ae.Step
+		if ae.Command != "" {
+			what += fmt.Sprintf(" %q", ae.Command)
+		}
+		return fmt.Sprintf("%s failed: %v%s", what, ae.Err, revertFailure(ae.RevertErr))
+	case errors.As(e.Err, &ve):
+		msg := "verification failed: " + ve.Reason
+		if ve.Err != nil {
+			msg += ": " + ve.Err.Error()
+		}
+		return msg + revertFailure(ve.RevertErr)
+	}
+	return e.What + ": " + e.Err.Error()
+}
+
+func revertFailure(err error) string {
+	if err == nil {
+		return ""
+	}
+	return fmt.Sprintf("; undoing the change failed: %v", err)
+}
+
+// Unwrap returns the failure.
+func (e *ChangeError) Unwrap() error { return e.Err }

@@ -1,0 +1,100 @@
+package tunnel
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// report is the result of `tunnel on|off`, printed as text or, with
+// -o json, as one JSON object.
+type report struct {
+	Host   string          `json:"host"`
+	Want   rtx.TunnelState `json:"want"`
+	DryRun bool            `json:"dry_run"`
+	// Changed reports that configuration commands or a refresh were sent.
+	Changed bool `json:"changed"`
+	// Saved reports that rtxctl saved the configuration.
+	Saved bool            `json:"saved"`
+	Plan  *rtx.TunnelPlan `json:"plan"`
+	// Neighbors are the neighbor states seen by the verification.
+	Neighbors []rtx.NeighborState `json:"neighbors,omitempty"`
+	// Backup is the configuration backup taken before the change.
+	Backup string `json:"backup,omitempty"`
+}
+
+// sideEffects is the warning printed before turning forced tunnelling on.
+const sideEffects = `warning: with forced tunnelling on, Azure VMs stop answering on their public IP addresses,
+warning: and Windows VMs stop activating against Azure KMS unless the VM subnets get routes to
+warning: 20.118.99.224/32, 40.83.235.53/32 (azkms.core.windows.net) and 23.102.135.246/32
+warning: (kms.core.windows.net) with next hop Internet; see docs/forced-tunnelling.md
+`
+
+func (c *change) json() bool { return c.opts.Conn.Output == cli.OutputJSON }
+
+func (c *change) notef(format string, args ...any) {
+	fmt.Fprintf(c.opts.IO.ErrOut, format+"\n", args...)
+}
+
+func (c *change) warnf(format string, args ...any) {
+	c.notef("warning: "+format, args...)
+}
+
+func (c *change) warnSideEffects() {
+	_, _ = io.WriteString(c.opts.IO.ErrOut, sideEffects)
+}
+
+// writePlan prints the plan before it is applied (text only: JSON output is
+// one object, written by writeResult).
+func (c *change) writePlan(plan *rtx.TunnelPlan) error {
+	if c.json() {
+		return nil
+	}
+	_, err := io.WriteString(c.opts.IO.Out, plan.String())
+	return err
+}
+
+// writeResult prints the outcome; in text the plan comes first unless
+// writePlan already printed it.
+func (c *change) writeResult(r report) error {
+	r.Host, r.Want = c.host, c.opts.Want
+	out := c.opts.IO.Out
+	if c.json() {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	var b strings.Builder
+	if !r.Changed {
+		b.WriteString(r.Plan.String())
+	}
+	if r.Changed {
+		fmt.Fprintf(&b, "result: forced tunnel %s applied and verified", r.Want)
+		for _, n := range r.Neighbors {
+			fmt.Fprintf(&b, "; %s %s, default route %s", n.Address, n.State, advertised(n.AdvertisesDefault))
+		}
+		b.WriteString("\n")
+	}
+	switch {
+	case r.Saved:
+		b.WriteString("saved: yes\n")
+	case r.Changed:
+		b.WriteString("saved: no (--no-save)\n")
+	}
+	if r.Backup != "" {
+		fmt.Fprintf(&b, "backup: %s\n", r.Backup)
+	}
+	_, err := io.WriteString(out, b.String())
+	return err
+}
+
+func advertised(yes bool) string {
+	if yes {
+		return "advertised"
+	}
+	return "withdrawn"
+}

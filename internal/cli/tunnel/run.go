@@ -1,0 +1,239 @@
+package tunnel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/rtxctl/rtxctl/internal/cli/status"
+	"github.com/rtxctl/rtxctl/internal/lock"
+	"github.com/rtxctl/rtxctl/internal/state"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// cmdShowConfig reads the full running configuration for the backup and the
+// plan.
+const cmdShowConfig = "show config"
+
+// change is one run of `tunnel on|off` once connected.
+type change struct {
+	opts  *Options
+	host  string
+	sess  status.Session
+	store *state.Store
+}
+
+func (c *change) fail(what string, err error) error {
+	return newChangeError(c.host, c.opts.Want, what, err)
+}
+
+// run takes the lock, connects, plans and applies: the whole sequence of
+// `tunnel on|off`.
+func run(ctx context.Context, opts *Options) (err error) {
+	c := &change{
+		opts:  opts,
+		host:  opts.Target.Host.Host,
+		store: &state.Store{Root: opts.StateDir, Now: opts.Now},
+	}
+	release, err := lock.Acquire(ctx, opts.StateDir, c.host, opts.LockWait, func() {
+		holder, _ := lock.ReadHolder(opts.StateDir, c.host)
+		fmt.Fprintf(opts.IO.ErrOut, "waiting up to %s for the lock of %s, held by %s\n", opts.LockWait, c.host, holder)
+	})
+	if err != nil {
+		return c.fail("lock", err)
+	}
+	defer func() { err = errors.Join(err, release()) }()
+
+	client, done, err := opts.Conn.Open(ctx, opts.Connect, opts.Target)
+	if err != nil {
+		return c.fail("connect", err)
+	}
+	defer func() {
+		if cerr := done(); cerr != nil {
+			c.warnf("%v", cerr)
+		}
+	}()
+	c.sess = status.Session{Client: client, Timeout: opts.Target.Timeout}
+
+	actx, cancel := opts.Target.WithTimeout(ctx)
+	err = client.Administrator(actx)
+	cancel()
+	if err != nil {
+		return c.fail("enter administrator mode", err)
+	}
+	configText, err := c.sess.Run(ctx, cmdShowConfig)
+	if err != nil {
+		return c.fail("read the configuration", err)
+	}
+	sc, err := rtx.ParseShowConfig(configText)
+	if err != nil {
+		return c.fail("read the configuration", err)
+	}
+	plan, err := c.plan(ctx, sc.BGP())
+	if err != nil {
+		return err
+	}
+	if plan.NoOp() {
+		return c.converged(ctx, plan, configText)
+	}
+	return c.apply(ctx, plan, configText)
+}
+
+// plan computes the plan; when the configuration is already in the wanted
+// state it reads the neighbors, so that a disagreeing advertisement plans a
+// refresh.
+func (c *change) plan(ctx context.Context, bgp *rtx.BGP) (*rtx.TunnelPlan, error) {
+	po := rtx.PlanOptions{PeerAS: c.opts.PeerAS, FilterID: c.opts.FilterID, Match: c.opts.Match}
+	plan, err := rtx.PlanTunnel(bgp, c.opts.Want, po)
+	if err != nil {
+		return nil, c.fail("plan", err)
+	}
+	if len(plan.Commands) > 0 {
+		return plan, nil
+	}
+	if po.Observed, err = rtx.ReadNeighbors(ctx, c.sess, plan.Neighbors); err != nil {
+		return nil, c.fail("read the bgp neighbors", err)
+	}
+	if plan, err = rtx.PlanTunnel(bgp, c.opts.Want, po); err != nil {
+		return nil, c.fail("plan", err)
+	}
+	return plan, nil
+}
+
+// converged handles a router already in the wanted state: nothing to send,
+// unless the saved configuration is not in that state (a run interrupted
+// between the change and the save), which is then saved.
+func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, configText string) error {
+	savedOK, err := c.savedInState(ctx, plan)
+	if err != nil {
+		c.warnf("cannot check the saved configuration: %v", err)
+		savedOK = true
+	}
+	if savedOK || c.opts.NoSave {
+		if err := c.writeResult(report{Plan: plan}); err != nil {
+			return err
+		}
+		c.notef("forced tunnel is already %s on %s (configuration and bgp agree): nothing to do", plan.Want, c.host)
+		return nil
+	}
+	if c.opts.DryRun {
+		c.notef("forced tunnel is already %s on %s but the saved configuration is not; dry run: not saving", plan.Want, c.host)
+		return c.writeResult(report{Plan: plan, DryRun: true})
+	}
+	c.notef("forced tunnel is already %s on %s but the saved configuration is not: saving", plan.Want, c.host)
+	entry, err := c.record(plan, []string{"save"}, configText)
+	if err != nil {
+		return err
+	}
+	err = c.sess.Save(ctx)
+	result := &rtx.Result{Plan: plan, Saved: err == nil}
+	c.recordResult(entry, result, err)
+	if err != nil {
+		return &ChangeError{Host: c.host, Want: plan.Want, What: "save", Running: string(plan.Want), Saved: stateUnknown, Err: err}
+	}
+	return c.writeResult(report{Plan: plan, Saved: true, Backup: entry.Backup})
+}
+
+// savedInState reports whether the saved configuration is already in the
+// plan's wanted state.
+func (c *change) savedInState(ctx context.Context, plan *rtx.TunnelPlan) (bool, error) {
+	text, err := c.sess.SavedConfig(ctx)
+	if err != nil {
+		return false, err
+	}
+	saved, err := rtx.ParseBGP(text)
+	if err != nil {
+		return false, err
+	}
+	if slices.Equal(saved.Lines(), plan.Before) {
+		return true, nil
+	}
+	sp, err := rtx.PlanTunnel(saved, plan.Want, rtx.PlanOptions{PeerAS: plan.PeerAS, FilterID: plan.FilterID, Match: plan.Match})
+	if err != nil {
+		return false, err
+	}
+	return len(sp.Commands) == 0, nil
+}
+
+// apply prints the plan, then (unless --dry-run) backs up, journals and
+// applies it.
+func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText string) error {
+	if plan.Want == rtx.TunnelOn {
+		c.warnSideEffects()
+	}
+	if c.opts.DryRun {
+		if err := c.writeResult(report{Plan: plan, DryRun: true}); err != nil {
+			return err
+		}
+		c.notef("dry run: no configuration command was sent")
+		return nil
+	}
+	if err := c.writePlan(plan); err != nil {
+		return err
+	}
+	entry, err := c.record(plan, plan.Steps(), configText)
+	if err != nil {
+		return err
+	}
+	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, NoSave: c.opts.NoSave})
+	c.recordResult(entry, res, err)
+	if err != nil {
+		return c.fail("apply", err)
+	}
+	if c.opts.NoSave {
+		c.notef("not saved (--no-save): the router runs forced tunnel %s, its saved configuration is unchanged", plan.Want)
+	}
+	return c.writeResult(report{Plan: plan, Changed: res.Changed, Saved: res.Saved, Neighbors: res.Neighbors, Backup: entry.Backup})
+}
+
+// record backs up the configuration and appends the journal entry of the
+// change about to be made. Nothing has been sent yet, so a failure leaves
+// the router unchanged.
+func (c *change) record(plan *rtx.TunnelPlan, commands []string, configText string) (state.Entry, error) {
+	backup, err := c.store.Backup(c.host, configText)
+	if err != nil {
+		return state.Entry{}, c.fail("back up the configuration", err)
+	}
+	e := state.Entry{
+		Host:     c.host,
+		User:     state.User{Login: c.opts.Target.User, Local: state.LocalUser()},
+		Action:   action(plan.Want),
+		Before:   plan.Before,
+		After:    plan.After,
+		Commands: commands,
+		Backup:   backup,
+	}
+	if e.ID, err = c.store.Append(e); err != nil {
+		return state.Entry{}, c.fail("write the journal", err)
+	}
+	return e, nil
+}
+
+// recordResult appends the outcome of entry to the journal. A journal that
+// cannot be written is a warning: the router has been changed (or not)
+// either way.
+func (c *change) recordResult(entry state.Entry, res *rtx.Result, err error) {
+	r := state.Entry{Ref: entry.ID, Host: c.host, User: entry.User, Action: entry.Action, Result: state.ResultApplied}
+	if res != nil {
+		r.Saved = res.Saved
+	}
+	if err != nil {
+		r.Result, r.Error = state.ResultFailed, newChangeError(c.host, c.opts.Want, "apply", err).Error()
+		var ve *rtx.VerificationError
+		var ae *rtx.ApplyError
+		if errors.As(err, &ve) && ve.RevertErr == nil || errors.As(err, &ae) && ae.RevertErr == nil && ae.Running == "reverted" {
+			r.Result = state.ResultReverted
+		}
+	}
+	if _, err := c.store.Append(r); err != nil {
+		c.warnf("cannot write the journal: %v", err)
+	}
+}
+
+func action(want rtx.TunnelState) state.Action {
+	if want == rtx.TunnelOn {
+		return state.ActionTunnelOn
+	}
+	return state.ActionTunnelOff
+}
