@@ -292,3 +292,41 @@ func TestDiffLines(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPlanTunnel checks on any configuration that planning never panics and
+// that the planned commands, run on a router holding Before, give After in
+// the wanted state.
+func FuzzPlanTunnel(f *testing.F) {
+	for _, c := range []string{bgpOff, bgpOn, bgpDefined, bgpDangle, bgpBase,
+		bgpBase + "bgp import filter 5 equal 0.0.0.0/0\nbgp import 65521 static filter 5 1\n",
+		bgpBase + "bgp import filter 3 reject equal 0.0.0.0/0\nbgp import 65521 static filter 3 1\n"} {
+		f.Add(c, true, uint8(0))
+		f.Add(c, false, uint8(7))
+	}
+	f.Fuzz(func(t *testing.T, config string, on bool, filterID uint8) {
+		b, err := ParseBGP(config)
+		if err != nil {
+			return
+		}
+		want := TunnelOff
+		if on {
+			want = TunnelOn
+		}
+		p, err := PlanTunnel(b, want, PlanOptions{PeerAS: 65521, FilterID: int(filterID)})
+		if err != nil {
+			return
+		}
+		fc := &fakeConsole{running: ParseBGPLines(p.Before)}
+		for _, cmd := range p.Commands {
+			if _, err := fc.Run(t.Context(), cmd); err != nil {
+				t.Fatalf("plan command %q: %v", cmd, err)
+			}
+		}
+		if diff := cmp.Diff(p.After, fc.running.Lines()); diff != "" {
+			t.Errorf("commands %q on %q do not give After (-want +got):\n%s", p.Commands, p.Before, diff)
+		}
+		if s := analyze(fc.running, p.PeerAS, p.FilterID).state; len(p.Commands) > 0 && s != want {
+			t.Errorf("state after %q = %s, want %s", p.Commands, s, want)
+		}
+	})
+}
