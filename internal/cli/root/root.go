@@ -23,6 +23,9 @@ func NewCmdRoot(f *cli.Factory) *cobra.Command {
 Routers can be named in the config file ($XDG_CONFIG_HOME/rtxctl/config.yaml,
 or --config FILE) and then used by name: rtxctl show tokyo -- show config.
 Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
+		Example: `  rtxctl show --host 192.168.100.1 --user admin -- show config
+  rtxctl show tokyo --admin -- 'show config | grep bgp'
+  rtxctl completion bash > /etc/bash_completion.d/rtxctl`,
 		Args:          cli.NoArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
