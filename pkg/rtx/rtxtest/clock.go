@@ -56,8 +56,8 @@ func (r *Router) tickLocked() {
 			}
 		}
 		for s, rb := range r.rollbacks {
-			if !rb.deadline.After(now) && (at.IsZero() || rb.deadline.Before(at)) {
-				at, sched, rbKey = rb.deadline, nil, s
+			if d := r.rollbackDeadline(s, rb); !d.After(now) && (at.IsZero() || d.Before(at)) {
+				at, sched, rbKey = d, nil, s
 			}
 		}
 		switch {
@@ -69,6 +69,16 @@ func (r *Router) tickLocked() {
 			return
 		}
 	}
+}
+
+// rollbackDeadline is when a session's rollback timer restores the configuration: at its
+// own deadline, or earlier when the session's login timer expires (for a dropped
+// connection, the login timer counts from its last input).
+func (r *Router) rollbackDeadline(s *session, rb *rollback) time.Time {
+	if idle := s.lastInput.Add(r.loginTimer()); idle.Before(rb.deadline) {
+		return idle
+	}
+	return rb.deadline
 }
 
 // restoreLocked expires the rollback timer of session s at fake time at: the running

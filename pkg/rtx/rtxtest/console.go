@@ -102,13 +102,7 @@ func (s *session) serve(ctx context.Context) error {
 		s.writeLine(line)
 	}
 	err := s.commandLoop(ctx)
-	dropped := !errors.Is(err, errLogout) && !errors.Is(err, errIdle)
-	if errors.Is(err, errIdle) {
-		r.mu.Lock()
-		r.restoreLocked(s, r.now())
-		r.mu.Unlock()
-	}
-	r.unregister(s, dropped)
+	r.unregister(s, !errors.Is(err, errLogout) && !errors.Is(err, errIdle))
 	return s.result(err)
 }
 
@@ -146,20 +140,13 @@ func (r *Router) register(s *session, user string) {
 	r.sessions = append(r.sessions, s)
 }
 
-// unregister removes a session; a dropped session's rollback timer keeps running until
-// the login timer would have expired, or is cancelled, as the variant says.
+// unregister removes a session. A dropped session's rollback timer keeps running (until
+// it or the session's login timer expires) or is cancelled, as the variant says.
 func (r *Router) unregister(s *session, dropped bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sessions = slices.DeleteFunc(r.sessions, func(o *session) bool { return o == s })
-	rb, ok := r.rollbacks[s]
-	switch {
-	case !ok:
-	case dropped && r.sc.Variants.RollbackOnDrop != "cancel":
-		if idle := s.lastInput.Add(r.loginTimer()); idle.Before(rb.deadline) {
-			rb.deadline = idle
-		}
-	default:
+	if !dropped || r.sc.Variants.RollbackOnDrop == "cancel" {
 		delete(r.rollbacks, s)
 	}
 	r.tickLocked()

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // schedule is an armed `schedule at` entry of the running configuration.
@@ -80,11 +81,13 @@ func parseTimeSpec(date, clock string) (*timeSpec, error) {
 	if err := parseField(month, 1, 12, nil, t.months[:]); err != nil {
 		return nil, err
 	}
-	if err := parseField(day, 0, 6, weekdayNames, t.weekdays[:]); err != nil || day == "*" {
-		t.byDay = true
+	t.byDay = strings.IndexFunc(day, unicode.IsLetter) < 0
+	if t.byDay {
 		if err := parseField(day, 1, 31, nil, t.days[:]); err != nil {
 			return nil, err
 		}
+	} else if err := parseField(day, 0, 6, weekdayNames, t.weekdays[:]); err != nil {
+		return nil, err
 	}
 	parts := strings.Split(clock, ":")
 	if len(parts) < 2 || len(parts) > 3 {
