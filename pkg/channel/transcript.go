@@ -91,7 +91,7 @@ func (t *transcript) sent(line string) {
 	defer t.mu.Unlock()
 	t.flushLocked()
 	red, _ := t.sec.redact(line)
-	_, _ = io.WriteString(t.w, "> "+red+"\n") // a failing transcript must not break the session
+	t.put("> " + red)
 }
 
 func (t *transcript) flush() {
@@ -107,7 +107,7 @@ func (t *transcript) flushLocked() {
 	t.lines(t.pending)
 	t.pending = ""
 	if t.line.Len() > 0 {
-		_, _ = io.WriteString(t.w, "< "+t.line.String()+"\n") // a failing transcript must not break the session
+		t.put("< " + t.line.String())
 		t.line.Reset()
 	}
 }
@@ -121,8 +121,14 @@ func (t *transcript) lines(text string) {
 			return
 		}
 		t.line.WriteString(text[:i])
-		_, _ = io.WriteString(t.w, "< "+t.line.String()+"\n") // a failing transcript must not break the session
+		t.put("< " + t.line.String())
 		t.line.Reset()
 		text = text[i+1:]
 	}
+}
+
+// put writes one transcript line. A failing transcript writer must not
+// break the session, so its errors are ignored.
+func (t *transcript) put(line string) {
+	_, _ = io.WriteString(t.w, line+"\n")
 }

@@ -20,7 +20,6 @@ func BenchmarkRunWithLatency(b *testing.B) {
 			c := dial(b, clientConfig(b, srv, tr))
 			srv.Router.SetFaults(rtxtest.Faults{ResponseDelay: latency})
 			ctx := b.Context()
-			b.ResetTimer()
 			start := time.Now()
 			for b.Loop() {
 				if _, err := c.Run(ctx, "show config | grep bgp"); err != nil {

@@ -1,6 +1,3 @@
-// Package channeltest provides a scripted in-memory console connection for
-// testing code built on pkg/channel: it replays device output and fails the
-// test on any write the script does not expect. It uses no network.
 package channeltest
 
 import (
