@@ -1,5 +1,6 @@
-// The testscript package needs golang.org/x/tools (for txtar) in go.sum;
-// until the module lists it, these tests only build with -tags testscript.
+// The testscript package needs golang.org/x/tools (for txtar), which go.sum
+// does not list yet: these tests build only with -tags testscript, and
+// `make test-e2e` runs them with a copy of go.mod that adds it.
 
 //go:build testscript
 
