@@ -23,9 +23,9 @@ func (b *bgpState) apply(cfg *config, at time.Time) {
 
 // neighbor is an applied `bgp neighbor` line.
 type neighbor struct {
-	id, remoteAS, addr string
-	holdTime           string
-	localAddress       string
+	remoteAS, addr string
+	holdTime       string
+	localAddress   string
 }
 
 func (b *bgpState) neighbors() []neighbor {
@@ -35,7 +35,7 @@ func (b *bgpState) neighbors() []neighbor {
 		if len(f) < 5 || f[1] != "neighbor" || f[2] == "pre-shared-key" {
 			continue
 		}
-		n := neighbor{id: f[2], remoteAS: f[3], addr: f[4], holdTime: "180"}
+		n := neighbor{remoteAS: f[3], addr: f[4], holdTime: "180"}
 		for _, opt := range f[5:] {
 			name, value, _ := strings.Cut(opt, "=")
 			switch name {

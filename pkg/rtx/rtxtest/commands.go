@@ -131,7 +131,10 @@ func (r *Router) noCommand(s *session, ws []word, at time.Time) ([]string, error
 		}
 		mandatory = n
 	case "console":
-		if !s.admin && !r.userConsoleCommand(args) {
+		if len(args) < 2 {
+			return nil, errParamCount
+		}
+		if !s.admin && !r.userConsoleCommand(args[1]) {
 			return nil, errAdminOnly
 		}
 		mandatory = 2
@@ -160,14 +163,9 @@ func (r *Router) noCommand(s *session, ws []word, at time.Time) ([]string, error
 	return nil, nil
 }
 
-// userConsoleCommand reports whether a normal user may run this console command.
-func (r *Router) userConsoleCommand(args []string) bool {
-	switch args[1%len(args)] {
-	case "prompt":
-		return r.sc.Variants.ConsolePromptUser
-	default:
-		return true
-	}
+// userConsoleCommand reports whether a normal user may run `console SUB`.
+func (r *Router) userConsoleCommand(sub string) bool {
+	return sub != "prompt" || r.sc.Variants.ConsolePromptUser
 }
 
 // consoleCommand runs `console lines|columns|character|prompt|info VALUE`.
@@ -182,7 +180,7 @@ func (r *Router) consoleCommand(s *session, ws []word) error {
 	default:
 		return errInvalidCommand
 	}
-	if !s.admin && !r.userConsoleCommand(lower(args)) {
+	if !s.admin && !r.userConsoleCommand(sub) {
 		return errAdminOnly
 	}
 	if len(args) != 3 {
