@@ -41,34 +41,42 @@ type rollback struct {
 	deadline time.Time
 }
 
+// earliestLocked returns the earliest armed event: a schedule (ties go to the lower ID)
+// or a session's rollback timer; at is zero when nothing is armed.
+func (r *Router) earliestLocked() (at time.Time, sched *schedule, rb *session) {
+	for _, sc := range r.schedules {
+		if !sc.next.IsZero() && (at.IsZero() || sc.next.Before(at) || sc.next.Equal(at) && sched != nil && sc.id < sched.id) {
+			at, sched = sc.next, sc
+		}
+	}
+	for s, b := range r.rollbacks {
+		if d := r.rollbackDeadline(s, b); at.IsZero() || d.Before(at) {
+			at, sched, rb = d, nil, s
+		}
+	}
+	return at, sched, rb
+}
+
 // tickLocked fires every schedule and rollback timer due by now, earliest first.
 func (r *Router) tickLocked() {
 	now := r.now()
 	for {
-		var (
-			at    time.Time
-			sched *schedule
-			rbKey *session
-		)
-		for _, sc := range r.schedules {
-			if !sc.next.IsZero() && !sc.next.After(now) && (at.IsZero() || sc.next.Before(at) || sc.next.Equal(at) && sc.id < sched.id) {
-				at, sched = sc.next, sc
-			}
-		}
-		for s, rb := range r.rollbacks {
-			if d := r.rollbackDeadline(s, rb); !d.After(now) && (at.IsZero() || d.Before(at)) {
-				at, sched, rbKey = d, nil, s
-			}
-		}
+		at, sched, rb := r.earliestLocked()
 		switch {
+		case at.IsZero() || at.After(now):
+			return
 		case sched != nil:
 			r.fireLocked(sched, at)
-		case rbKey != nil:
-			r.restoreLocked(rbKey, at)
 		default:
-			return
+			r.restoreLocked(rb, at)
 		}
 	}
+}
+
+// nextEventLocked returns when the next schedule or rollback timer is due; zero if none is armed.
+func (r *Router) nextEventLocked() time.Time {
+	at, _, _ := r.earliestLocked()
+	return at
 }
 
 // rollbackDeadline is when a session's rollback timer restores the configuration: at its

@@ -14,7 +14,8 @@ const maxLine = 4095
 
 // readByte returns the next input byte. It flushes pending output first, and fails with
 // errIdle when the login timer expires, ErrDropped when the router restarted, ctx.Err()
-// on cancellation, or the read error.
+// on cancellation, or the read error. While it waits, schedules and rollback timers fire
+// when the clock reaches them.
 func (s *session) readByte(ctx context.Context) (byte, error) {
 	r := s.r
 	for len(s.pending) == 0 {
@@ -22,14 +23,20 @@ func (s *session) readByte(ctx context.Context) (byte, error) {
 			return 0, err
 		}
 		r.mu.Lock()
+		r.tickLocked()
+		now := r.now()
 		restarted := s.restarts != r.restarts
-		wait := s.lastInput.Add(r.loginTimer()).Sub(r.now())
+		wait := s.lastInput.Add(r.loginTimer()).Sub(now)
+		idle := wait <= 0
+		if next := r.nextEventLocked(); !next.IsZero() && next.Sub(now) < wait {
+			wait = next.Sub(now) // wake to fire a schedule or rollback timer on time
+		}
 		moved := r.clockMove
 		r.mu.Unlock()
 		switch {
 		case restarted:
 			return 0, ErrDropped
-		case wait <= 0:
+		case idle:
 			return 0, errIdle
 		}
 		t := time.NewTimer(wait)

@@ -571,3 +571,23 @@ func TestCommandsLog(t *testing.T) {
 		t.Errorf("Commands() mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestExitJapanese(t *testing.T) {
+	t.Parallel()
+	r := NewRouter(DefaultScenario())
+	c := adminConsole(t, r)
+	c.run("bgp import filter 2 include 0.0.0.0/0", "# ")
+	c.send("quit\r")
+	c.expect("quit\r\n")
+	if got := c.expect("(Y/N)"); got != sjis(t, "新しい設定を保存しますか? (Y/N)") {
+		t.Errorf("question bytes = %q", got)
+	}
+	c.send("Y")
+	want := sjis(t, "Yセーブ中... CONFIG0 終了") + "\r\n> "
+	if diff := cmp.Diff(want, c.expectEnd("\r\n> ")); diff != "" {
+		t.Errorf("Japanese save answer mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(r.RunningConfig(), r.SavedConfig()); diff != "" {
+		t.Errorf("saved config after Y (-running +saved):\n%s", diff)
+	}
+}

@@ -366,3 +366,14 @@ func TestSaveSlots(t *testing.T) {
 		t.Errorf("load 1 did not restore config 1: %q", r.RunningConfig())
 	}
 }
+
+func TestScheduleFiresWhileSessionWaits(t *testing.T) {
+	t.Parallel()
+	r := NewRouter(longSessionScenario())
+	c := adminConsole(t, r)
+	runAll(c, []string{"schedule at 1 +1 * restart"})
+	// No input and no Advance: the waiting session fires the schedule when real time reaches it.
+	if err := c.wait(); !errors.Is(err, ErrDropped) {
+		t.Fatalf("session = %v, want ErrDropped by the scheduled restart", err)
+	}
+}
