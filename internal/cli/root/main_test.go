@@ -13,6 +13,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/lock"
 	"github.com/rtxctl/rtxctl/pkg/channel"
 	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -42,6 +43,11 @@ func TestExitCode(t *testing.T) {
 		{"admin password", &driver.PrivilegeError{From: "user", To: "admin", Err: driver.ErrBadPassword}, 4},
 		{"privilege refused", &driver.PrivilegeError{From: "user", To: "admin", Err: &driver.CommandError{Command: "administrator"}}, 5},
 		{"command refused", fmt.Errorf("run: %w", &driver.CommandError{Command: "show x", Message: "Error: Invalid command name"}), 5},
+		{"verification failed and undone", &rtx.VerificationError{Reason: "no default route", Err: context.DeadlineExceeded}, 10},
+		{"lock held", fmt.Errorf("tunnel on: %w", &lock.HeldError{Host: "tokyo"}), 6},
+		{"lock wait interrupted", &lock.HeldError{Host: "tokyo", Err: context.Canceled}, 130},
+		{"invalid option", fmt.Errorf("plan: %w", rtx.ErrInvalidOption), 2},
+		{"filter in use", &rtx.FilterConflictError{ID: 2}, 2},
 		{"exit error", &cli.ExitError{Code: cli.ExitLocked, Err: errors.New("locked")}, 6},
 		{"cancelled", context.Canceled, 130},
 	}
