@@ -3,6 +3,7 @@ package rtxtest
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -423,5 +424,44 @@ func TestTokenize(t *testing.T) {
 	want := []any{[]string{"show", "config"}, 2, []string{"grep", "a | b"}, []string{"grep", "|"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("splitPipes mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestShowEnvironmentClock(t *testing.T) {
+	t.Parallel()
+	sc := longSessionScenario()
+	sc.StartTime = time.Date(2025, 3, 28, 10, 0, 0, 0, jst)
+	r := NewRouter(sc)
+	c := sshConsole(t, r, "rtxctl")
+	r.Advance(26*time.Hour + 5*time.Minute)
+	got := c.run("show environment | grep time", "> ")
+	want := []string{"Searching ...", "Boot time: 2025/03/28 10:00:00 +09:00", "Current time: 2025/03/29 12:05:00 +09:00", "Elapsed time from boot: 1days 02:05:00"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("show environment clock lines mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestShowStatusUser(t *testing.T) {
+	t.Parallel()
+	sc := longSessionScenario()
+	sc.Language = "ja"
+	sc.StartTime = time.Date(2025, 9, 16, 10, 21, 0, 0, jst)
+	r := NewRouter(sc)
+	adminConsole(t, r)
+	user := startConsole(t, r, SessionInfo{Transport: "telnet", RemoteAddr: "127.0.0.1:40000"})
+	user.expect("Password: ")
+	user.send("rtxctl-anon\r")
+	user.expectEnd("> ")
+	r.Advance(2*time.Minute + 8*time.Second)
+	got := user.run("show status user", "> ")
+	want := []string{
+		sjis(t, "   (*: 自分自身のユーザー情報 , +: 管理者モード , @: RADIUS での認証 )"),
+		sjis(t, "   ユーザー名         接続種別    ログイン      アイドル    IPアドレス"),
+		strings.Repeat("-", 79),
+		" + rtxctl          ssh1       09/16 10:21  0:02:08    127.0.0.1",
+		"*  (noname)        telnet1    09/16 10:21  0:00:00    127.0.0.1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("show status user mismatch (-want +got):\n%s", diff)
 	}
 }
