@@ -67,6 +67,20 @@ RTXCTL_PASSWORD=$anon_password RTXCTL_ADMIN_PASSWORD=$admin_password \
 	run bin/rtxctl show --host 127.0.0.1 --port "$telnet_port" --transport telnet --admin \
 	-o json -- 'show config | grep bgp'
 
+# Backups and the change journal of `tunnel` go to a scratch state directory.
+export XDG_STATE_HOME=$tmp/state
+ssh_flags=(--host 127.0.0.1 --port "$ssh_port" --user "$user" --known-hosts "$tmp/known_hosts")
+export RTXCTL_PASSWORD=$user_password RTXCTL_ADMIN_PASSWORD=$admin_password
+
+step "forced tunnelling: status, on, status, off (over SSH)"
+run bin/rtxctl status "${ssh_flags[@]}"
+run bin/rtxctl tunnel on "${ssh_flags[@]}"
+run bin/rtxctl status "${ssh_flags[@]}"
+run bin/rtxctl tunnel off "${ssh_flags[@]}"
+
+step "tunnel off again: already off, nothing is sent"
+run bin/rtxctl tunnel off "${ssh_flags[@]}"
+
 step "a refused command exits with status 2 before connecting"
 set +e
 run bin/rtxctl show --host 127.0.0.1 --port "$ssh_port" -- save
