@@ -78,7 +78,7 @@ func (r *Router) showConfig(args []string, at time.Time) ([]string, error) {
 	}
 	macs := r.macs()
 	macList := strings.Join(macs, ", ")
-	if r.sc.legacyCharsets() {
+	if r.sc.legacyFirmware() {
 		macList += ", "
 	}
 	hw := fmt.Sprintf("# main:  %s ver=00 serial=%s", r.model(), r.serial())
@@ -189,7 +189,7 @@ func (r *Router) banner() []string {
 	}
 	year := date[max(0, len(date)-4):]
 	out := []string{"", r.firmwareLine()}
-	if r.sc.legacyCharsets() {
+	if r.sc.legacyFirmware() {
 		out = append(out,
 			"Copyright (c) 1994-"+year+" Yamaha Corporation.",
 			"  Copyright (c) 1991-1997 Regents of the University of California.",

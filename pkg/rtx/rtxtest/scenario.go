@@ -382,6 +382,12 @@ func (sc *Scenario) revisionNumbers() [3]int {
 	return n
 }
 
+// legacyFirmware reports whether the firmware predates Rev.14 (RTX1200, RTX1500): long
+// copyright banner, trailing comma after the MAC list in show config.
+func (sc *Scenario) legacyFirmware() bool {
+	return sc.revisionNumbers()[0] < 14
+}
+
 // legacyCharsets reports whether the firmware predates the Rev.14.01 console character names.
 func (sc *Scenario) legacyCharsets() bool {
 	n := sc.revisionNumbers()
