@@ -1,0 +1,250 @@
+package tunnel_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
+)
+
+// verifyTimeout keeps the rollback timer (verify timeout + 120s) short and
+// predictable in the command log.
+const verifyTimeout = "5s"
+
+const rollbackTimer = "rollback timer 125"
+
+// addSaved returns a scenario edit appending lines to the saved (and
+// running) configuration.
+func addSaved(lines ...string) func(*rtxtest.Scenario) {
+	return func(sc *rtxtest.Scenario) {
+		sc.SavedConfig += strings.Join(lines, "\n") + "\n"
+	}
+}
+
+// dropSaved returns a scenario edit removing a line from the saved (and
+// running) configuration.
+func dropSaved(line string) func(*rtxtest.Scenario) {
+	return func(sc *rtxtest.Scenario) {
+		sc.SavedConfig = strings.Replace(sc.SavedConfig, line+"\n", "", 1)
+	}
+}
+
+// configureWithoutRefresh changes the configuration to the golden state
+// and saves it without `bgp configure refresh`, so that the BGP process
+// still advertises the old state.
+func configureWithoutRefresh(state string) func(*testing.T, *fake) {
+	return func(t *testing.T, f *fake) {
+		t.Helper()
+		c := f.dial(t)
+		want := rtx.ParseBGPLines(golden(t, goldenName(f.lang, state)))
+		cur, err := rtx.ReadBGP(t.Context(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		on, err := rtx.PlanTunnel(cur, rtx.TunnelState(state), rtx.PlanOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range on.Commands {
+			if _, err := c.Run(t.Context(), cmd); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.Save(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.Lines(), on.After); diff != "" {
+			t.Fatalf("setup configuration mismatch (-want +got):\n%s", diff)
+		}
+	}
+}
+
+func TestTunnel(t *testing.T) {
+	t.Parallel()
+	const (
+		filter2   = "bgp import filter 2 include 0.0.0.0/0"
+		import12  = "bgp import 65521 static filter 1 2"
+		import1   = "bgp import 65521 static filter 1"
+		noFilter2 = "no bgp import filter 2"
+		refresh   = "bgp configure refresh"
+	)
+	tests := []struct {
+		name    string
+		saved   string // the tunnel state of the scenario's configuration
+		edit    func(*rtxtest.Scenario)
+		prepare func(*testing.T, *fake)
+		env     map[string]string
+		verb    string
+		args    []string
+		code    int
+		// wantSaved is the golden state the saved configuration ends in;
+		// "" means unchanged, "-" not checked.
+		wantSaved    string
+		wantRunning  string // as wantSaved, for the running BGP lines
+		wantCommands []string
+		stdout       []string
+		stderr       []string
+	}{
+		{
+			name: "on from off", saved: "off", verb: "tunnel on",
+			wantSaved: "on", wantRunning: "on",
+			wantCommands: []string{rollbackTimer, filter2, import12, refresh, "confirm", "save"},
+			stdout:       []string{"- " + import1 + "\n", "+ " + filter2 + "\n", "+ " + import12 + "\n", "result: forced tunnel on applied and verified", "saved: yes"},
+			stderr:       []string{"public IP addresses", "20.118.99.224/32", "40.83.235.53/32", "23.102.135.246/32", "docs/forced-tunnelling.md"},
+		},
+		{
+			name: "on when on", saved: "on", verb: "tunnel on",
+			stdout: []string{"nothing to do"},
+			stderr: []string{"already on", "nothing to do"},
+		},
+		{
+			name: "off from on", saved: "on", verb: "tunnel off",
+			wantSaved: "off", wantRunning: "off",
+			wantCommands: []string{rollbackTimer, import1, noFilter2, refresh, "confirm", "save"},
+			stdout:       []string{"- " + filter2 + "\n", "- " + import12 + "\n", "+ " + import1 + "\n", "saved: yes"},
+		},
+		{
+			name: "off when off", saved: "off", verb: "tunnel off",
+			stderr: []string{"already off", "nothing to do"},
+		},
+		{
+			name: "on with the filter defined but not referenced", saved: "off", edit: addSaved(filter2), verb: "tunnel on",
+			wantSaved: "on", wantRunning: "on",
+			wantCommands: []string{rollbackTimer, import12, refresh, "confirm", "save"},
+		},
+		{
+			name: "off with the filter defined but not referenced", saved: "off", edit: addSaved(filter2), verb: "tunnel off",
+			wantSaved: "off", wantRunning: "off",
+			wantCommands: []string{rollbackTimer, noFilter2, refresh, "confirm", "save"},
+		},
+		{
+			name: "on with the filter referenced but not defined", saved: "on", edit: dropSaved(filter2), verb: "tunnel on",
+			wantSaved: "on", wantRunning: "on",
+			wantCommands: []string{rollbackTimer, filter2, refresh, "confirm", "save"},
+		},
+		{
+			name: "off with the filter referenced but not defined", saved: "on", edit: dropSaved(filter2), verb: "tunnel off",
+			wantSaved: "off", wantRunning: "off",
+			wantCommands: []string{rollbackTimer, import1, refresh, "confirm", "save"},
+		},
+		{
+			name: "on when configured but not refreshed", saved: "off", prepare: configureWithoutRefresh("on"), verb: "tunnel on",
+			wantSaved: "on", wantRunning: "on",
+			wantCommands: []string{refresh, "save"},
+			stdout:       []string{"refresh only"},
+		},
+		{
+			name: "off when configured but not refreshed", saved: "on", prepare: configureWithoutRefresh("off"), verb: "tunnel off",
+			wantSaved: "off", wantRunning: "off",
+			wantCommands: []string{refresh, "save"},
+		},
+		{
+			name: "filter id used for something else", saved: "off", edit: addSaved("bgp import filter 2 equal 10.0.0.0/8"), verb: "tunnel on",
+			code:   cli.ExitUsage,
+			stderr: []string{"import filter 2", "filter 3 is free", "--filter-id 3", "router: running unchanged, saved unchanged"},
+		},
+		{
+			name: "several neighbors without --peer-as", saved: "off",
+			edit: addSaved("bgp neighbor 2 65522 10.10.60.254 hold-time=30 local-address=192.168.254.1"), verb: "tunnel on",
+			code:   cli.ExitUsage,
+			stderr: []string{"65521 (neighbor 1, 10.10.50.254)", "65522 (neighbor 2, 10.10.60.254)", "--peer-as", "router: running unchanged, saved unchanged"},
+		},
+		{
+			name: "dry run", saved: "off", verb: "tunnel on", args: []string{"--dry-run"},
+			stdout: []string{"+ " + filter2 + "\n", "+ " + import12 + "\n"},
+			stderr: []string{"dry run: no configuration command was sent"},
+		},
+		{
+			name: "wrong administrator password", saved: "off", verb: "tunnel on",
+			env:    map[string]string{cli.AdminPasswordEnv: "wrong"},
+			code:   cli.ExitAuth,
+			stderr: []string{"enter administrator mode", "router: running unchanged, saved unchanged"},
+		},
+		{
+			name: "bgp never establishes", saved: "off", verb: "tunnel on", args: []string{"--verify-timeout", "1s"},
+			edit: func(sc *rtxtest.Scenario) { sc.Faults.BGPNeverEstablishes = true },
+			code: cli.ExitVerifyFailed, wantRunning: "off",
+			wantCommands: []string{"rollback timer 121", filter2, import12, refresh, import1, "no bgp import filter 2", refresh},
+			stderr:       []string{"verification failed", "not Established", "router: running reverted, saved unchanged"},
+		},
+		{
+			name: "no save", saved: "off", verb: "tunnel on", args: []string{"--no-save"},
+			wantRunning:  "on",
+			wantCommands: []string{rollbackTimer, filter2, import12, refresh, "confirm"},
+			stdout:       []string{"saved: no (--no-save)"},
+			stderr:       []string{"not saved (--no-save)"},
+		},
+		{
+			name: "match equal", saved: "off", verb: "tunnel on", args: []string{"--match", "equal"},
+			wantSaved:    "-",
+			wantCommands: []string{rollbackTimer, "bgp import filter 2 equal 0.0.0.0/0", import12, refresh, "confirm", "save"},
+		},
+	}
+	for _, c := range combos {
+		t.Run(c.String(), func(t *testing.T) {
+			t.Parallel()
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					t.Parallel()
+					f := newFake(t, c, tt.saved, tt.edit)
+					if tt.prepare != nil {
+						tt.prepare(t, f)
+					}
+					initial := f.srv.Router.SavedConfig()
+					mark := len(f.srv.Router.Commands())
+					for k, v := range tt.env {
+						f.env[k] = v
+					}
+					args := append([]string{"--verify-timeout", verifyTimeout}, tt.args...)
+					r := f.run(t, tt.verb, args...)
+					wantExit(t, r, tt.code)
+					wantContains(t, "stdout", r.stdout, tt.stdout...)
+					wantContains(t, "stderr", r.stderr, tt.stderr...)
+					if diff := cmp.Diff(tt.wantCommands, f.configCommands(mark)); diff != "" {
+						t.Errorf("configuration commands mismatch (-want +got):\n%s", diff)
+					}
+					switch tt.wantSaved {
+					case "":
+						if diff := cmp.Diff(initial, f.srv.Router.SavedConfig()); diff != "" {
+							t.Errorf("saved configuration changed (-before +after):\n%s", diff)
+						}
+					case "-":
+					default:
+						f.checkSaved(t, tt.wantSaved)
+					}
+					if tt.wantRunning != "" {
+						f.checkRunning(t, tt.wantRunning)
+					}
+					checkConsoleSettings(t, initial, f.srv.Router.SavedConfig())
+					if tt.code != 0 || tt.wantSaved == "" || tt.wantSaved == "-" {
+						return
+					}
+					mark = len(f.srv.Router.Commands())
+					again := f.run(t, tt.verb, "--verify-timeout", verifyTimeout)
+					wantExit(t, again, 0)
+					wantContains(t, "stderr of the second run", again.stderr, "nothing to do")
+					if got := f.configCommands(mark); len(got) > 0 {
+						t.Errorf("second run sent configuration commands %q", got)
+					}
+				})
+			}
+		})
+	}
+}
+
+// checkConsoleSettings fails when the `console` lines of the saved
+// configuration changed.
+func checkConsoleSettings(t *testing.T, before, after []string) {
+	t.Helper()
+	console := func(lines []string) []string {
+		return slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return !strings.HasPrefix(l, "console ") })
+	}
+	if diff := cmp.Diff(console(before), console(after)); diff != "" {
+		t.Errorf("console settings in the saved configuration changed (-before +after):\n%s", diff)
+	}
+}
