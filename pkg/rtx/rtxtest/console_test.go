@@ -49,7 +49,7 @@ func TestBannerLegacyFirmware(t *testing.T) {
 	if !strings.Contains(got, "\r\n  Copyright (c) ") || strings.Contains(got, "show copyright") {
 		t.Errorf("legacy banner lacks the indented copyright list:\n%q", got)
 	}
-	if lines := c.run("show config | grep MAC", "> "); len(lines) != 2 || !strings.HasSuffix(lines[1], "00:a0:de:00:00:03, ") {
+	if lines := c.run(`show config | grep "MAC Address"`, "> "); len(lines) != 2 || !strings.HasSuffix(lines[1], "00:a0:de:00:00:03, ") {
 		t.Errorf("legacy show config MAC line = %q, want a trailing comma", lines)
 	}
 }
