@@ -12,9 +12,9 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// startServer starts a server running lineConsole after configure adjusted
+// startLineServer starts a server running lineConsole after configure adjusted
 // it, and closes it at the end of the test.
-func startServer(t *testing.T, configure func(*Server)) *Server {
+func startLineServer(t *testing.T, configure func(*Server)) *Server {
 	t.Helper()
 	srv := NewUnstartedServer(DefaultScenario())
 	srv.serve = lineConsole
@@ -48,7 +48,7 @@ func TestServerAddresses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := startServer(t, func(s *Server) {
+			srv := startLineServer(t, func(s *Server) {
 				s.DisableSSH = tt.disableSSH
 				s.DisableTelnet = tt.disableTel
 			})
@@ -90,7 +90,7 @@ func TestServerGivenListeners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := startServer(t, func(s *Server) {
+	srv := startLineServer(t, func(s *Server) {
 		s.SSHListener = sshL
 		s.TelnetListener = telL
 	})
@@ -129,7 +129,7 @@ func TestServerStartPanics(t *testing.T) {
 		{
 			name: "started twice",
 			start: func(t *testing.T) {
-				startServer(t, func(*Server) {}).Start()
+				startLineServer(t, func(*Server) {}).Start()
 			},
 		},
 		{
@@ -175,14 +175,14 @@ func TestServerCloseEndsSessions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dial ssh: %v", err)
 	}
-	_, _, sshOut := shell(t, c)
-	readUntil(t, sshOut, "> ")
+	_, _, sshOut := sshShell(t, c)
+	sshReadUntil(t, sshOut, "> ")
 	tc, err := net.Dial("tcp", srv.TelnetAddr())
 	if err != nil {
 		t.Fatalf("dial telnet: %v", err)
 	}
 	defer tc.Close()
-	telOut := make([]byte, len(opening)+len("hello \r\n> "))
+	telOut := make([]byte, len(telnetOpening)+len("hello \r\n> "))
 	if _, err := io.ReadFull(tc, telOut); err != nil {
 		t.Fatalf("read telnet greeting: %v", err)
 	}

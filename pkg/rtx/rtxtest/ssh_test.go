@@ -237,9 +237,9 @@ func TestSSHModernServerRefusesLegacyClient(t *testing.T) {
 	}
 }
 
-// shell opens a session with a pty and a shell on c and returns its stdin
+// sshShell opens a session with a pty and a shell on c and returns its stdin
 // and a reader of its stdout.
-func shell(t *testing.T, c *ssh.Client) (*ssh.Session, io.Writer, *bufio.Reader) {
+func sshShell(t *testing.T, c *ssh.Client) (*ssh.Session, io.Writer, *bufio.Reader) {
 	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
@@ -269,8 +269,8 @@ func shell(t *testing.T, c *ssh.Client) (*ssh.Session, io.Writer, *bufio.Reader)
 	return sess, stdin, bufio.NewReader(stdout)
 }
 
-// readUntil reads from r until the data read so far ends with suffix.
-func readUntil(t *testing.T, r *bufio.Reader, suffix string) string {
+// sshReadUntil reads from r until the data read so far ends with suffix.
+func sshReadUntil(t *testing.T, r *bufio.Reader, suffix string) string {
 	t.Helper()
 	var sb strings.Builder
 	for !strings.HasSuffix(sb.String(), suffix) {
@@ -327,12 +327,12 @@ func TestSSHSession(t *testing.T) {
 			if err != nil {
 				t.Fatalf("dial: %v", err)
 			}
-			sess, stdin, stdout := shell(t, c)
-			readUntil(t, stdout, "hello alice\r\n> ")
+			sess, stdin, stdout := sshShell(t, c)
+			sshReadUntil(t, stdout, "hello alice\r\n> ")
 			if _, err := io.WriteString(stdin, "show config\r"); err != nil {
 				t.Fatal(err)
 			}
-			readUntil(t, stdout, "got show config\r\n> ")
+			sshReadUntil(t, stdout, "got show config\r\n> ")
 			if _, err := io.WriteString(stdin, tt.last); err != nil {
 				t.Fatal(err)
 			}

@@ -13,8 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// opening is what the server sends on connect.
-var opening = []byte{
+// telnetOpening is what the server sends on connect.
+var telnetOpening = []byte{
 	telnetIAC, telnetWILL, optEcho,
 	telnetIAC, telnetWILL, optSGA,
 	telnetIAC, telnetDO, optTType,
@@ -251,26 +251,26 @@ func startTelnet(t *testing.T, opts TelnetOptions, console func(context.Context,
 	}
 	t.Cleanup(func() { c.Close() })
 	r := bufio.NewReader(c)
-	got := make([]byte, len(opening))
+	got := make([]byte, len(telnetOpening))
 	if _, err := io.ReadFull(r, got); err != nil {
-		t.Fatalf("read opening: %v", err)
+		t.Fatalf("read the opening offers: %v", err)
 	}
-	if diff := cmp.Diff(opening, got); diff != "" {
+	if diff := cmp.Diff(telnetOpening, got); diff != "" {
 		t.Fatalf("opening mismatch (-want +got):\n%s", diff)
 	}
 	return srv, c, r
 }
 
-// write sends b on c or fails the test.
-func write(t *testing.T, c net.Conn, b ...byte) {
+// telnetSend sends b on c or fails the test.
+func telnetSend(t *testing.T, c net.Conn, b ...byte) {
 	t.Helper()
 	if _, err := c.Write(b); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 }
 
-// expect reads len(want) bytes from r and compares them with want.
-func expect(t *testing.T, r io.Reader, want []byte) {
+// telnetExpect reads len(want) bytes from r and compares them with want.
+func telnetExpect(t *testing.T, r io.Reader, want []byte) {
 	t.Helper()
 	got := make([]byte, len(want))
 	if _, err := io.ReadFull(r, got); err != nil {
@@ -289,28 +289,28 @@ func TestTelnetWaitForReplies(t *testing.T) {
 		_, err := io.WriteString(rw, "Password: ")
 		return err
 	})
-	write(t, c, telnetIAC, telnetDO, optEcho, telnetIAC, telnetDO, optSGA, telnetIAC, telnetWONT, optNAWS)
+	telnetSend(t, c, telnetIAC, telnetDO, optEcho, telnetIAC, telnetDO, optSGA, telnetIAC, telnetWONT, optNAWS)
 	// The refusal of an unknown option proves the server read every byte
 	// sent before it.
-	write(t, c, telnetIAC, telnetDO, 99)
-	expect(t, r, []byte{telnetIAC, telnetWONT, 99})
+	telnetSend(t, c, telnetIAC, telnetDO, 99)
+	telnetExpect(t, r, []byte{telnetIAC, telnetWONT, 99})
 	select {
 	case <-started:
 		t.Fatal("console started before the client answered DO TTYPE")
 	default:
 	}
-	write(t, c, telnetIAC, telnetWILL, optTType)
-	expect(t, r, []byte{telnetIAC, telnetSB, optTType, ttypeSEND, telnetIAC, telnetSE})
-	write(t, c, telnetIAC, telnetDO, 98)
-	expect(t, r, []byte{telnetIAC, telnetWONT, 98})
+	telnetSend(t, c, telnetIAC, telnetWILL, optTType)
+	telnetExpect(t, r, []byte{telnetIAC, telnetSB, optTType, ttypeSEND, telnetIAC, telnetSE})
+	telnetSend(t, c, telnetIAC, telnetDO, 98)
+	telnetExpect(t, r, []byte{telnetIAC, telnetWONT, 98})
 	select {
 	case <-started:
 		t.Fatal("console started before the client sent its terminal type")
 	default:
 	}
-	write(t, c, append([]byte{telnetIAC, telnetSB, optTType, ttypeIS}, "VT100"...)...)
-	write(t, c, telnetIAC, telnetSE)
-	expect(t, r, []byte("Password: "))
+	telnetSend(t, c, append([]byte{telnetIAC, telnetSB, optTType, ttypeIS}, "VT100"...)...)
+	telnetSend(t, c, telnetIAC, telnetSE)
+	telnetExpect(t, r, []byte("Password: "))
 }
 
 func TestTelnetSession(t *testing.T) {
@@ -343,8 +343,8 @@ func TestTelnetSession(t *testing.T) {
 				}
 				return tt.result
 			})
-			expect(t, r, tt.wantOut)
-			write(t, c, []byte("exit\r\n")...)
+			telnetExpect(t, r, tt.wantOut)
+			telnetSend(t, c, []byte("exit\r\n")...)
 			rest, err := io.ReadAll(r)
 			if err != nil {
 				t.Errorf("read after the console ended: %v", err)
