@@ -125,8 +125,8 @@ func (r *Router) ServeConsole(ctx context.Context, rw io.ReadWriter, s SessionIn
 	return newSession(r, rw, s).serve(ctx)
 }
 
-// Commands returns every line entered at a `>` or `#` prompt, in order, across sessions.
-// Passwords and answers to questions are never recorded.
+// Commands returns every line entered at a `>` or `#` prompt, in order, across sessions,
+// empty lines included. Passwords, pager keys and (Y/N) answers are never recorded.
 func (r *Router) Commands() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
