@@ -1,6 +1,7 @@
 package rtxtest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -208,5 +209,94 @@ func TestServerCloseUnstarted(t *testing.T) {
 	srv.Close()
 	if got := fmt.Sprint(srv.SSHAddr(), srv.TelnetAddr(), srv.KnownHostsLine()); got != "" {
 		t.Errorf("unstarted server addresses %q, want empty", got)
+	}
+}
+
+// routerSession is one console session with the real engine, over SSH or
+// Telnet, as far as the first prompt.
+type routerSession struct {
+	in  io.Writer
+	out *bufio.Reader
+	// end waits for the session to end and reports whether it ended
+	// cleanly: SSH exit-status 0, or Telnet EOF with no prompt before it.
+	end func() error
+}
+
+// loginSSH logs in over SSH as the default scenario's user.
+func loginSSH(t *testing.T, srv *Server) routerSession {
+	t.Helper()
+	c, err := dialSSH(t, srv, ssh.ClientConfig{User: "rtxctl", Auth: []ssh.AuthMethod{ssh.Password("rtxctl-login")}})
+	if err != nil {
+		t.Fatalf("dial ssh: %v", err)
+	}
+	sess, in, out := sshShell(t, c)
+	sshReadUntil(t, out, "\r\n> ")
+	return routerSession{in: in, out: out, end: sess.Wait}
+}
+
+// loginTelnet logs in over Telnet with the default scenario's anonymous
+// login password, leaving the opening offers unanswered.
+func loginTelnet(t *testing.T, srv *Server) routerSession {
+	t.Helper()
+	c, err := net.Dial("tcp", srv.TelnetAddr())
+	if err != nil {
+		t.Fatalf("dial telnet: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	out := bufio.NewReader(c)
+	telnetExpect(t, out, telnetOpening)
+	sshReadUntil(t, out, "Password: ")
+	telnetSend(t, c, []byte("rtxctl-anon\r")...)
+	sshReadUntil(t, out, "\r\n> ")
+	return routerSession{in: c, out: out, end: func() error {
+		rest, err := io.ReadAll(out)
+		if err == nil && bytes.Contains(rest, []byte("> ")) {
+			err = fmt.Errorf("prompt before the end: %q", rest)
+		}
+		return err
+	}}
+}
+
+func TestServerWithRouter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		login     func(*testing.T, *Server) routerSession
+		drop      bool
+		wantClean bool
+	}{
+		{name: "ssh logout", login: loginSSH, wantClean: true},
+		{name: "ssh drop", login: loginSSH, drop: true},
+		{name: "telnet logout", login: loginTelnet, wantClean: true},
+		{name: "telnet drop", login: loginTelnet, drop: true, wantClean: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sc := DefaultScenario()
+			sc.Columns = 200
+			wantCommands := []string{"show config", "exit"}
+			if tt.drop {
+				sc.Faults.Drops = []DropFault{{Command: "show config", When: "after"}}
+				wantCommands = wantCommands[:1]
+			}
+			srv := NewServer(sc)
+			t.Cleanup(srv.Close)
+			s := tt.login(t, srv)
+
+			io.WriteString(s.in, "show config\r")
+			last := srv.Router.SavedConfig()[len(srv.Router.SavedConfig())-1]
+			sshReadUntil(t, s.out, last+"\r\n")
+			if !tt.drop {
+				sshReadUntil(t, s.out, "> ")
+				io.WriteString(s.in, "exit\r")
+			}
+			if err := s.end(); (err == nil) != tt.wantClean {
+				t.Errorf("session end: %v, want clean end %v", err, tt.wantClean)
+			}
+			if diff := cmp.Diff(wantCommands, srv.Router.Commands()); diff != "" {
+				t.Errorf("command log mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
