@@ -62,6 +62,7 @@ EXIT STATUS
   rtxctl show tokyo -- 'show config | grep bgp'
   rtxctl show tokyo --admin -o json -- show config
   rtxctl show --host 192.168.100.1 --transport telnet -- show status bgp neighbor`,
+		ValidArgsFunction: cli.CompleteRouters(f),
 		Args: func(cmd *cobra.Command, args []string) error {
 			dash := cmd.ArgsLenAtDash()
 			switch {
