@@ -52,8 +52,9 @@ type Target struct {
 type ConnectFunc func(ctx context.Context, t Target) (*rtx.Client, error)
 
 // ConnectionOptions holds the flags shared by every command that talks to a
-// router. Register them with [ConnectionOptions.AddFlags]; fields left at
-// their zero value by the command line fall back to the configuration file.
+// router. Register them with [ConnectionOptions.AddFlags]; settings whose
+// flag is not given on the command line come from the configuration file
+// when it has them (see [ConnectionOptions.Resolve]).
 type ConnectionOptions struct {
 	Host                  string
 	Port                  int
