@@ -47,14 +47,14 @@ type Server struct {
 	// of the listeners replace it to exercise them without the engine.
 	serve func(ctx context.Context, rw io.ReadWriter, info SessionInfo) error
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-
-	mu      sync.Mutex
-	started bool
-	closed  bool
-	conns   map[net.Conn]struct{}
+	mu        sync.Mutex
+	ctx       context.Context // sessions' context, cancelled by Close; nil until set up
+	cancel    context.CancelFunc
+	sshConfig *ssh.ServerConfig
+	started   bool
+	closed    bool
+	conns     map[net.Conn]struct{}
+	wg        sync.WaitGroup
 }
 
 // NewServer starts and returns a fake router running sc, with SSH and Telnet
@@ -88,25 +88,16 @@ func (s *Server) start() error {
 	if s.started {
 		return errors.New("server already started")
 	}
-	if s.serve == nil {
-		s.serve = s.Router.ServeConsole
+	if err := s.setupLocked(); err != nil {
+		return err
 	}
-	if s.HostSigner == nil {
-		s.HostSigner = testHostSigner()
-	}
-	var sshConfig *ssh.ServerConfig
+	var err error
 	if !s.DisableSSH {
-		cfg, err := s.sshServerConfig()
-		if err != nil {
-			return err
-		}
-		sshConfig = cfg
 		if s.SSHListener, err = listenLocal(s.SSHListener); err != nil {
 			return fmt.Errorf("listen for ssh: %w", err)
 		}
 	}
 	if !s.DisableTelnet {
-		var err error
 		if s.TelnetListener, err = listenLocal(s.TelnetListener); err != nil {
 			if !s.DisableSSH {
 				s.SSHListener.Close()
@@ -115,14 +106,71 @@ func (s *Server) start() error {
 		}
 	}
 	s.started = true
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.conns = make(map[net.Conn]struct{})
 	if !s.DisableSSH {
-		s.wg.Go(func() { s.acceptLoop(s.SSHListener, func(c net.Conn) { s.serveSSH(c, sshConfig) }) })
+		s.wg.Go(func() { s.acceptLoop(s.SSHListener, s.serveSSH) })
 	}
 	if !s.DisableTelnet {
 		s.wg.Go(func() { s.acceptLoop(s.TelnetListener, s.serveTelnet) })
 	}
+	return nil
+}
+
+// setupLocked prepares what serving needs, once: the console, the host key,
+// the SSH configuration and the sessions' context. The caller holds mu.
+func (s *Server) setupLocked() error {
+	if s.closed {
+		return fmt.Errorf("server: %w", net.ErrClosed)
+	}
+	if s.ctx != nil {
+		return nil
+	}
+	if s.serve == nil {
+		s.serve = s.Router.ServeConsole
+	}
+	if s.HostSigner == nil {
+		s.HostSigner = testHostSigner()
+	}
+	cfg, err := s.sshServerConfig()
+	if err != nil {
+		return err
+	}
+	s.sshConfig = cfg
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.conns = make(map[net.Conn]struct{})
+	return nil
+}
+
+// ServeConn serves one connection with the given transport ("ssh" or
+// "telnet") as if a listener had accepted it, and returns once the session
+// has ended and c is closed. It needs no listener, so a test can run the fake
+// over an in-memory connection (inside a testing/synctest bubble, say); it
+// works on a started or an unstarted server, and [Server.Close] ends it.
+// The error reports only a connection that could not be served: an unknown
+// transport, a closed server or a host key that does not suit the scenario.
+func (s *Server) ServeConn(transport string, c net.Conn) error {
+	var serve func(net.Conn)
+	switch transport {
+	case "ssh":
+		serve = s.serveSSH
+	case "telnet":
+		serve = s.serveTelnet
+	default:
+		c.Close()
+		return fmt.Errorf("serve conn: unknown transport %q", transport)
+	}
+	s.mu.Lock()
+	err := s.setupLocked()
+	if err == nil {
+		s.trackLocked(c)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		c.Close()
+		return fmt.Errorf("serve conn: %w", err)
+	}
+	defer s.wg.Done()
+	defer s.untrack(c)
+	serve(c)
 	return nil
 }
 
@@ -142,27 +190,31 @@ func (s *Server) acceptLoop(l net.Listener, serve func(net.Conn)) {
 		if err != nil {
 			return
 		}
-		if !s.track(c) {
+		s.mu.Lock()
+		closed := s.closed
+		if !closed {
+			s.trackLocked(c)
+		}
+		s.mu.Unlock()
+		if closed {
 			c.Close()
 			return
 		}
-		s.wg.Go(func() {
+		go func() {
+			defer s.wg.Done()
 			defer s.untrack(c)
 			serve(c)
-		})
+		}()
 	}
 }
 
-// track records c so that Close can close it; it reports false when the
-// server is already closed.
-func (s *Server) track(c net.Conn) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return false
-	}
+// trackLocked records c so that Close can close it, and counts its session
+// in wg; the session calls wg.Done and untrack when it ends. Counting under
+// mu, before Close has set closed, orders it before Close's wg.Wait. The
+// caller holds mu.
+func (s *Server) trackLocked(c net.Conn) {
 	s.conns[c] = struct{}{}
-	return true
+	s.wg.Add(1)
 }
 
 // untrack closes c and forgets it.
@@ -174,20 +226,22 @@ func (s *Server) untrack(c net.Conn) {
 }
 
 // Close closes the listeners and every open session, then waits for every
-// goroutine of the server to finish. It is idempotent, and a no-op on a
-// server that was never started.
+// goroutine of the server to finish. It is idempotent. A closed server
+// cannot be started again.
 func (s *Server) Close() {
 	s.mu.Lock()
-	if !s.started || s.closed {
+	if s.closed {
 		s.mu.Unlock()
 		return
 	}
 	s.closed = true
-	s.cancel()
-	if !s.DisableSSH {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if s.started && !s.DisableSSH {
 		s.SSHListener.Close()
 	}
-	if !s.DisableTelnet {
+	if s.started && !s.DisableTelnet {
 		s.TelnetListener.Close()
 	}
 	for c := range s.conns {

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"testing"
+	"testing/synctest"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/crypto/ssh"
@@ -298,5 +300,47 @@ func TestServerWithRouter(t *testing.T) {
 				t.Errorf("command log mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestServerServeConnInMemory(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		sc := DefaultScenario()
+		sc.Columns = 200
+		srv := NewUnstartedServer(sc)
+		client, server := net.Pipe()
+		served := make(chan error, 1)
+		go func() { served <- srv.ServeConn("telnet", server) }()
+
+		out := bufio.NewReader(client)
+		telnetExpect(t, out, telnetOpening)
+		sshReadUntil(t, out, "Password: ")
+		telnetSend(t, client, []byte("rtxctl-anon\r")...)
+		sshReadUntil(t, out, "\r\n> ")
+		telnetSend(t, client, []byte("show config\r")...)
+		sshReadUntil(t, out, "\r\n> ")
+		srv.Close()
+		if err := <-served; err != nil {
+			t.Errorf("ServeConn: %v", err)
+		}
+		if diff := cmp.Diff([]string{"show config"}, srv.Router.Commands()); diff != "" {
+			t.Errorf("command log mismatch (-want +got):\n%s", diff)
+		}
+		client.Close()
+	})
+}
+
+func TestServerServeConnErrors(t *testing.T) {
+	t.Parallel()
+	srv := NewUnstartedServer(DefaultScenario())
+	_, c := net.Pipe()
+	if err := srv.ServeConn("serial", c); err == nil {
+		t.Error("ServeConn(serial) succeeded, want an error")
+	}
+	srv.Close()
+	_, c = net.Pipe()
+	if err := srv.ServeConn("ssh", c); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("ServeConn after Close = %v, want net.ErrClosed", err)
 	}
 }

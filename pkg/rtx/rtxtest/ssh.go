@@ -118,8 +118,8 @@ func (s *Server) checkPublicKey(user string, key ssh.PublicKey) error {
 
 // serveSSH runs the SSH protocol on c until the client goes away or the
 // server closes. Only "session" channels are accepted.
-func (s *Server) serveSSH(c net.Conn, cfg *ssh.ServerConfig) {
-	sc, chans, reqs, err := ssh.NewServerConn(c, cfg)
+func (s *Server) serveSSH(c net.Conn) {
+	sc, chans, reqs, err := ssh.NewServerConn(c, s.sshConfig)
 	if err != nil {
 		return
 	}
