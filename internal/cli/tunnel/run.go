@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/lock"
@@ -22,6 +23,10 @@ type change struct {
 	host  string
 	sess  status.Session
 	store *state.Store
+	// consoleFix puts back console settings that an earlier session, cut
+	// off before it could restore them, left in the running configuration;
+	// it runs before the save.
+	consoleFix []string
 }
 
 func (c *change) fail(what string, err error) error {
@@ -69,6 +74,9 @@ func run(ctx context.Context, opts *Options) (err error) {
 	sc, err := rtx.ParseShowConfig(configText)
 	if err != nil {
 		return c.fail("read the configuration", err)
+	}
+	if c.consoleFix, err = c.leftoverConsole(ctx, sc); err != nil {
+		return c.fail("read the saved console settings", err)
 	}
 	plan, err := c.plan(ctx, sc.BGP())
 	if err != nil {
@@ -126,7 +134,7 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, configText
 	if err != nil {
 		return err
 	}
-	err = c.sess.Save(ctx)
+	err = c.save(ctx)
 	result := &rtx.Result{Plan: plan, Saved: err == nil}
 	c.recordResult(entry, result, err)
 	if err != nil {
@@ -176,7 +184,16 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	if err != nil {
 		return err
 	}
-	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, NoSave: c.opts.NoSave})
+	// ApplyTunnel leaves the save to c.save, which repairs the console
+	// settings first.
+	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, NoSave: true})
+	if err == nil && !c.opts.NoSave {
+		if serr := c.save(ctx); serr != nil {
+			err = &rtx.ApplyError{Want: plan.Want, Step: "save", Running: string(plan.Want), Saved: stateUnknown, Err: serr}
+		} else {
+			res.Saved = true
+		}
+	}
 	c.recordResult(entry, res, err)
 	if err != nil {
 		return c.fail("apply", err)
@@ -185,6 +202,60 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 		c.notef("not saved (--no-save): the router runs forced tunnel %s, its saved configuration is unchanged", plan.Want)
 	}
 	return c.writeResult(report{Plan: plan, Changed: res.Changed, Saved: res.Saved, Neighbors: res.Neighbors, Backup: entry.Backup})
+}
+
+// save puts back leftover console settings and saves.
+func (c *change) save(ctx context.Context) error {
+	for _, cmd := range c.consoleFix {
+		if _, err := c.sess.Run(ctx, cmd); err != nil {
+			return fmt.Errorf("restore console settings: %w", err)
+		}
+	}
+	return c.sess.Save(ctx)
+}
+
+// sessionConsole are the console settings the client sets for automation
+// (see pkg/rtx): values an interrupted session may leave behind.
+var sessionConsole = map[string]string{"lines": "infinity", "columns": "200"}
+
+// leftoverConsole returns the commands that give `console lines` and
+// `console columns` their saved values again when the running
+// configuration (sc) shows the automation values but the saved one does
+// not: a session that was cut off (and perhaps rolled back to a snapshot
+// taken while it ran) leaves them in the running configuration, and the
+// client would take them for the router's own settings and save them.
+func (c *change) leftoverConsole(ctx context.Context, sc *rtx.ShowConfig) ([]string, error) {
+	text, err := c.sess.Run(ctx, "show config 0 | grep console")
+	if err != nil {
+		return nil, err
+	}
+	saved, err := rtx.ParseShowConfig(text)
+	if err != nil {
+		return nil, err
+	}
+	var fix []string
+	for _, name := range []string{"lines", "columns"} {
+		running, want := consoleValue(sc, name), consoleValue(saved, name)
+		if running != sessionConsole[name] || want == running {
+			continue
+		}
+		if want == "" {
+			fix = append(fix, "no console "+name)
+		} else {
+			fix = append(fix, "console "+name+" "+want)
+		}
+	}
+	return fix, nil
+}
+
+// consoleValue returns the value of `console NAME` in sc, "" when absent.
+func consoleValue(sc *rtx.ShowConfig, name string) string {
+	for _, l := range sc.TopLevel() {
+		if v, ok := strings.CutPrefix(l, "console "+name+" "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // record backs up the configuration and appends the journal entry of the

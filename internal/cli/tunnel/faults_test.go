@@ -1,0 +1,134 @@
+package tunnel_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
+)
+
+// faultVerifyTimeout bounds the verification in failure tests.
+const faultVerifyTimeout = "2s"
+
+// routerStateRE finds the router state every failure message ends with.
+var routerStateRE = regexp.MustCompile(`router: running (.*), saved (\w+)\n`)
+
+// fault is one way of breaking a command of the sequence.
+type fault struct {
+	name   string
+	faults func(cmd string, occurrence int) rtxtest.Faults
+}
+
+var faultKinds = []fault{
+	{"error", func(cmd string, n int) rtxtest.Faults {
+		return rtxtest.Faults{FailCommands: []rtxtest.CommandFault{{Command: cmd, Occurrence: n}}}
+	}},
+	{"drop before", func(cmd string, n int) rtxtest.Faults {
+		return rtxtest.Faults{Drops: []rtxtest.DropFault{{Command: cmd, Occurrence: n, When: "before"}}}
+	}},
+	{"drop after", func(cmd string, n int) rtxtest.Faults {
+		return rtxtest.Faults{Drops: []rtxtest.DropFault{{Command: cmd, Occurrence: n, When: "after"}}}
+	}},
+}
+
+// TestTunnelFaults breaks every command of the `tunnel on` and `tunnel off`
+// sequences in turn (a router error, the connection dropped before it, the
+// connection dropped after it) and checks that the saved configuration is
+// never half-applied, that the message states what the router really runs
+// and has saved, and that running the same command again converges.
+func TestTunnelFaults(t *testing.T) {
+	t.Parallel()
+	changes := []struct{ verb, from, to string }{
+		{"tunnel on", "off", "on"},
+		{"tunnel off", "on", "off"},
+	}
+	for _, c := range []combo{{"ssh", "ja"}, {"telnet", "en"}} {
+		for _, ch := range changes {
+			t.Run(c.String()+"/"+ch.verb, func(t *testing.T) {
+				t.Parallel()
+				// The sequence is what a successful run sends.
+				clean := newFake(t, c, ch.from, nil)
+				wantExit(t, clean.run(t, ch.verb, "--verify-timeout", faultVerifyTimeout), 0)
+				seq := clean.srv.Router.Commands()
+				for i, cmd := range seq {
+					n := occurrences(seq[:i+1], cmd)
+					for _, k := range faultKinds {
+						t.Run(fmt.Sprintf("%02d %q %s", i, cmd, k.name), func(t *testing.T) {
+							t.Parallel()
+							testFault(t, c, ch.verb, ch.from, ch.to, k.faults(cmd, n))
+						})
+					}
+				}
+			})
+		}
+	}
+}
+
+func occurrences(cmds []string, cmd string) int {
+	n := 0
+	for _, c := range cmds {
+		if c == cmd {
+			n++
+		}
+	}
+	return n
+}
+
+func testFault(t *testing.T, c combo, verb, from, to string, faults rtxtest.Faults) {
+	f := newFake(t, c, from, func(sc *rtxtest.Scenario) { sc.Faults = faults })
+	r := f.run(t, verb, "--verify-timeout", faultVerifyTimeout)
+
+	saved := canonical(f.srv.Router.SavedConfig())
+	running := bgpLines(f.srv.Router.RunningConfig())
+	isState := func(config []string, state string) bool {
+		return cmp.Equal(config, canonical(golden(t, goldenName(c.lang, state))))
+	}
+	runs := func(state string) bool {
+		return cmp.Equal(running, bgpLines(golden(t, goldenName(c.lang, state))))
+	}
+	if !isState(saved, from) && !isState(saved, to) {
+		t.Errorf("saved configuration is neither %s nor %s:\n%s", from, to, strings.Join(saved, "\n"))
+	}
+	if r.code == 0 {
+		if !isState(saved, to) || !runs(to) {
+			t.Errorf("exit status 0 but the router does not run and save %s: running\n%s", to, strings.Join(running, "\n"))
+		}
+	} else {
+		checkStatedState(t, r.stderr, from, to, isState(saved, from), runs)
+	}
+
+	// Time passes (a rollback timer left by a dropped session fires), the
+	// fault is gone, and the same command converges.
+	f.srv.Router.SetFaults(rtxtest.Faults{})
+	f.srv.Router.Advance(10 * time.Minute)
+	again := f.run(t, verb, "--verify-timeout", faultVerifyTimeout)
+	wantExit(t, again, 0)
+	f.checkSaved(t, to)
+	f.checkRunning(t, to)
+}
+
+// checkStatedState checks the router state a failure message claims.
+func checkStatedState(t *testing.T, stderr, from, to string, savedFrom bool, runs func(string) bool) {
+	t.Helper()
+	m := routerStateRE.FindStringSubmatch(stderr)
+	if m == nil {
+		t.Errorf("failure message does not state the router's state:\n%s", stderr)
+		return
+	}
+	running, saved := m[1], m[2]
+	if saved == "unchanged" && !savedFrom {
+		t.Errorf("message says saved unchanged, but the saved configuration changed")
+	}
+	switch {
+	case slices.Contains([]string{"unchanged", "reverted"}, running) && !runs(from):
+		t.Errorf("message says running %s, but the router does not run the previous configuration", running)
+	case running == to && !runs(to):
+		t.Errorf("message says running %s, but the router does not run it", running)
+	}
+}
