@@ -113,6 +113,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, &usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
+	if disabled(o.sshAddr) && disabled(o.telnetAddr) {
+		return o, &usageError{errors.New("both --ssh and --telnet are off: nothing to serve")}
+	}
 	return o, nil
 }
 

@@ -161,6 +161,7 @@ func TestRunUsageErrors(t *testing.T) {
 	}{
 		{name: "unknown flag", args: []string{"--bogus"}},
 		{name: "argument", args: []string{"extra"}},
+		{name: "both listeners off", args: []string{"--ssh", "off", "--telnet", ""}},
 		{name: "all interfaces", args: []string{"--ssh", "0.0.0.0:0"}},
 		{name: "empty host", args: []string{"--telnet", ":0"}},
 		{name: "remote address", args: []string{"--ssh", "192.168.100.1:22"}},

@@ -253,7 +253,7 @@ func TestOpenSSHClient(t *testing.T) {
 
 func TestTelnetClient(t *testing.T) {
 	t.Parallel()
-	telnetPath := lookClient(t, "telnet", "telnet")
+	telnetPath := lookClient(t, "telnet", "inetutils-telnet")
 	tests := []struct {
 		name string
 		opts TelnetOptions
