@@ -1,9 +1,3 @@
-// The testscript package needs golang.org/x/tools (for txtar), which go.sum
-// does not list yet: these tests build only with -tags testscript, and
-// `make test-e2e` runs them with a copy of go.mod that adds it.
-
-//go:build testscript
-
 package root
 
 import (
