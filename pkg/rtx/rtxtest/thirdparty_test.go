@@ -50,7 +50,6 @@ type interactive struct {
 func startClient(t *testing.T, path string, args, env []string) *interactive {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), clientGuard)
-	t.Cleanup(cancel)
 	c := &interactive{cmd: exec.CommandContext(ctx, path, args...), chunks: make(chan []byte)}
 	c.cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "LANG=C"}, env...)
 	c.cmd.Stderr = &c.stderr
@@ -81,7 +80,8 @@ func startClient(t *testing.T, path string, args, env []string) *interactive {
 		}
 	}()
 	t.Cleanup(func() {
-		c.stdin.Close()
+		// Stop a client the test left running (after a failure), then reap it.
+		cancel()
 		for range c.chunks {
 		}
 		<-done
