@@ -16,12 +16,13 @@ import (
 // in the shape of net/http/httptest.Server: [NewServer] returns a started
 // server on 127.0.0.1 with ephemeral ports, [Server.Close] shuts it down.
 //
-// Every session on either listener runs [Router.ServeConsole] on the same
-// Router, so state (configs, command log, clock) is shared across sessions,
-// as on a real device.
+// Every session, on either listener or through [Server.ServeConn], runs
+// [Router.ServeConsole] on the same Router, so state (configs, command log,
+// clock) is shared across sessions, as on a real device.
 //
-// The exported fields may be set between [NewUnstartedServer] and
-// [Server.Start] only. The methods are safe for concurrent use.
+// The exported fields may be set after [NewUnstartedServer] and before
+// [Server.Start] or the first [Server.ServeConn] only. The methods are safe
+// for concurrent use.
 type Server struct {
 	// Router is the device every session talks to. It is never nil for a
 	// server made by NewServer or NewUnstartedServer.
