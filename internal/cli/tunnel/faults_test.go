@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +16,9 @@ import (
 
 // faultVerifyTimeout bounds the verification in failure tests.
 const faultVerifyTimeout = "2s"
+
+// faultConcurrency is how many failure cases of one sequence run at once.
+const faultConcurrency = 4
 
 // routerStateRE finds the router state every failure message ends with.
 var routerStateRE = regexp.MustCompile(`router: running (.*), saved (\w+)\n`)
@@ -56,15 +60,24 @@ func TestTunnelFaults(t *testing.T) {
 				clean := newFake(t, c, ch.from, nil)
 				wantExit(t, clean.run(t, ch.verb, "--verify-timeout", faultVerifyTimeout), 0)
 				seq := clean.srv.Router.Commands()
+				// The cases mostly wait for the network: run more of them
+				// at once than -parallel allows (t.Run may be called from
+				// several goroutines; these subtests are not parallel).
+				var wg sync.WaitGroup
+				slots := make(chan struct{}, faultConcurrency)
 				for i, cmd := range seq {
 					n := occurrences(seq[:i+1], cmd)
 					for _, k := range faultKinds {
-						t.Run(fmt.Sprintf("%02d %q %s", i, cmd, k.name), func(t *testing.T) {
-							t.Parallel()
-							testFault(t, c, ch.verb, ch.from, ch.to, k.faults(cmd, n))
+						wg.Go(func() {
+							slots <- struct{}{}
+							defer func() { <-slots }()
+							t.Run(fmt.Sprintf("%02d %q %s", i, cmd, k.name), func(t *testing.T) {
+								testFault(t, c, ch.verb, ch.from, ch.to, k.faults(cmd, n))
+							})
 						})
 					}
 				}
+				wg.Wait()
 			})
 		}
 	}
