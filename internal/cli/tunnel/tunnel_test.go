@@ -1,6 +1,8 @@
 package tunnel_test
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/lock"
+	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
 )
@@ -247,4 +251,68 @@ func checkConsoleSettings(t *testing.T, before, after []string) {
 	if diff := cmp.Diff(console(before), console(after)); diff != "" {
 		t.Errorf("console settings in the saved configuration changed (-before +after):\n%s", diff)
 	}
+}
+
+func TestTunnelLockHeld(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, combos[0], "off", nil)
+	release, err := lock.Acquire(t.Context(), filepath.Join(f.env["XDG_STATE_HOME"], "rtxctl"), "127.0.0.1", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { release() })
+
+	r := f.run(t, "tunnel on", "--lock-wait", "50ms")
+	wantExit(t, r, cli.ExitLocked)
+	wantContains(t, "stderr", r.stderr, "waiting up to 50ms for the lock of 127.0.0.1", "router: running unchanged, saved unchanged", "--lock-wait")
+	if n := strings.Count(r.stderr, "waiting"); n != 1 {
+		t.Errorf("stderr says %d times that it waits, want once:\n%s", n, r.stderr)
+	}
+	if got := f.srv.Router.Commands(); len(got) > 0 {
+		t.Errorf("commands sent while the lock was held: %q", got)
+	}
+
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	wantExit(t, f.run(t, "tunnel on", "--verify-timeout", verifyTimeout), 0)
+	f.checkSaved(t, "on")
+}
+
+// TestTunnelJournal checks the backup and the journal a change leaves under
+// $XDG_STATE_HOME/rtxctl/HOST.
+func TestTunnelJournal(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, combos[0], "off", nil)
+	wantExit(t, f.run(t, "tunnel on", "--verify-timeout", verifyTimeout), 0)
+	store := &state.Store{Root: filepath.Join(f.env["XDG_STATE_HOME"], "rtxctl")}
+	entries, warnings, err := store.Entries("127.0.0.1")
+	if err != nil || len(warnings) > 0 {
+		t.Fatalf("Entries: %v, warnings %v", err, warnings)
+	}
+	if len(entries) != 2 {
+		t.Fatalf("journal has %d entries, want 2 (the change and its result): %+v", len(entries), entries)
+	}
+	change, outcome := entries[0], entries[1]
+	if diff := cmp.Diff(bgpLines(golden(t, "article-ja-tunnel-on")), change.After); diff != "" {
+		t.Errorf("journal After mismatch (-want +got):\n%s", diff)
+	}
+	if change.Action != state.ActionTunnelOn || change.User.Login != "rtxctl" || len(change.Before) == 0 {
+		t.Errorf("journal entry = %+v", change)
+	}
+	if outcome.Ref != change.ID || outcome.Result != state.ResultApplied || !outcome.Saved {
+		t.Errorf("journal result = %+v", outcome)
+	}
+	info, err := os.Stat(change.Backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode %v, want 0600", info.Mode().Perm())
+	}
+	b, err := os.ReadFile(change.Backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, "backup", string(b), "# RTX1210 Rev.14.01.42", "bgp import 65521 static filter 1\n")
 }
