@@ -59,7 +59,7 @@ EXIT STATUS
 		Example: `  rtxctl status --host 192.168.100.1 --user admin
   rtxctl status tokyo -o json
   rtxctl status --host 192.168.100.1 --transport telnet --peer-as 65521`,
-		Args: cobra.MaximumNArgs(1),
+		Args: RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Router = args[0]
@@ -80,7 +80,7 @@ EXIT STATUS
 			if !cmd.Flags().Changed("peer-as") {
 				opts.PeerAS = opts.Target.PeerAS
 			}
-			if !cmd.Flags().Changed("filter-id") {
+			if !cmd.Flags().Changed("filter-id") && opts.Target.FilterID != 0 {
 				opts.FilterID = opts.Target.FilterID
 			}
 			if runF != nil {
@@ -94,6 +94,15 @@ EXIT STATUS
 	cmd.Flags().BoolVar(&opts.Admin, "admin", false, "enter administrator mode first (for firmware that shows the configuration only there)")
 	opts.Conn.AddFlags(cmd)
 	return cmd
+}
+
+// RouterArgs is a cobra.PositionalArgs for commands taking an optional
+// ROUTER: more than one argument is a *[cli.FlagError].
+func RouterArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return cli.FlagErrorf("too many arguments for %q: want at most one ROUTER, got %q", cmd.CommandPath(), args)
+	}
+	return nil
 }
 
 func run(ctx context.Context, opts *Options) (err error) {
@@ -165,7 +174,10 @@ func Write(w io.Writer, st *rtx.TunnelStatus) error {
 	if st.Revision != "" {
 		model += " Rev." + st.Revision
 	}
-	row("model", "%s", strings.TrimSpace(model))
+	if model == "" {
+		model = "unknown"
+	}
+	row("model", "%s", model)
 	for _, issue := range st.Issues {
 		row("issue", "%s", issue)
 	}

@@ -1,0 +1,141 @@
+package status
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+func TestNewCmdStatus(t *testing.T) {
+	t.Parallel()
+	cfg := &config.Config{Routers: map[string]config.Host{
+		"tokyo": {Name: "tokyo", Host: "127.0.0.1", PeerAS: 65521, FilterID: 5},
+	}}
+	type parsed struct {
+		Router, Host     string
+		PeerAS, FilterID int
+		Admin            bool
+	}
+	tests := []struct {
+		name    string
+		args    string
+		want    parsed
+		wantErr string
+	}{
+		{name: "defaults", args: "--host 127.0.0.1", want: parsed{Host: "127.0.0.1", FilterID: 2}},
+		{name: "config file", args: "tokyo", want: parsed{Router: "tokyo", Host: "127.0.0.1", PeerAS: 65521, FilterID: 5}},
+		{name: "flags win", args: "tokyo --peer-as 65000 --filter-id 3 --admin",
+			want: parsed{Router: "tokyo", Host: "127.0.0.1", PeerAS: 65000, FilterID: 3, Admin: true}},
+		{name: "bad peer AS", args: "--host 127.0.0.1 --peer-as -1", wantErr: "invalid --peer-as"},
+		{name: "bad filter id", args: "--host 127.0.0.1 --filter-id -1", wantErr: "invalid --filter-id"},
+		{name: "two routers", args: "tokyo osaka", wantErr: "want at most one ROUTER"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ios, _, _, _ := iostreams.Test()
+			f := &cli.Factory{IO: ios, Config: func() (*config.Config, error) { return cfg, nil }}
+			var got *Options
+			cmd := NewCmdStatus(f, func(o *Options) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(strings.Fields(tt.args))
+			cmd.SetOut(ios.ErrOut)
+			cmd.SetErr(ios.ErrOut)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := parsed{Router: got.Router, Host: got.Target.Host.Host, PeerAS: got.PeerAS, FilterID: got.FilterID, Admin: got.Admin}
+			if diff := cmp.Diff(tt.want, p); diff != "" {
+				t.Errorf("options mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestWrite(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		st   *rtx.TunnelStatus
+		want string
+	}{
+		{
+			name: "on and saved",
+			st: &rtx.TunnelStatus{
+				Host: "192.168.100.1", Tunnel: rtx.TunnelOn, Config: rtx.TunnelOn, Saved: true, SavedChecked: true,
+				PeerAS: 65521, FilterID: 2, AdvertisesDefault: true, Model: "RTX1210", Revision: "14.01.42",
+				Neighbors: []rtx.NeighborState{{Address: "10.0.0.4", State: "Established", AdvertisesDefault: true,
+					Advertised: []string{"192.168.1.0/24"}}},
+			},
+			want: `host:               192.168.100.1
+forced tunnel:      on
+saved:              yes (running BGP lines equal the saved ones)
+peer AS:            65521
+import filter:      2
+neighbor:           10.0.0.4 Established
+advertises default: yes
+also advertised:    192.168.1.0/24 (to 10.0.0.4)
+model:              RTX1210 Rev.14.01.42
+`,
+		},
+		{
+			name: "partial, unsaved, neighbor down",
+			st: &rtx.TunnelStatus{
+				Host: "r1", Tunnel: rtx.TunnelPartial, Config: rtx.TunnelOn, SavedChecked: true, PeerAS: 65521, FilterID: 2,
+				Neighbors: []rtx.NeighborState{{Address: "10.0.0.4", State: "Active"}},
+				Issues:    []string{"bgp neighbor 10.0.0.4 is not established (state Active)"},
+			},
+			want: `host:               r1
+forced tunnel:      partial
+configuration:      on
+saved:              no (running BGP lines differ from the saved ones)
+peer AS:            65521
+import filter:      2
+neighbor:           10.0.0.4 Active
+advertises default: no
+model:              unknown
+issue:              bgp neighbor 10.0.0.4 is not established (state Active)
+`,
+		},
+		{
+			name: "no neighbor, saved unknown",
+			st:   &rtx.TunnelStatus{Host: "r1", Tunnel: rtx.TunnelOff, Config: rtx.TunnelOff, PeerAS: 65521, FilterID: 2, Model: "RTX830"},
+			want: `host:               r1
+forced tunnel:      off
+saved:              unknown
+peer AS:            65521
+import filter:      2
+neighbor:           none
+advertises default: no
+model:              RTX830
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var b strings.Builder
+			if err := Write(&b, tt.st); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, b.String()); diff != "" {
+				t.Errorf("Write mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,158 @@
+package tunnel
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// parsed is what the flags of `tunnel on|off` resolve to.
+type parsed struct {
+	Want          rtx.TunnelState
+	Router        string
+	Host          string
+	PeerAS        int
+	FilterID      int
+	Match         string
+	DryRun        bool
+	NoSave        bool
+	VerifyTimeout time.Duration
+	LockWait      time.Duration
+	StateDir      string
+}
+
+func TestNewCmdOnOff(t *testing.T) {
+	t.Parallel()
+	cfg := &config.Config{Routers: map[string]config.Host{
+		"tokyo": {Name: "tokyo", Host: "127.0.0.1", PeerAS: 65521, FilterID: 5, Match: "equal"},
+	}}
+	defaults := parsed{Host: "127.0.0.1", FilterID: 2, Match: "include", VerifyTimeout: 90 * time.Second,
+		LockWait: 30 * time.Second, StateDir: filepath.Join("/state", "rtxctl")}
+	with := func(edit func(*parsed)) parsed {
+		p := defaults
+		edit(&p)
+		return p
+	}
+	tests := []struct {
+		name    string
+		newCmd  func(*cli.Factory, func(*Options) error) *cobra.Command
+		args    string
+		want    parsed
+		wantErr string
+	}{
+		{name: "on defaults", newCmd: newCmdOn, args: "--host 127.0.0.1",
+			want: with(func(p *parsed) { p.Want = rtx.TunnelOn })},
+		{name: "off defaults", newCmd: newCmdOff, args: "--host 127.0.0.1",
+			want: with(func(p *parsed) { p.Want = rtx.TunnelOff })},
+		{name: "every flag", newCmd: newCmdOn,
+			args: "--host 127.0.0.1 --peer-as 65000 --filter-id 7 --match equal --dry-run --no-save --verify-timeout 10s --lock-wait 0s",
+			want: with(func(p *parsed) {
+				p.Want, p.PeerAS, p.FilterID, p.Match, p.DryRun, p.NoSave = rtx.TunnelOn, 65000, 7, "equal", true, true
+				p.VerifyTimeout, p.LockWait = 10*time.Second, 0
+			})},
+		{name: "config file", newCmd: newCmdOn, args: "tokyo",
+			want: with(func(p *parsed) {
+				p.Want, p.Router, p.PeerAS, p.FilterID, p.Match = rtx.TunnelOn, "tokyo", 65521, 5, "equal"
+			})},
+		{name: "flags override the config file", newCmd: newCmdOff, args: "tokyo --peer-as 65000 --filter-id 2 --match include",
+			want: with(func(p *parsed) { p.Want, p.Router, p.PeerAS = rtx.TunnelOff, "tokyo", 65000 })},
+		{name: "bad match", newCmd: newCmdOn, args: "--host 127.0.0.1 --match refines", wantErr: `invalid --match "refines"`},
+		{name: "bad filter id", newCmd: newCmdOn, args: "--host 127.0.0.1 --filter-id 0", wantErr: "invalid --filter-id 0"},
+		{name: "bad peer AS", newCmd: newCmdOn, args: "--host 127.0.0.1 --peer-as 70000", wantErr: "invalid --peer-as 70000"},
+		{name: "bad verify timeout", newCmd: newCmdOn, args: "--host 127.0.0.1 --verify-timeout 0s", wantErr: "invalid --verify-timeout"},
+		{name: "bad lock wait", newCmd: newCmdOn, args: "--host 127.0.0.1 --lock-wait -1s", wantErr: "invalid --lock-wait"},
+		{name: "no router", newCmd: newCmdOn, args: "", wantErr: "no router given"},
+		{name: "two routers", newCmd: newCmdOn, args: "tokyo osaka", wantErr: "want at most one ROUTER"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ios, _, _, _ := iostreams.Test()
+			f := &cli.Factory{
+				IO:        ios,
+				Config:    func() (*config.Config, error) { return cfg, nil },
+				LookupEnv: func(k string) (string, bool) { return map[string]string{"XDG_STATE_HOME": "/state"}[k], k == "XDG_STATE_HOME" },
+			}
+			var got *Options
+			cmd := tt.newCmd(f, func(o *Options) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(strings.Fields(tt.args))
+			cmd.SetOut(ios.ErrOut)
+			cmd.SetErr(ios.ErrOut)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
+				}
+				var fe *cli.FlagError
+				if !errors.As(err, &fe) {
+					t.Errorf("error %v is not a *cli.FlagError", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := parsed{Want: got.Want, Router: got.Router, Host: got.Target.Host.Host, PeerAS: got.PeerAS, FilterID: got.FilterID,
+				Match: got.Match, DryRun: got.DryRun, NoSave: got.NoSave, VerifyTimeout: got.VerifyTimeout,
+				LockWait: got.LockWait, StateDir: got.StateDir}
+			if diff := cmp.Diff(tt.want, p); diff != "" {
+				t.Errorf("options mismatch (-want +got):\n%s", diff)
+			}
+			if !got.Target.Admin {
+				t.Error("Target.Admin = false, want true: tunnel commands enter administrator mode")
+			}
+		})
+	}
+}
+
+func TestChangeErrorMessage(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("boom")
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{
+			name: "before any change",
+			err:  newChangeError("r1", rtx.TunnelOn, "connect", cause),
+			want: "tunnel on on r1: connect: boom; router: running unchanged, saved unchanged",
+		},
+		{
+			name: "apply error",
+			err: newChangeError("r1", rtx.TunnelOff, "apply", &rtx.ApplyError{Want: rtx.TunnelOff, Step: "configure",
+				Command: "no bgp import filter 2", Running: "reverted", Saved: "unchanged", Err: cause}),
+			want: `tunnel off on r1: configure "no bgp import filter 2" failed: boom; router: running reverted, saved unchanged`,
+		},
+		{
+			name: "verification error with a failed revert",
+			err: newChangeError("r1", rtx.TunnelOn, "apply", &rtx.VerificationError{Want: rtx.TunnelOn, Reason: "bgp neighbor 10.0.0.4 is Active",
+				Running: "unknown", Saved: "unchanged", Err: cause, RevertErr: errors.New("gone")}),
+			want: "tunnel on on r1: verification failed: bgp neighbor 10.0.0.4 is Active: boom; undoing the change failed: gone; router: running unknown, saved unchanged",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() =\n%s\nwant\n%s", got, tt.want)
+			}
+			if !errors.Is(tt.err, cause) {
+				t.Errorf("errors.Is(%v, cause) = false", tt.err)
+			}
+		})
+	}
+}
