@@ -79,9 +79,11 @@ func TestNewCmdOnOff(t *testing.T) {
 			t.Parallel()
 			ios, _, _, _ := iostreams.Test()
 			f := &cli.Factory{
-				IO:        ios,
-				Config:    func() (*config.Config, error) { return cfg, nil },
-				LookupEnv: func(k string) (string, bool) { return map[string]string{"XDG_STATE_HOME": "/state"}[k], k == "XDG_STATE_HOME" },
+				IO:     ios,
+				Config: func() (*config.Config, error) { return cfg, nil },
+				LookupEnv: func(k string) (string, bool) {
+					return map[string]string{"XDG_STATE_HOME": "/state"}[k], k == "XDG_STATE_HOME"
+				},
 			}
 			var got *Options
 			cmd := tt.newCmd(f, func(o *Options) error {
