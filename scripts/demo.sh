@@ -72,11 +72,12 @@ export XDG_STATE_HOME=$tmp/state
 ssh_flags=(--host 127.0.0.1 --port "$ssh_port" --user "$user" --known-hosts "$tmp/known_hosts")
 export RTXCTL_PASSWORD=$user_password RTXCTL_ADMIN_PASSWORD=$admin_password
 
-step "forced tunnelling: status, on, status, off (over SSH)"
+step "forced tunnelling: status, on, status, off, status (over SSH)"
 run bin/rtxctl status "${ssh_flags[@]}"
 run bin/rtxctl tunnel on "${ssh_flags[@]}"
 run bin/rtxctl status "${ssh_flags[@]}"
 run bin/rtxctl tunnel off "${ssh_flags[@]}"
+run bin/rtxctl status "${ssh_flags[@]}"
 
 step "tunnel off again: already off, nothing is sent"
 run bin/rtxctl tunnel off "${ssh_flags[@]}"
