@@ -9,9 +9,15 @@ import (
 
 // Router states named in a [ChangeError].
 const (
-	stateUnchanged = "unchanged"
-	stateUnknown   = "unknown"
+	stateUnchanged  = "unchanged"
+	stateUnknown    = "unknown"
+	runningReverted = "reverted"
 )
+
+// ErrRollbackPending is wrapped by the error of a run refused because the
+// rollback timer of an earlier, interrupted run may still restore the
+// router's previous configuration.
+var ErrRollbackPending = errors.New("rollback pending")
 
 // ChangeError reports a failed `tunnel on|off` and says what the router
 // runs and has saved now. It unwraps to the failure, so the exit status

@@ -108,6 +108,8 @@ func (f *fake) run(t *testing.T, verb string, extra ...string) result {
 	ios, _, out, errOut := iostreams.Test()
 	fac := cli.NewFactory()
 	fac.IO = ios
+	// The journal's deadlines follow the router's clock, which tests advance.
+	fac.Now = f.srv.Router.Now
 	fac.LookupEnv = func(key string) (string, bool) {
 		v, ok := f.env[key]
 		return v, ok

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/lock"
@@ -49,6 +50,9 @@ func run(ctx context.Context, opts *Options) (err error) {
 		return c.fail("lock", err)
 	}
 	defer func() { err = errors.Join(err, release()) }()
+	if err := c.checkPendingRollback(); err != nil {
+		return err
+	}
 
 	client, done, err := opts.Conn.Open(ctx, opts.Connect, opts.Target)
 	if err != nil {
@@ -136,7 +140,7 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, configText
 	}
 	err = c.save(ctx)
 	result := &rtx.Result{Plan: plan, Saved: err == nil}
-	c.recordResult(entry, result, err)
+	c.recordResult(entry, result, err, false)
 	if err != nil {
 		return &ChangeError{Host: c.host, Want: plan.Want, What: "save", Running: string(plan.Want), Saved: stateUnknown, Err: err}
 	}
@@ -186,7 +190,8 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	}
 	// ApplyTunnel leaves the save to c.save, which repairs the console
 	// settings first.
-	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, NoSave: true})
+	features := &rtx.Features{}
+	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, NoSave: true, Features: features})
 	if err == nil && !c.opts.NoSave {
 		if serr := c.save(ctx); serr != nil {
 			err = &rtx.ApplyError{Want: plan.Want, Step: "save", Running: string(plan.Want), Saved: stateUnknown, Err: serr}
@@ -194,7 +199,7 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 			res.Saved = true
 		}
 	}
-	c.recordResult(entry, res, err)
+	c.recordResult(entry, res, err, features.RollbackTimer == rtx.Supported)
 	if err != nil {
 		return c.fail("apply", err)
 	}
@@ -284,22 +289,79 @@ func (c *change) record(plan *rtx.TunnelPlan, commands []string, configText stri
 // recordResult appends the outcome of entry to the journal. A journal that
 // cannot be written is a warning: the router has been changed (or not)
 // either way.
-func (c *change) recordResult(entry state.Entry, res *rtx.Result, err error) {
+//
+// When the session was lost mid-change with the router's rollback timer
+// armed (armed), the router will restore the previous configuration by
+// itself when the timer expires: the outcome is then recorded as a pending
+// change with that deadline, which later runs wait for (see
+// checkPendingRollback), so that the timer cannot undo their work.
+func (c *change) recordResult(entry state.Entry, res *rtx.Result, err error, armed bool) {
 	r := state.Entry{Ref: entry.ID, Host: c.host, User: entry.User, Action: entry.Action, Result: state.ResultApplied}
 	if res != nil {
 		r.Saved = res.Saved
 	}
 	if err != nil {
-		r.Result, r.Error = state.ResultFailed, newChangeError(c.host, c.opts.Want, "apply", err).Error()
-		var ve *rtx.VerificationError
-		var ae *rtx.ApplyError
-		if errors.As(err, &ve) && ve.RevertErr == nil || errors.As(err, &ae) && ae.RevertErr == nil && ae.Running == "reverted" {
+		ce := newChangeError(c.host, c.opts.Want, "apply", err)
+		r.Result, r.Error = state.ResultFailed, ce.Error()
+		switch {
+		case ce.Running == runningReverted:
 			r.Result = state.ResultReverted
+		case armed && ce.Running != stateUnchanged && !isSaveStep(err):
+			// Append refuses a pending entry with a Ref: this one stands
+			// alone and repeats what the change was.
+			r.Ref, r.Pending, r.Deadline = 0, true, c.now().Add(c.rollbackTimer())
+			r.Before, r.After, r.Commands, r.Backup = entry.Before, entry.After, entry.Commands, entry.Backup
 		}
 	}
 	if _, err := c.store.Append(r); err != nil {
 		c.warnf("cannot write the journal: %v", err)
 	}
+}
+
+// isSaveStep reports whether err is the failure of the save, which comes
+// after the rollback timer was confirmed.
+func isSaveStep(err error) bool {
+	var ae *rtx.ApplyError
+	return errors.As(err, &ae) && ae.Step == "save"
+}
+
+// rollbackTimer is an upper bound of the `rollback timer` ApplyTunnel arms
+// (its default: the verify timeout plus two minutes).
+func (c *change) rollbackTimer() time.Duration {
+	return c.opts.VerifyTimeout + 2*time.Minute
+}
+
+func (c *change) now() time.Time {
+	if c.opts.Now == nil {
+		return time.Now()
+	}
+	return c.opts.Now()
+}
+
+// checkPendingRollback refuses to touch a router whose rollback timer may
+// still restore the configuration of an interrupted run: a change made now
+// would be undone when it fires. Once the deadline has passed, the pending
+// entry is recorded as rolled back by the router.
+func (c *change) checkPendingRollback() error {
+	p, _, err := c.store.Pending(c.host)
+	if errors.Is(err, state.ErrNoPending) {
+		return nil
+	}
+	if err != nil {
+		return c.fail("read the journal", err)
+	}
+	if !p.Expired(c.now()) {
+		deadline := p.Deadline.Local().Format(time.RFC3339)
+		return &ChangeError{Host: c.host, Want: c.opts.Want, What: "wait for the router's rollback timer",
+			Running: "unknown (the rollback timer of an interrupted run restores the previous configuration by " + deadline + ")",
+			Saved:   stateUnchanged,
+			Err:     fmt.Errorf("%s (journal entry %d) was cut off during the change; run again after %s: %w", p.Action, p.ID, deadline, ErrRollbackPending)}
+	}
+	if _, err := c.store.Append(state.Entry{Ref: p.ID, Host: c.host, User: state.User{Login: c.opts.Target.User, Local: state.LocalUser()},
+		Action: state.ActionRollback, State: state.StateExpiredReverted, Result: state.ResultReverted}); err != nil {
+		return c.fail("write the journal", err)
+	}
+	return nil
 }
 
 func action(want rtx.TunnelState) state.Action {

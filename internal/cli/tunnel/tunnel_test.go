@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -315,4 +316,49 @@ func TestTunnelJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantContains(t, "backup", string(b), "# RTX1210 Rev.14.01.42", "bgp import 65521 static filter 1\n")
+}
+
+// TestTunnelWaitsForRollbackTimer cuts the session off in the middle of a
+// change: the router's rollback timer will restore the previous
+// configuration, so a second run must not change anything before the
+// timer's deadline, and converges after it.
+func TestTunnelWaitsForRollbackTimer(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, combos[0], "off", func(sc *rtxtest.Scenario) {
+		sc.Faults.Drops = []rtxtest.DropFault{{Command: "bgp configure refresh", When: "after", Occurrence: 1}}
+	})
+	r := f.run(t, "tunnel on", "--verify-timeout", verifyTimeout)
+	wantExit(t, r, cli.ExitFailure)
+	wantContains(t, "stderr", r.stderr, "router: running unknown (the rollback timer restores the previous configuration), saved unchanged")
+	f.checkSaved(t, "off")
+
+	mark := len(f.srv.Router.Commands())
+	r = f.run(t, "tunnel on", "--verify-timeout", verifyTimeout)
+	wantExit(t, r, cli.ExitFailure)
+	wantContains(t, "stderr", r.stderr, "was cut off during the change; run again after", "router: running unknown (the rollback timer of an interrupted run")
+	if got := f.srv.Router.Commands()[mark:]; len(got) > 0 {
+		t.Errorf("commands sent while a rollback timer was pending: %q", got)
+	}
+
+	f.srv.Router.Advance(10 * time.Minute)
+	f.checkRunning(t, "off")
+	wantExit(t, f.run(t, "tunnel on", "--verify-timeout", verifyTimeout), 0)
+	f.checkSaved(t, "on")
+	f.checkRunning(t, "on")
+
+	store := &state.Store{Root: filepath.Join(f.env["XDG_STATE_HOME"], "rtxctl")}
+	entries, _, err := store.Entries("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []state.State
+	for _, e := range entries {
+		states = append(states, e.State)
+	}
+	// The change, its pending outcome (expired: the router rolled it back),
+	// the record of that, the second change and its outcome.
+	want := []state.State{"", state.StateExpiredReverted, state.StateExpiredReverted, "", ""}
+	if diff := cmp.Diff(want, states); diff != "" {
+		t.Errorf("journal states mismatch (-want +got):\n%s", diff)
+	}
 }
