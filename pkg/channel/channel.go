@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -329,7 +330,7 @@ func (c *Channel) page(ctx context.Context) bool {
 	if c.pager == nil || c.eof {
 		return false
 	}
-	start := strings.LastIndexByte(string(c.buf), '\n') + 1
+	start := bytes.LastIndexByte(c.buf, '\n') + 1
 	loc := c.pager.FindIndex(c.buf[start:])
 	if loc == nil || loc[0] != 0 {
 		return false
@@ -343,24 +344,27 @@ func (c *Channel) page(ctx context.Context) bool {
 	return true
 }
 
+// match tries patterns against the end of the text. Only a window at the
+// end is searched (starting at a line end, so that line anchors work), which
+// keeps long outputs linear.
 func (c *Channel) match(patterns []*regexp.Regexp) (Match, bool) {
-	text := string(c.buf)
 	start := 0
-	if len(text) > window {
-		start = max(strings.LastIndexByte(text[:len(text)-window], '\n'), 0)
+	if len(c.buf) > window {
+		start = max(bytes.LastIndexByte(c.buf[:len(c.buf)-window], '\n'), 0)
 	}
+	tail := c.buf[start:]
 	for i, p := range patterns {
-		loc := c.anchor(p).FindStringSubmatchIndex(text[start:])
+		loc := c.anchor(p).FindSubmatchIndex(tail)
 		if loc == nil {
 			continue
 		}
 		groups := make([]string, len(loc)/2)
 		for g := range groups {
 			if loc[2*g] >= 0 {
-				groups[g] = text[start+loc[2*g] : start+loc[2*g+1]]
+				groups[g] = string(tail[loc[2*g]:loc[2*g+1]])
 			}
 		}
-		return Match{Output: text[:start+loc[0]], Prompt: groups[0], Index: i, Groups: groups}, true
+		return Match{Output: string(c.buf[:start+loc[0]]), Prompt: groups[0], Index: i, Groups: groups}, true
 	}
 	return Match{}, false
 }

@@ -28,9 +28,10 @@ type Conn struct {
 	t      testing.TB
 	closed chan struct{}
 	once   sync.Once
-	queue  chan chunk
+	ready  chan struct{} // one token: chunks were queued
 
 	mu      sync.Mutex
+	queue   []chunk // replies not yet read
 	steps   []Step
 	written strings.Builder // writes not yet matched to a step
 	log     strings.Builder // every write, for failure messages
@@ -48,7 +49,7 @@ type chunk struct {
 // that were never reached.
 func NewConn(t testing.TB, steps ...Step) *Conn {
 	t.Helper()
-	c := &Conn{t: t, closed: make(chan struct{}), queue: make(chan chunk, 1024), steps: steps}
+	c := &Conn{t: t, closed: make(chan struct{}), ready: make(chan struct{}, 1), steps: steps}
 	c.mu.Lock()
 	c.advance()
 	c.mu.Unlock()
@@ -72,45 +73,72 @@ func (c *Conn) advance() {
 
 func (c *Conn) play(s Step) {
 	for _, r := range s.Reply {
-		c.queue <- chunk{data: r, delay: s.Delay}
+		c.queue = append(c.queue, chunk{data: r, delay: s.Delay})
 	}
 	if s.Hangup {
-		c.queue <- chunk{eof: true}
+		c.queue = append(c.queue, chunk{eof: true})
+	}
+	select {
+	case c.ready <- struct{}{}:
+	default:
 	}
 }
 
 // Read returns the next reply chunk (or the rest of a chunk larger than p).
 func (c *Conn) Read(p []byte) (int, error) {
+	ch, err := c.next()
+	if err != nil {
+		return 0, err
+	}
 	c.mu.Lock()
-	if len(c.left) > 0 {
-		n := copy(p, c.left)
-		c.left = c.left[n:]
-		c.mu.Unlock()
-		return n, nil
+	defer c.mu.Unlock()
+	if ch != nil {
+		c.left = []byte(ch.data)
 	}
-	c.mu.Unlock()
-	select {
-	case <-c.closed:
-		return 0, io.EOF
-	case ch := <-c.queue:
-		if ch.delay > 0 {
-			timer := time.NewTimer(ch.delay)
-			select {
-			case <-timer.C:
-			case <-c.closed:
-				timer.Stop()
-				return 0, io.EOF
-			}
-		}
-		if ch.eof {
-			return 0, io.EOF
-		}
+	n := copy(p, c.left)
+	c.left = c.left[n:]
+	return n, nil
+}
+
+// next waits for the next chunk; it returns nil while part of the previous
+// chunk is unread.
+func (c *Conn) next() (*chunk, error) {
+	for {
 		c.mu.Lock()
-		defer c.mu.Unlock()
-		n := copy(p, ch.data)
-		c.left = []byte(ch.data[n:])
-		return n, nil
+		if len(c.left) > 0 {
+			c.mu.Unlock()
+			return nil, nil
+		}
+		if len(c.queue) > 0 {
+			ch := c.queue[0]
+			c.queue = c.queue[1:]
+			c.mu.Unlock()
+			return &ch, c.wait(ch)
+		}
+		c.mu.Unlock()
+		select {
+		case <-c.closed:
+			return nil, io.EOF
+		case <-c.ready:
+		}
 	}
+}
+
+// wait applies a chunk's delay and end of stream.
+func (c *Conn) wait(ch chunk) error {
+	if ch.delay > 0 {
+		timer := time.NewTimer(ch.delay)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-c.closed:
+			return io.EOF
+		}
+	}
+	if ch.eof {
+		return io.EOF
+	}
+	return nil
 }
 
 // ErrUnexpectedWrite is returned by [Conn.Write] for bytes the script does
