@@ -72,7 +72,9 @@ until every neighbor of the peer AS is Established again and the default route
 is advertised (on) or withdrawn (off). Only then does it restore the console
 settings and save. If a command is refused or the verification fails, the
 previous BGP lines are put back, refreshed, and nothing is saved; the message
-says what the router now runs and has saved.
+says what the router now runs and has saved. If the connection is lost while
+the rollback timer is armed, later runs refuse to touch the router until the
+timer has restored the previous configuration.
 
 Flags override the config file ($XDG_CONFIG_HOME/rtxctl/config.yaml), which may
 set peer_as, filter_id and match per router. Passwords come from the password
