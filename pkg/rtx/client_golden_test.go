@@ -3,6 +3,7 @@ package rtx_test
 import (
 	"bytes"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,8 +24,9 @@ func TestTranscript(t *testing.T) {
 			t.Parallel()
 			srv := newServer(t, nil)
 			cfg := clientConfig(t, srv, tr)
-			var buf bytes.Buffer
+			var buf, logs bytes.Buffer
 			cfg.Transcript = &buf
+			cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c := dial(t, cfg)
 			mustAdmin(t, c)
 			mustRun(t, c, "show config | grep bgp")
@@ -37,9 +39,12 @@ func TestTranscript(t *testing.T) {
 			}
 			got := buf.String()
 			for _, secret := range []string{loginPassword, adminPassword} {
-				if strings.Contains(got, secret) {
-					t.Errorf("transcript reveals %q", secret)
+				if strings.Contains(got, secret) || strings.Contains(logs.String(), secret) {
+					t.Errorf("transcript or debug log reveals %q", secret)
 				}
+			}
+			if !strings.Contains(logs.String(), "privilege level changed") {
+				t.Errorf("debug log lacks the privilege change:\n%s", logs.String())
 			}
 			path := filepath.Join("testdata", "TestTranscript", tr+".golden")
 			if *updateTranscript {

@@ -133,6 +133,12 @@ func TestConformance(t *testing.T) {
 			run:      func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) { mustAdmin(t, c) },
 		},
 		{
+			name:     "empty password logs in anonymously",
+			only:     "telnet",
+			scenario: func(sc *rtxtest.Scenario) { sc.Variants.EmptyPasswordLogin = "anonymous" },
+			run:      func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) { mustAdmin(t, c) },
+		},
+		{
 			name:     "username prompt first",
 			only:     "telnet",
 			scenario: func(sc *rtxtest.Scenario) { sc.Variants.UsernameFirst = true },
