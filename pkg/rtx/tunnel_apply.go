@@ -70,6 +70,10 @@ type ApplyOptions struct {
 	RevertTimeout time.Duration
 	// NoSave leaves the verified change running but unsaved.
 	NoSave bool
+	// Pending, when not nil, leaves the verified change pending: undone
+	// at a deadline unless confirmed (see [PendingOptions]). Nothing is
+	// saved, as with NoSave.
+	Pending *PendingOptions
 	// Features remembers firmware features across calls; nil means probe
 	// every time.
 	Features *Features
@@ -120,6 +124,14 @@ type Result struct {
 	Neighbors []NeighborState `json:"neighbors,omitempty"`
 	// Saved reports that the configuration was saved.
 	Saved bool `json:"saved"`
+	// Pending describes the change left pending (ApplyOptions.Pending), for
+	// [ConfirmPending] and [RollbackPending]; nil when nothing is pending
+	// (a normal apply, a no-op plan or a refresh only).
+	Pending *Pending `json:"pending,omitempty"`
+	// NoRouterRollback says why the pending change has no on-router
+	// rollback (it matches [ErrNoRouterRollback]): only the controller's
+	// deadline undoes it. nil otherwise.
+	NoRouterRollback error `json:"-"`
 	// Configure is the time spent sending the commands and the refresh,
 	// Verify the time until the neighbors agreed, Total the whole call.
 	Configure time.Duration `json:"configure_ns"`
@@ -146,8 +158,8 @@ const (
 type ApplyError struct {
 	// Want is the state the plan was to reach.
 	Want TunnelState
-	// Step is what failed: "check", "arm rollback timer", "configure",
-	// "refresh", "verify", "confirm" or "save".
+	// Step is what failed: "check", "arm router rollback", "arm rollback
+	// timer", "configure", "refresh", "verify", "confirm" or "save".
 	Step string
 	// Command is the command that failed, if any.
 	Command string
@@ -229,6 +241,14 @@ func nonNil(errs ...error) []error {
 //     the default route, for at most opts.VerifyTimeout;
 //  5. it sends `confirm` if the timer was armed, then saves unless opts.NoSave.
 //
+// With opts.Pending the change is left pending: before step 2 it arms an
+// on-router rollback ([ArmRouterRollback]; firmware without one goes on
+// without it unless RequireRouterRollback, see Result.NoRouterRollback), and
+// in step 5 it confirms the session's rollback timer but never saves.
+// Result.Pending then says what to confirm or roll back. A failure after
+// arming reverts and disarms the on-router rollback (it stays armed only
+// when the revert failed, as the last safety net).
+//
 // A refused command, a failed refresh or a failed verification puts the
 // previous BGP lines back, refreshes, does not save, and returns an
 // [*ApplyError] or [*VerificationError] saying what the router now runs and
@@ -245,8 +265,11 @@ func ApplyTunnel(ctx context.Context, r Router, plan *TunnelPlan, opts ApplyOpti
 		return nil, err
 	}
 	if len(plan.Commands) > 0 {
-		if err := a.armRollback(ctx); err != nil {
+		if err := a.armRouter(ctx, res); err != nil {
 			return nil, err
+		}
+		if err := a.armRollback(ctx); err != nil {
+			return nil, a.disarmAfter(ctx, err)
 		}
 	}
 	res.Changed, res.RollbackTimer = true, a.armed
@@ -269,12 +292,16 @@ func ApplyTunnel(ctx context.Context, r Router, plan *TunnelPlan, opts ApplyOpti
 	res.Verify = opts.now().Sub(configured)
 	if a.armed {
 		if _, err := r.Run(ctx, cmdConfirm); err != nil {
-			return nil, &ApplyError{Want: plan.Want, Step: "confirm", Command: cmdConfirm,
+			return nil, a.disarmAfter(ctx, &ApplyError{Want: plan.Want, Step: "confirm", Command: cmdConfirm,
 				Running: string(plan.Want) + " until the rollback timer restores the previous configuration",
-				Saved:   savedUnchanged, Err: err}
+				Saved:   savedUnchanged, Err: err})
 		}
 	}
-	if !opts.NoSave {
+	if opts.Pending != nil {
+		if a.pending {
+			res.Pending = &Pending{Before: plan.Before, After: plan.After, RouterRollback: a.rb}
+		}
+	} else if !opts.NoSave {
 		if err := r.Save(ctx); err != nil {
 			return nil, &ApplyError{Want: plan.Want, Step: "save", Running: string(plan.Want), Saved: savedUnknown, Err: err}
 		}
@@ -293,7 +320,11 @@ type applier struct {
 	r     Router
 	plan  *TunnelPlan
 	opts  ApplyOptions
-	armed bool
+	armed bool // the session's rollback timer
+	// pending reports that the change is left pending; rb is its
+	// on-router rollback, nil when the firmware has none.
+	pending bool
+	rb      *RouterRollback
 }
 
 // check makes sure the router still runs the configuration the plan starts from.
@@ -357,8 +388,11 @@ func (a *applier) revert(ctx context.Context) (string, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.revertTimeout())
 	defer cancel()
 	unknown := runningUnknown
-	if a.armed {
+	switch {
+	case a.armed:
 		unknown += " (the rollback timer restores the previous configuration)"
+	case a.rb != nil:
+		unknown += fmt.Sprintf(" (schedule %d restores the saved configuration at %s router time)", a.rb.ID, a.rb.Deadline.Format(time.DateTime))
 	}
 	cur, err := ReadBGP(ctx, a.r)
 	if err != nil {
@@ -369,7 +403,7 @@ func (a *applier) revert(ctx context.Context) (string, error) {
 			return unknown, fmt.Errorf("command %q: %w", cmd, err)
 		}
 	}
-	return runningReverted, nil
+	return runningReverted, a.disarm(ctx)
 }
 
 // verify reads the configuration back and polls the neighbors until they

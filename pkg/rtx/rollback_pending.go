@@ -1,0 +1,177 @@
+package rtx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// PendingOptions makes [ApplyTunnel] leave its change pending (set
+// ApplyOptions.Pending): the change is undone at the deadline unless
+// [ConfirmPending] makes it final.
+type PendingOptions struct {
+	// Arm says when and how the router undoes the change by itself
+	// ([ArmRouterRollback]).
+	Arm ArmOptions
+	// RequireRouterRollback makes firmware that cannot undo the change by
+	// itself ([ErrNoRouterRollback]) fail the apply before any change.
+	// false goes on without an on-router rollback (only the controller's
+	// deadline undoes the change) and reports why in
+	// Result.NoRouterRollback.
+	RequireRouterRollback bool
+}
+
+// Pending is a change [ApplyTunnel] left pending: what the caller records
+// (it marshals to JSON) to confirm it ([ConfirmPending]) or undo it
+// ([RollbackPending]) later.
+type Pending struct {
+	// Before and After are the BGP lines (canonical order) before and
+	// after the change.
+	Before []string `json:"before"`
+	After  []string `json:"after"`
+	// RouterRollback is the armed on-router rollback; nil when the
+	// firmware has none.
+	RouterRollback *RouterRollback `json:"router_rollback,omitempty"`
+}
+
+// armRouter arms the on-router rollback of a pending apply.
+func (a *applier) armRouter(ctx context.Context, res *Result) error {
+	p := a.opts.Pending
+	if p == nil {
+		return nil
+	}
+	a.pending = true
+	rb, err := ArmRouterRollback(ctx, a.r, p.Arm)
+	switch {
+	case err == nil:
+		a.rb = rb
+	case errors.Is(err, ErrNoRouterRollback) && !p.RequireRouterRollback:
+		res.NoRouterRollback = err
+	default:
+		return a.unchanged("arm router rollback", "", err)
+	}
+	return nil
+}
+
+// disarm removes the on-router rollback, if one is armed.
+func (a *applier) disarm(ctx context.Context) error {
+	if a.rb == nil {
+		return nil
+	}
+	if _, err := DisarmRouterRollback(ctx, a.r, *a.rb); err != nil {
+		return err
+	}
+	a.rb = nil
+	return nil
+}
+
+// disarmAfter disarms the on-router rollback after a failure that left the
+// configuration as it was (or will be restored by the rollback timer), and
+// adds a disarm failure to the *ApplyError's RevertErr.
+func (a *applier) disarmAfter(ctx context.Context, err error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opts.revertTimeout())
+	defer cancel()
+	derr := a.disarm(ctx)
+	var ae *ApplyError
+	if derr != nil && errors.As(err, &ae) {
+		ae.RevertErr = errors.Join(ae.RevertErr, derr)
+	}
+	return err
+}
+
+// ErrAlreadyUndone is matched (errors.Is) by the error [ConfirmPending]
+// returns when the pending change is no longer running because a rollback
+// (the router's schedule or [RollbackPending]) already undid it. Nothing
+// was saved.
+var ErrAlreadyUndone = errors.New("the pending change was already undone")
+
+// ErrPendingChanged is matched (errors.Is) by the error [ConfirmPending]
+// returns when the running BGP lines are neither the pending change nor the
+// lines before it: someone else changed them. Nothing was saved.
+var ErrPendingChanged = errors.New("running bgp configuration is neither the pending change nor the previous one")
+
+// ConfirmResult reports what [ConfirmPending] did.
+type ConfirmResult struct {
+	// Disarmed reports that the on-router rollback was still armed and has
+	// been removed.
+	Disarmed bool `json:"disarmed"`
+	// Saved reports that the configuration was saved.
+	Saved bool `json:"saved"`
+}
+
+// ConfirmPending makes a pending change final. The router must be in
+// administrator mode. It first disarms the on-router rollback (so that the
+// entry is never saved), then reads the running BGP lines: when they are
+// p.After it saves; when they are p.Before the change was already undone
+// (the router's schedule fired first) and it returns [ErrAlreadyUndone]
+// without saving; anything else is [ErrPendingChanged], also without saving.
+//
+// It is idempotent: confirming again finds no entry to disarm and saves the
+// same configuration again.
+func ConfirmPending(ctx context.Context, r Router, p Pending) (*ConfirmResult, error) {
+	res := &ConfirmResult{}
+	if p.RouterRollback != nil {
+		removed, err := DisarmRouterRollback(ctx, r, *p.RouterRollback)
+		if err != nil {
+			return res, fmt.Errorf("confirm pending change: %w", err)
+		}
+		res.Disarmed = removed
+	}
+	cur, err := ReadBGP(ctx, r)
+	if err != nil {
+		return res, fmt.Errorf("confirm pending change: %w", err)
+	}
+	switch lines := cur.Lines(); {
+	case slices.Equal(lines, p.After):
+	case slices.Equal(lines, p.Before):
+		return res, fmt.Errorf("confirm pending change: %w", ErrAlreadyUndone)
+	default:
+		return res, fmt.Errorf("confirm pending change: %w:\n%s", ErrPendingChanged, strings.Join(diffLines(p.After, lines), "\n"))
+	}
+	if err := r.Save(ctx); err != nil {
+		return res, fmt.Errorf("confirm pending change: %w", err)
+	}
+	res.Saved = true
+	return res, nil
+}
+
+// RollbackResult reports what [RollbackPending] did.
+type RollbackResult struct {
+	// Restore is what restoring the previous BGP lines did; Restore.Changed
+	// is false when they were already running (the router's schedule, or an
+	// earlier rollback, undid the change first).
+	Restore *Result `json:"restore"`
+	// Disarmed reports that the on-router rollback was still armed and has
+	// been removed.
+	Disarmed bool `json:"disarmed"`
+}
+
+// AlreadyUndone reports that there was nothing to undo.
+func (r *RollbackResult) AlreadyUndone() bool { return r.Restore != nil && !r.Restore.Changed }
+
+// RollbackPending undoes a pending change now: [RestoreBGP] puts p.Before
+// back (commands, refresh, verification; no command when p.Before is
+// already running, for example because the router's schedule fired first),
+// then the on-router rollback is disarmed. The order keeps the router's
+// safety net armed until the restore is verified. Nothing is saved (the
+// saved configuration already holds p.Before): opts.Apply.NoSave is forced
+// and opts.Apply.Pending ignored. It is idempotent.
+func RollbackPending(ctx context.Context, r Router, p Pending, opts RestoreOptions) (*RollbackResult, error) {
+	opts.Apply.NoSave, opts.Apply.Pending = true, nil
+	res := &RollbackResult{}
+	restored, err := RestoreBGP(ctx, r, p.Before, opts)
+	res.Restore = restored
+	if err != nil {
+		return res, fmt.Errorf("roll back pending change: %w", err)
+	}
+	if p.RouterRollback != nil {
+		removed, err := DisarmRouterRollback(ctx, r, *p.RouterRollback)
+		res.Disarmed = removed
+		if err != nil {
+			return res, fmt.Errorf("roll back pending change: %w", err)
+		}
+	}
+	return res, nil
+}
