@@ -14,10 +14,12 @@ type TimeoutError struct {
 	Err  error  // the context's error
 }
 
+// Error names the awaited patterns and shows the tail received.
 func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("waiting for %s: %v (last received: %q)", e.Want, e.Err, e.Tail)
 }
 
+// Unwrap returns the context's error.
 func (e *TimeoutError) Unwrap() error { return e.Err }
 
 // ErrNotQuiet is returned by [Channel.SetEncoding] when part of a character

@@ -13,6 +13,7 @@ type CommandError struct {
 	Message string // the device's error line, e.g. "Error: Invalid command name"
 }
 
+// Error returns the command and the device's error line.
 func (e *CommandError) Error() string {
 	return fmt.Sprintf("command %q refused: %s", e.Command, e.Message)
 }
@@ -30,8 +31,10 @@ type PrivilegeError struct {
 	Err      error
 }
 
+// Error names both levels and the cause.
 func (e *PrivilegeError) Error() string {
 	return fmt.Sprintf("change privilege from %s to %s: %v", e.From, e.To, e.Err)
 }
 
+// Unwrap returns Err.
 func (e *PrivilegeError) Unwrap() error { return e.Err }
