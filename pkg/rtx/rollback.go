@@ -194,8 +194,9 @@ func armRouterRollback(ctx context.Context, r Commander, opts ArmOptions) (*Rout
 		return nil, &NoRouterRollbackError{Model: env.Model, Revision: env.Revision, Reason: "every schedule id is in use"}
 	}
 	// The router deadline is the router reading plus the time left at that
-	// reading, whatever the controller clock says.
-	rb.Deadline = ceilSecond(env.Now.Add(deadline.Sub(read)))
+	// reading, whatever the controller clock says. The reading is truncated
+	// to the second, so one second is added: the router never fires early.
+	rb.Deadline = ceilSecond(env.Now.Add(time.Second + deadline.Sub(read)))
 	if err := rb.arm(ctx, r, env, support, deadline.Sub(opts.now())); err != nil {
 		return nil, err
 	}
