@@ -30,9 +30,9 @@ var (
 	firstPrompt = regexp.MustCompile(`(?:^|\n)([^\n]*?)([>#]) `)
 	grepPipe    = regexp.MustCompile(`\|\s*grep\b`)
 	searching   = regexp.MustCompile(`^Searching ?\.\.\.`)
-	// showConfig matches commands whose output starts with "# " comment
+	// showConfigCommand matches commands whose output starts with "# " comment
 	// lines, which look like the bare administrator prompt.
-	showConfig = regexp.MustCompile(`(?i)^\s*show\s+config\b`)
+	showConfigCommand = regexp.MustCompile(`(?i)^\s*show\s+config\b`)
 	// headerLine matches the comment lines that open `show config` output;
 	// configuration lines never start with "#".
 	headerLine = regexp.MustCompile(`^#`)
@@ -73,7 +73,7 @@ func platform(prefix string, columns int) driver.Platform {
 		Columns:   columns,
 	}
 	if strings.TrimSpace(prefix) == "" {
-		pl.PromptLikeOutput = showConfig
+		pl.PromptLikeOutput = showConfigCommand
 		pl.PromptLikeLine = headerLine
 	}
 	return pl
