@@ -28,12 +28,12 @@ func TestArmRouterRollback(t *testing.T) {
 				Deadline: routerNow.Add(10*time.Minute + time.Second)},
 		},
 		{
-			name:  "next to an ntpdate schedule, deadline given, router clock 90 s ahead",
+			name: "next to an ntpdate schedule, deadline given, router clock 90 s ahead",
 			setup: func(f *rollbackConsole) {
 				f.schedules = []string{"schedule at 1 */* 00:00:00 * ntpdate ntp.example.jp syslog"}
 				f.savedSchedules = f.schedules
 			},
-			opts:  ArmOptions{Deadline: routerNow.Add(-90*time.Second + 30*time.Second)},
+			opts: ArmOptions{Deadline: routerNow.Add(-90*time.Second + 30*time.Second)},
 			cmds: []string{showEnv, showConfig, showSaved, "schedule at 2 +30 * load 0 difference silent", showSchedules},
 			want: &RouterRollback{ID: 2, Command: "load 0 difference silent", Line: "schedule at 2 +30 * load 0 difference silent", Relative: true,
 				Deadline: routerNow.Add(31 * time.Second), Skew: 90 * time.Second},
