@@ -37,6 +37,8 @@ type rollbackConsole struct {
 	// refuseSchedule every `schedule at`; keepSchedules ignores
 	// `no schedule at`.
 	refuseRelative, refuseSchedule, keepSchedules bool
+	// failAlso makes one more call (counting from 1) fail.
+	failAlso int
 	// clockJump moves the clock forward when a schedule is armed.
 	clockJump time.Duration
 }
@@ -58,6 +60,10 @@ func (f *rollbackConsole) config(schedules []string, bgp *BGP, extra []string) s
 }
 
 func (f *rollbackConsole) Run(ctx context.Context, cmd string) (string, error) {
+	if f.failAlso > 0 && len(f.log)+1 == f.failAlso {
+		f.log = append(f.log, cmd)
+		return "", f.refused(cmd, "Error: Illegal keyword")
+	}
 	handled := cmd == showEnv || strings.HasPrefix(cmd, "show config") && cmd != showBGP ||
 		strings.HasPrefix(cmd, "schedule at ") || strings.HasPrefix(cmd, "no schedule at ")
 	if !handled {
