@@ -243,8 +243,8 @@ func (c *Channel) ReadUntil(ctx context.Context, patterns ...*regexp.Regexp) (Ma
 // appears (after e.Quiet of silence for a match e.Ambiguous flags).
 //
 // When ctx ends first it returns a [*TimeoutError]; when the peer closes the
-// connection first it returns an error wrapping [io.ErrUnexpectedEOF]. Text
-// received before a failure is discarded.
+// connection first it returns an error wrapping [io.ErrUnexpectedEOF]. After
+// a timeout the text received so far stays buffered for the next read.
 func (c *Channel) Expect(ctx context.Context, e Expect) (Match, error) {
 	quiet := e.Quiet
 	if quiet <= 0 {

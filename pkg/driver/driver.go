@@ -2,6 +2,7 @@ package driver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -18,6 +19,10 @@ type Driver struct {
 	log     *slog.Logger
 	level   string
 	columns int
+	// owed counts prompts the device still owes for lines whose reply was
+	// cut short by a context; owedCmd is the last such command.
+	owed    int
+	owedCmd string
 }
 
 // New returns a Driver for a session currently at the level named level.
@@ -44,6 +49,44 @@ func (d *Driver) Level() string { return d.level }
 // zero disables unwrapping.
 func (d *Driver) SetColumns(n int) { d.columns = n }
 
+// cutShort records that the reply to cmd was not read to its prompt because
+// the context ended: the device still sends it, and the next call must read
+// past it first so that replies do not shift by one.
+func (d *Driver) cutShort(cmd string, err error) {
+	var te *channel.TimeoutError
+	if errors.As(err, &te) {
+		d.owed++
+		d.owedCmd = cmd
+	}
+}
+
+// resync reads the prompts still owed for replies cut short earlier. A
+// password question left waiting is answered with an empty line.
+func (d *Driver) resync(ctx context.Context) error {
+	var questions []*regexp.Regexp
+	for _, l := range d.p.Levels {
+		if l.PasswordPrompt != nil {
+			questions = append(questions, l.PasswordPrompt)
+		}
+	}
+	for d.owed > 0 {
+		r, err := d.await(ctx, d.owedCmd, questions...)
+		if err != nil {
+			return fmt.Errorf("wait for the rest of an interrupted reply: %w", err)
+		}
+		if r.level == nil {
+			if err := d.ch.WriteLine(ctx, ""); err != nil {
+				return err
+			}
+			continue
+		}
+		d.setLevel(r.level.Name)
+		d.owed--
+		d.log.Debug("skipped the rest of an interrupted reply", "command", d.owedCmd)
+	}
+	return nil
+}
+
 // Run sends cmd and reads to the next prompt: one round trip. It returns the
 // output without echo, prompt or filtered lines, hard-wrapped lines joined,
 // each line ending in "\n" ("" for no output). Questions listed in the
@@ -52,13 +95,18 @@ func (d *Driver) SetColumns(n int) { d.columns = n }
 //
 // An error line in the output yields a [*CommandError] carrying the output.
 // ctx bounds the whole round trip; on expiry the error is a
-// [*channel.TimeoutError].
+// [*channel.TimeoutError], and the next call first reads past the rest of
+// this reply.
 func (d *Driver) Run(ctx context.Context, cmd string) (string, error) {
+	if err := d.resync(ctx); err != nil {
+		return "", fmt.Errorf("run %q: %w", cmd, err)
+	}
 	if err := d.ch.WriteLine(ctx, cmd); err != nil {
 		return "", fmt.Errorf("run %q: %w", cmd, err)
 	}
 	r, err := d.await(ctx, cmd)
 	if err != nil {
+		d.cutShort(cmd, err)
 		return "", fmt.Errorf("run %q: %w", cmd, err)
 	}
 	d.setLevel(r.level.Name)

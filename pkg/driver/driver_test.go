@@ -1,6 +1,7 @@
 package driver_test
 
 import (
+	"context"
 	"errors"
 	"regexp"
 	"testing"
@@ -295,4 +296,27 @@ func TestDeescalate(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRunAfterTimeout(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		d := newDriver(t, platform(0), "admin",
+			channeltest.Step{Send: "show a\r", Reply: []string{"show a\r\n", "a1\r\n# "}, Delay: 2 * time.Second},
+			channeltest.Step{Send: "show b\r", Reply: []string{"show b\r\nb1\r\n# "}},
+		)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		var te *channel.TimeoutError
+		if _, err := d.Run(ctx, "show a"); !errors.As(err, &te) {
+			t.Fatalf("Run(show a) error = %v, want *channel.TimeoutError", err)
+		}
+		got, err := d.Run(t.Context(), "show b")
+		if err != nil {
+			t.Fatalf("Run(show b): %v", err)
+		}
+		if diff := cmp.Diff("b1\n", got); diff != "" {
+			t.Errorf("Run(show b) mismatch (-want +got):\n%s", diff)
+		}
+	})
 }

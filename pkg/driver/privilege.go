@@ -30,6 +30,9 @@ func (d *Driver) Escalate(ctx context.Context, to, password string) error {
 	if password != "" {
 		d.ch.Redact(password)
 	}
+	if err := d.resync(ctx); err != nil {
+		return fail(err)
+	}
 	if err := d.ch.WriteLine(ctx, lvl.Escalate); err != nil {
 		return fail(err)
 	}
@@ -39,6 +42,7 @@ func (d *Driver) Escalate(ctx context.Context, to, password string) error {
 	}
 	r, err := d.await(ctx, lvl.Escalate, extra...)
 	if err != nil {
+		d.cutShort(lvl.Escalate, err)
 		return fail(err)
 	}
 	asked := r.extra == 0
@@ -47,6 +51,7 @@ func (d *Driver) Escalate(ctx context.Context, to, password string) error {
 			return fail(err)
 		}
 		if r, err = d.await(ctx, "", extra...); err != nil {
+			d.cutShort(lvl.Escalate, err)
 			return fail(err)
 		}
 		if r.extra == 0 {
@@ -104,11 +109,15 @@ func (d *Driver) Deescalate(ctx context.Context) error {
 	if lvl.Previous == "" || lvl.Deescalate == "" {
 		return fail(fmt.Errorf("%s is the lowest level", from))
 	}
+	if err := d.resync(ctx); err != nil {
+		return fail(err)
+	}
 	if err := d.ch.WriteLine(ctx, lvl.Deescalate); err != nil {
 		return fail(err)
 	}
 	r, err := d.await(ctx, lvl.Deescalate)
 	if err != nil {
+		d.cutShort(lvl.Deescalate, err)
 		return fail(err)
 	}
 	d.setLevel(r.level.Name)
