@@ -7,8 +7,8 @@ import (
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
-// CmdSavedBGP reads the BGP lines of the saved configuration (config 0).
-const CmdSavedBGP = "show config 0 | grep bgp"
+// CmdSavedConfig reads the saved configuration (config 0).
+const CmdSavedConfig = "show config 0"
 
 // Session adapts a console session to the pkg/rtx operations: every command
 // (and `save`) gets the per-operation deadline Timeout on top of the
@@ -44,8 +44,8 @@ func (s Session) Save(ctx context.Context) error {
 // Info returns the model and revision announced at login.
 func (s Session) Info() rtx.Info { return s.Client.Info() }
 
-// SavedConfig returns the BGP lines of the saved configuration, read with
-// [CmdSavedBGP].
+// SavedConfig returns the text of the saved configuration, read with
+// [CmdSavedConfig].
 func (s Session) SavedConfig(ctx context.Context) (string, error) {
-	return s.Run(ctx, CmdSavedBGP)
+	return s.Run(ctx, CmdSavedConfig)
 }

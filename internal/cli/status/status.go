@@ -45,7 +45,7 @@ advertised, what else the import filters advertise, and the router's model and
 firmware. Only show commands are sent; with -o json the same facts are one JSON
 object.
 
-The saved configuration is read with "show config 0 | grep bgp".
+The saved configuration is read with "show config 0".
 
 EXIT STATUS
   0  the state was read (whatever it is)

@@ -79,15 +79,21 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		return c.fail("read the configuration", err)
 	}
-	if c.consoleFix, err = c.leftoverConsole(ctx, sc); err != nil {
-		return c.fail("read the saved console settings", err)
+	savedText, err := c.sess.SavedConfig(ctx)
+	if err != nil {
+		return c.fail("read the saved configuration", err)
 	}
+	saved, err := rtx.ParseShowConfig(savedText)
+	if err != nil {
+		return c.fail("read the saved configuration", err)
+	}
+	c.consoleFix = leftoverConsole(sc, saved)
 	plan, err := c.plan(ctx, sc.BGP())
 	if err != nil {
 		return err
 	}
 	if plan.NoOp() {
-		return c.converged(ctx, plan, configText)
+		return c.converged(ctx, plan, saved.BGP(), configText)
 	}
 	return c.apply(ctx, plan, configText)
 }
@@ -114,10 +120,10 @@ func (c *change) plan(ctx context.Context, bgp *rtx.BGP) (*rtx.TunnelPlan, error
 }
 
 // converged handles a router already in the wanted state: nothing to send,
-// unless the saved configuration is not in that state (a run interrupted
-// between the change and the save), which is then saved.
-func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, configText string) error {
-	savedOK, err := c.savedInState(ctx, plan)
+// unless the saved configuration (saved) is not in that state (a run cut
+// off between the change and the save), which is then saved.
+func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, saved *rtx.BGP, configText string) error {
+	savedOK, err := inState(saved, plan)
 	if err != nil {
 		c.warnf("cannot check the saved configuration: %v", err)
 		savedOK = true
@@ -147,17 +153,9 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, configText
 	return c.writeResult(report{Plan: plan, Saved: true, Backup: entry.Backup})
 }
 
-// savedInState reports whether the saved configuration is already in the
+// inState reports whether the saved BGP configuration is already in the
 // plan's wanted state.
-func (c *change) savedInState(ctx context.Context, plan *rtx.TunnelPlan) (bool, error) {
-	text, err := c.sess.SavedConfig(ctx)
-	if err != nil {
-		return false, err
-	}
-	saved, err := rtx.ParseBGP(text)
-	if err != nil {
-		return false, err
-	}
+func inState(saved *rtx.BGP, plan *rtx.TunnelPlan) (bool, error) {
 	if slices.Equal(saved.Lines(), plan.Before) {
 		return true, nil
 	}
@@ -225,23 +223,16 @@ var sessionConsole = map[string]string{"lines": "infinity", "columns": "200"}
 
 // leftoverConsole returns the commands that give `console lines` and
 // `console columns` their saved values again when the running
-// configuration (sc) shows the automation values but the saved one does
-// not: a session that was cut off (and perhaps rolled back to a snapshot
-// taken while it ran) leaves them in the running configuration, and the
-// client would take them for the router's own settings and save them.
-func (c *change) leftoverConsole(ctx context.Context, sc *rtx.ShowConfig) ([]string, error) {
-	text, err := c.sess.Run(ctx, "show config 0 | grep console")
-	if err != nil {
-		return nil, err
-	}
-	saved, err := rtx.ParseShowConfig(text)
-	if err != nil {
-		return nil, err
-	}
+// configuration (running) shows the automation values but the saved one
+// does not: a session that was cut off (and perhaps rolled back to a
+// snapshot taken while it ran) leaves them in the running configuration,
+// and the client would take them for the router's own settings and save
+// them.
+func leftoverConsole(running, saved *rtx.ShowConfig) []string {
 	var fix []string
 	for _, name := range []string{"lines", "columns"} {
-		running, want := consoleValue(sc, name), consoleValue(saved, name)
-		if running != sessionConsole[name] || want == running {
+		cur, want := consoleValue(running, name), consoleValue(saved, name)
+		if cur != sessionConsole[name] || want == cur {
 			continue
 		}
 		if want == "" {
@@ -250,7 +241,7 @@ func (c *change) leftoverConsole(ctx context.Context, sc *rtx.ShowConfig) ([]str
 			fix = append(fix, "console "+name+" "+want)
 		}
 	}
-	return fix, nil
+	return fix
 }
 
 // consoleValue returns the value of `console NAME` in sc, "" when absent.
