@@ -25,4 +25,15 @@
 // A session never persists its own console tweaks: `console lines` and
 // `console columns` are restored to their original lines before every
 // `save` and before logging out.
+//
+// Timed rollback: [ApplyTunnel] with ApplyOptions.Pending leaves a verified
+// change unsaved and pending. [ArmRouterRollback] arms, before the change, a
+// `schedule at` entry that loads the saved configuration (or, when allowed,
+// restarts the router) at the deadline, computed from the router clock
+// ([RouterClock]); [ConfirmPending] removes the entry and then saves;
+// [RollbackPending] restores the recorded BGP lines ([RestoreBGP]) and then
+// removes the entry. Nothing is saved while the entry is armed. Firmware
+// without the needed commands gives [ErrNoRouterRollback]; the caller then
+// relies on its own deadline. docs/rollback.md describes the mechanisms and
+// their races.
 package rtx
