@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/tunnel"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/lock"
@@ -47,7 +48,12 @@ func Execute(ctx context.Context, ios *iostreams.IOStreams, cmd *cobra.Command, 
 	code := ExitCode(err)
 	if ctx.Err() != nil {
 		code = cli.ExitInterrupted
-		if errors.Is(err, context.Canceled) {
+		var changeErr *tunnel.ChangeError
+		switch {
+		case errors.As(err, &changeErr):
+			// Keep what the router runs and has saved after the interrupt.
+			err = fmt.Errorf("interrupted: %w", changeErr)
+		case errors.Is(err, context.Canceled):
 			err = errors.New("interrupted")
 		}
 	}

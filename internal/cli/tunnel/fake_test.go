@@ -1,6 +1,7 @@
 package tunnel_test
 
 import (
+	"context"
 	"flag"
 	"net"
 	"os"
@@ -105,6 +106,13 @@ type result struct {
 // "tunnel on") followed by the connection flags and extra.
 func (f *fake) run(t *testing.T, verb string, extra ...string) result {
 	t.Helper()
+	return f.runContext(t, t.Context(), verb, extra...)
+}
+
+// runContext is run with ctx as the root context (cancelling it is what
+// SIGINT does).
+func (f *fake) runContext(t *testing.T, ctx context.Context, verb string, extra ...string) result {
+	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
 	fac := cli.NewFactory()
 	fac.IO = ios
@@ -116,7 +124,7 @@ func (f *fake) run(t *testing.T, verb string, extra ...string) result {
 	}
 	args := append(strings.Fields(verb), f.conn...)
 	args = append(args, extra...)
-	code := root.Execute(t.Context(), ios, root.NewCmdRoot(fac), args)
+	code := root.Execute(ctx, ios, root.NewCmdRoot(fac), args)
 	r := result{code: code, stdout: out.String(), stderr: errOut.String()}
 	t.Logf("rtxctl %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
 	return r

@@ -1,6 +1,7 @@
 package tunnel_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -361,4 +362,28 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 	if diff := cmp.Diff(want, states); diff != "" {
 		t.Errorf("journal states mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// TestTunnelInterrupted cancels a change half-way, as SIGINT does: the
+// change is undone, nothing is saved, and the message says so.
+func TestTunnelInterrupted(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, combos[0], "off", func(sc *rtxtest.Scenario) { sc.Faults.ResponseDelay = 20 * time.Millisecond })
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go func() {
+		for !slices.Contains(f.srv.Router.Commands(), "bgp import filter 2 include 0.0.0.0/0") {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+		cancel()
+	}()
+	r := f.runContext(t, ctx, "tunnel on", "--verify-timeout", verifyTimeout)
+	wantExit(t, r, cli.ExitInterrupted)
+	wantContains(t, "stderr", r.stderr, "rtxctl: interrupted: tunnel on on 127.0.0.1:", "router: running reverted, saved unchanged")
+	f.checkSaved(t, "off")
+	f.checkRunning(t, "off")
 }
