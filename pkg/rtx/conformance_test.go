@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rtxctl/rtxctl/pkg/channel"
 	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
@@ -293,6 +294,23 @@ func TestConformance(t *testing.T) {
 			},
 			run: func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
 				mustAdmin(t, c)
+				if diff := cmp.Diff(bgpConfig, mustRun(t, c, "show config | grep bgp")); diff != "" {
+					t.Errorf("show config | grep bgp mismatch (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
+			name: "command cut short by its context, next one still in step",
+			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
+				mustAdmin(t, c)
+				srv.Router.SetFaults(rtxtest.Faults{ResponseDelay: 300 * time.Millisecond})
+				ctx, cancel := context.WithTimeout(testContext(t), 50*time.Millisecond)
+				defer cancel()
+				var te *channel.TimeoutError
+				if _, err := c.Run(ctx, "show config | grep console"); !errors.As(err, &te) || !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("Run error = %v, want a *channel.TimeoutError", err)
+				}
+				srv.Router.SetFaults(rtxtest.Faults{})
 				if diff := cmp.Diff(bgpConfig, mustRun(t, c, "show config | grep bgp")); diff != "" {
 					t.Errorf("show config | grep bgp mismatch (-want +got):\n%s", diff)
 				}
