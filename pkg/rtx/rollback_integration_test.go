@@ -27,6 +27,25 @@ func pendingOpts(after time.Duration, allowRestart bool) ApplyOptions {
 	return opts
 }
 
+// startEither starts a fake router from a scenario file (reached over
+// Telnet, as its SSH may need legacy algorithms) or, when path is "", from
+// the default scenario edited (reached over SSH). The neighbors
+// re-establish quickly.
+func startEither(t *testing.T, path string, edit func(*rtxtest.Scenario)) (*rtxtest.Server, string) {
+	t.Helper()
+	if path == "" {
+		return startFake(t, edit), "ssh"
+	}
+	sc, err := rtxtest.LoadScenario(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.BGP.EstablishDelay = 50 * time.Millisecond
+	srv := rtxtest.NewServer(sc)
+	t.Cleanup(srv.Close)
+	return srv, "telnet"
+}
+
 // scheduleLines returns the `schedule at` lines of a configuration.
 func scheduleLines(config []string) []string {
 	return slices.DeleteFunc(slices.Clone(config), func(l string) bool { return !strings.HasPrefix(l, "schedule at ") })
@@ -59,7 +78,8 @@ func TestPendingIntegrationRouterFires(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		revision string
+		scenario string // a scenario file instead of rtxtest.DefaultScenario
+		edit     func(*rtxtest.Scenario)
 		after    time.Duration
 		restart  bool
 		drop     bool
@@ -69,22 +89,28 @@ func TestPendingIntegrationRouterFires(t *testing.T) {
 	}{
 		{name: "relative load", after: 10 * time.Minute, line: "schedule at 1 +600 * load 0 difference silent"},
 		{name: "relative load, connection dropped", after: 10 * time.Minute, drop: true, line: "schedule at 1 +600 * load 0 difference silent"},
+		{
+			name: "relative load, fired entry stays, English", after: 10 * time.Minute, line: "schedule at 1 +600 * load 0 difference silent",
+			edit: func(sc *rtxtest.Scenario) { sc.Variants.ScheduleKeep, sc.Language = true, "en" },
+		},
 		{name: "absolute load beyond an hour", after: 2 * time.Hour, line: "schedule at 1 DEADLINE * load 0 difference silent"},
-		{name: "absolute load on firmware without +SECONDS", revision: "14.01.30", after: 10 * time.Minute, line: "schedule at 1 DEADLINE * load 0 difference silent"},
-		{name: "restart on old firmware", revision: "14.01.20", after: 10 * time.Minute, restart: true, line: "schedule at 1 DEADLINE * restart"},
+		{
+			name: "absolute load on firmware without +SECONDS", after: 10 * time.Minute, line: "schedule at 1 DEADLINE * load 0 difference silent",
+			edit: func(sc *rtxtest.Scenario) { sc.Revision = "14.01.30" },
+		},
+		{
+			name: "restart on old firmware", scenario: "../../testdata/scenarios/old-firmware.yaml", after: 10 * time.Minute,
+			restart: true, line: "schedule at 1 DEADLINE * restart",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
-			srv := startFake(t, func(sc *rtxtest.Scenario) {
-				if tt.revision != "" {
-					sc.Revision = tt.revision
-				}
-			})
+			srv, tr := startEither(t, tt.scenario, tt.edit)
 			initial := srv.Router.SavedConfig()
-			c := dialFake(t, ctx, srv, "ssh")
+			c := dialFake(t, ctx, srv, tr)
 			if tt.drop {
 				srv.Router.SetFaults(rtxtest.Faults{Drops: []rtxtest.DropFault{{Command: "confirm", When: "after"}}})
 			}
@@ -309,20 +335,9 @@ func TestArmRouterRollbackIntegrationRefused(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
-			sc := rtxtest.DefaultScenario()
-			if tt.scenario != "" {
-				var err error
-				if sc, err = rtxtest.LoadScenario(tt.scenario); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if tt.edit != nil {
-				tt.edit(sc)
-			}
-			srv := rtxtest.NewServer(sc)
-			t.Cleanup(srv.Close)
+			srv, tr := startEither(t, tt.scenario, tt.edit)
 			running := srv.Router.RunningConfig()
-			c := dialFake(t, ctx, srv, "telnet")
+			c := dialFake(t, ctx, srv, tr)
 			_, err := ArmRouterRollback(ctx, c, ArmOptions{After: 10 * time.Minute})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("ArmRouterRollback = %v, want %v", err, tt.want)
