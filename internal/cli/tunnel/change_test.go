@@ -131,19 +131,19 @@ func TestChangeErrorMessage(t *testing.T) {
 		{
 			name: "before any change",
 			err:  newChangeError("r1", rtx.TunnelOn, "connect", cause),
-			want: "tunnel on on r1: connect: boom; router: running unchanged, saved unchanged",
+			want: "tunnel on at r1: connect: boom; router: running unchanged, saved unchanged",
 		},
 		{
 			name: "apply error",
 			err: newChangeError("r1", rtx.TunnelOff, "apply", &rtx.ApplyError{Want: rtx.TunnelOff, Step: "configure",
 				Command: "no bgp import filter 2", Running: "reverted", Saved: "unchanged", Err: cause}),
-			want: `tunnel off on r1: configure "no bgp import filter 2" failed: boom; router: running reverted, saved unchanged`,
+			want: `tunnel off at r1: configure "no bgp import filter 2" failed: boom; router: running reverted, saved unchanged`,
 		},
 		{
 			name: "verification error with a failed revert",
 			err: newChangeError("r1", rtx.TunnelOn, "apply", &rtx.VerificationError{Want: rtx.TunnelOn, Reason: "bgp neighbor 10.0.0.4 is Active",
 				Running: "unknown", Saved: "unchanged", Err: cause, RevertErr: errors.New("gone")}),
-			want: "tunnel on on r1: verification failed: bgp neighbor 10.0.0.4 is Active: boom; undoing the change failed: gone; router: running unknown, saved unchanged",
+			want: "tunnel on at r1: verification failed: bgp neighbor 10.0.0.4 is Active: boom; undoing the change failed: gone; router: running unknown, saved unchanged",
 		},
 	}
 	for _, tt := range tests {

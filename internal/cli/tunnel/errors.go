@@ -26,8 +26,8 @@ type ChangeError struct {
 	Host string
 	Want rtx.TunnelState
 	// What is the step that failed, such as "connect" or "read the
-	// configuration"; unused for *rtx.ApplyError and *rtx.VerificationError,
-	// which say it themselves.
+	// configuration"; "" when Err says it, as *rtx.ApplyError,
+	// *rtx.VerificationError and the errors of rtx.PlanTunnel do.
 	What string
 	// Running and Saved describe the running and the saved configuration:
 	// "unchanged", "reverted", "on", "off" or "unknown" with a reason.
@@ -55,7 +55,7 @@ func newChangeError(host string, want rtx.TunnelState, what string, err error) *
 }
 
 func (e *ChangeError) Error() string {
-	return fmt.Sprintf("tunnel %s on %s: %s; router: running %s, saved %s", e.Want, e.Host, e.detail(), e.Running, e.Saved)
+	return fmt.Sprintf("tunnel %s at %s: %s; router: running %s, saved %s", e.Want, e.Host, e.detail(), e.Running, e.Saved)
 }
 
 // detail says what failed, without the router state the ApplyError and
@@ -78,6 +78,9 @@ func (e *ChangeError) detail() string {
 			msg += ": " + ve.Err.Error()
 		}
 		return msg + revertFailure(ve.RevertErr)
+	}
+	if e.What == "" {
+		return e.Err.Error()
 	}
 	return e.What + ": " + e.Err.Error()
 }

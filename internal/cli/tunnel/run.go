@@ -47,7 +47,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		fmt.Fprintf(opts.IO.ErrOut, "waiting up to %s for the lock of %s, held by %s\n", opts.LockWait, c.host, holder)
 	})
 	if err != nil {
-		return c.fail("lock", err)
+		return c.fail("", err)
 	}
 	defer func() { err = errors.Join(err, release()) }()
 	if err := c.checkPendingRollback(); err != nil {
@@ -56,7 +56,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 
 	client, done, err := opts.Conn.Open(ctx, opts.Connect, opts.Target)
 	if err != nil {
-		return c.fail("connect", err)
+		return c.fail("", err)
 	}
 	defer func() {
 		if cerr := done(); cerr != nil {
@@ -69,7 +69,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 	err = client.Administrator(actx)
 	cancel()
 	if err != nil {
-		return c.fail("enter administrator mode", err)
+		return c.fail("", err)
 	}
 	configText, err := c.sess.Run(ctx, cmdShowConfig)
 	if err != nil {
@@ -105,7 +105,7 @@ func (c *change) plan(ctx context.Context, bgp *rtx.BGP) (*rtx.TunnelPlan, error
 	po := rtx.PlanOptions{PeerAS: c.opts.PeerAS, FilterID: c.opts.FilterID, Match: c.opts.Match}
 	plan, err := rtx.PlanTunnel(bgp, c.opts.Want, po)
 	if err != nil {
-		return nil, c.fail("plan", err)
+		return nil, c.fail("", err)
 	}
 	if len(plan.Commands) > 0 {
 		return plan, nil
@@ -114,7 +114,7 @@ func (c *change) plan(ctx context.Context, bgp *rtx.BGP) (*rtx.TunnelPlan, error
 		return nil, c.fail("read the bgp neighbors", err)
 	}
 	if plan, err = rtx.PlanTunnel(bgp, c.opts.Want, po); err != nil {
-		return nil, c.fail("plan", err)
+		return nil, c.fail("", err)
 	}
 	return plan, nil
 }
@@ -132,14 +132,14 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, saved *rtx
 		if err := c.writeResult(report{Plan: plan}); err != nil {
 			return err
 		}
-		c.notef("forced tunnel is already %s on %s (configuration and bgp agree): nothing to do", plan.Want, c.host)
+		c.notef("forced tunnel is already %s at %s (configuration and bgp agree): nothing to do", plan.Want, c.host)
 		return nil
 	}
 	if c.opts.DryRun {
-		c.notef("forced tunnel is already %s on %s but the saved configuration is not; dry run: not saving", plan.Want, c.host)
+		c.notef("forced tunnel is already %s at %s but the saved configuration is not; dry run: not saving", plan.Want, c.host)
 		return c.writeResult(report{Plan: plan, DryRun: true})
 	}
-	c.notef("forced tunnel is already %s on %s but the saved configuration is not: saving", plan.Want, c.host)
+	c.notef("forced tunnel is already %s at %s but the saved configuration is not: saving", plan.Want, c.host)
 	entry, err := c.record(plan, []string{"save"}, configText)
 	if err != nil {
 		return err
@@ -199,7 +199,7 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	}
 	c.recordResult(entry, res, err, features.RollbackTimer == rtx.Supported)
 	if err != nil {
-		return c.fail("apply", err)
+		return c.fail("", err)
 	}
 	if c.opts.NoSave {
 		c.notef("not saved (--no-save): the router runs forced tunnel %s, its saved configuration is unchanged", plan.Want)
@@ -292,7 +292,7 @@ func (c *change) recordResult(entry state.Entry, res *rtx.Result, err error, arm
 		r.Saved = res.Saved
 	}
 	if err != nil {
-		ce := newChangeError(c.host, c.opts.Want, "apply", err)
+		ce := newChangeError(c.host, c.opts.Want, "", err)
 		r.Result, r.Error = state.ResultFailed, ce.Error()
 		switch {
 		case ce.Running == runningReverted:

@@ -383,7 +383,7 @@ func TestTunnelInterrupted(t *testing.T) {
 	}()
 	r := f.runContext(t, ctx, "tunnel on", "--verify-timeout", verifyTimeout)
 	wantExit(t, r, cli.ExitInterrupted)
-	wantContains(t, "stderr", r.stderr, "rtxctl: interrupted: tunnel on on 127.0.0.1:", "router: running reverted, saved unchanged")
+	wantContains(t, "stderr", r.stderr, "rtxctl: interrupted: tunnel on at 127.0.0.1:", "router: running reverted, saved unchanged")
 	f.checkSaved(t, "off")
 	f.checkRunning(t, "off")
 }
