@@ -88,6 +88,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		return c.fail("read the saved configuration", err)
 	}
 	c.consoleFix = leftoverConsole(sc, saved)
+	configText = routerConsole(configText, saved)
 	plan, err := c.plan(ctx, sc.BGP())
 	if err != nil {
 		return err
@@ -242,6 +243,40 @@ func leftoverConsole(running, saved *rtx.ShowConfig) []string {
 		}
 	}
 	return fix
+}
+
+// routerConsole returns the `show config` text with the console settings
+// the client set for the session (`console lines infinity`, `console
+// columns 200`) replaced by the router's own: those of the saved
+// configuration, the best knowledge of what they were before the session.
+// The backup then holds the router's configuration, not the session's.
+func routerConsole(text string, saved *rtx.ShowConfig) string {
+	lines := strings.SplitAfter(text, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		name, value, ok := consoleSetting(l)
+		if !ok || value != sessionConsole[name] {
+			out = append(out, l)
+			continue
+		}
+		if want := consoleValue(saved, name); want != "" {
+			end := l[len(strings.TrimRight(l, "\r\n")):]
+			out = append(out, "console "+name+" "+want+end)
+		}
+	}
+	return strings.Join(out, "")
+}
+
+// consoleSetting parses a top-level `console lines|columns VALUE` line.
+func consoleSetting(line string) (name, value string, ok bool) {
+	f := strings.Fields(line)
+	if len(f) != 3 || f[0] != "console" || strings.HasPrefix(line, " ") {
+		return "", "", false
+	}
+	if _, known := sessionConsole[f[1]]; !known {
+		return "", "", false
+	}
+	return f[1], f[2], true
 }
 
 // consoleValue returns the value of `console NAME` in sc, "" when absent.

@@ -317,6 +317,9 @@ func TestTunnelJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantContains(t, "backup", string(b), "# RTX1210 Rev.14.01.42", "bgp import 65521 static filter 1\n")
+	if strings.Contains(string(b), "console ") {
+		t.Errorf("backup holds the session's console settings:\n%s", b)
+	}
 }
 
 // TestTunnelWaitsForRollbackTimer cuts the session off in the middle of a
