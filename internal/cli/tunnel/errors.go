@@ -54,6 +54,7 @@ func newChangeError(host string, want rtx.TunnelState, what string, err error) *
 	return e
 }
 
+// Error says what failed, then what the router runs and has saved.
 func (e *ChangeError) Error() string {
 	return fmt.Sprintf("tunnel %s at %s: %s; router: running %s, saved %s", e.Want, e.Host, e.detail(), e.Running, e.Saved)
 }

@@ -32,11 +32,14 @@ func addSaved(lines ...string) func(*rtxtest.Scenario) {
 	}
 }
 
-// dropSaved returns a scenario edit removing a line from the saved (and
-// running) configuration.
-func dropSaved(line string) func(*rtxtest.Scenario) {
+// replaceSaved returns a scenario edit replacing a line of the saved (and
+// running) configuration with lines ("" removes it).
+func replaceSaved(line, lines string) func(*rtxtest.Scenario) {
 	return func(sc *rtxtest.Scenario) {
-		sc.SavedConfig = strings.Replace(sc.SavedConfig, line+"\n", "", 1)
+		if lines != "" {
+			lines += "\n"
+		}
+		sc.SavedConfig = strings.Replace(sc.SavedConfig, line+"\n", lines, 1)
 	}
 }
 
@@ -129,12 +132,12 @@ func TestTunnel(t *testing.T) {
 			wantCommands: []string{rollbackTimer, noFilter2, refresh, "confirm", "save"},
 		},
 		{
-			name: "on with the filter referenced but not defined", saved: "on", edit: dropSaved(filter2), verb: "tunnel on",
+			name: "on with the filter referenced but not defined", saved: "on", edit: replaceSaved(filter2, ""), verb: "tunnel on",
 			wantSaved: "on", wantRunning: "on",
 			wantCommands: []string{rollbackTimer, filter2, refresh, "confirm", "save"},
 		},
 		{
-			name: "off with the filter referenced but not defined", saved: "on", edit: dropSaved(filter2), verb: "tunnel off",
+			name: "off with the filter referenced but not defined", saved: "on", edit: replaceSaved(filter2, ""), verb: "tunnel off",
 			wantSaved: "off", wantRunning: "off",
 			wantCommands: []string{rollbackTimer, import1, refresh, "confirm", "save"},
 		},
@@ -184,6 +187,29 @@ func TestTunnel(t *testing.T) {
 			wantCommands: []string{rollbackTimer, filter2, import12, refresh, "confirm"},
 			stdout:       []string{"saved: no (--no-save)"},
 			stderr:       []string{"not saved (--no-save)"},
+		},
+		{
+			name: "on when another filter already imports the default route", saved: "off",
+			edit:   replaceSaved(import1, "bgp import filter 5 equal 0.0.0.0/0\nbgp import 65521 static filter 1 5"),
+			verb:   "tunnel on",
+			stderr: []string{"already on", "nothing to do"},
+		},
+		{
+			name: "off removes the default route imported by another filter", saved: "off",
+			edit: replaceSaved(import1, "bgp import filter 5 equal 0.0.0.0/0\nbgp import 65521 static filter 1 5"),
+			verb: "tunnel off", wantSaved: "off", wantRunning: "off",
+			wantCommands: []string{rollbackTimer, import1, "no bgp import filter 5", refresh, "confirm", "save"},
+		},
+		{
+			name: "on creates a missing import line", saved: "off", edit: replaceSaved(import1, ""),
+			verb: "tunnel on", wantSaved: "-",
+			wantCommands: []string{rollbackTimer, filter2, "bgp import 65521 static filter 2", refresh, "confirm", "save"},
+		},
+		{
+			name: "off removes an import line left without filters", saved: "off",
+			edit: replaceSaved(import1, filter2+"\nbgp import 65521 static filter 2"),
+			verb: "tunnel off", wantSaved: "-",
+			wantCommands: []string{rollbackTimer, "no bgp import 65521 static", noFilter2, refresh, "confirm", "save"},
 		},
 		{
 			name: "match equal", saved: "off", verb: "tunnel on", args: []string{"--match", "equal"},
