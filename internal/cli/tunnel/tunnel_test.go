@@ -212,6 +212,12 @@ func TestTunnel(t *testing.T) {
 			wantCommands: []string{rollbackTimer, "no bgp import 65521 static", noFilter2, refresh, "confirm", "save"},
 		},
 		{
+			name: "firmware without rollback timer", saved: "off", verb: "tunnel on",
+			edit:      func(sc *rtxtest.Scenario) { sc.Revision = "14.01.20" },
+			wantSaved: "on", wantRunning: "on",
+			wantCommands: []string{rollbackTimer, filter2, import12, refresh, "save"},
+		},
+		{
 			name: "match equal", saved: "off", verb: "tunnel on", args: []string{"--match", "equal"},
 			wantSaved:    "-",
 			wantCommands: []string{rollbackTimer, "bgp import filter 2 equal 0.0.0.0/0", import12, refresh, "confirm", "save"},
