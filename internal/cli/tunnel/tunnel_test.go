@@ -212,6 +212,12 @@ func TestTunnel(t *testing.T) {
 			wantCommands: []string{rollbackTimer, "no bgp import 65521 static", noFilter2, refresh, "confirm", "save"},
 		},
 		{
+			name: "console settings of the router's own", saved: "off", verb: "tunnel on",
+			edit:         addSaved("console lines 40", "console columns 120"),
+			wantSaved:    "-",
+			wantCommands: []string{rollbackTimer, filter2, import12, refresh, "confirm", "save"},
+		},
+		{
 			name: "firmware without rollback timer", saved: "off", verb: "tunnel on",
 			edit:      func(sc *rtxtest.Scenario) { sc.Revision = "14.01.20" },
 			wantSaved: "on", wantRunning: "on",
