@@ -49,11 +49,11 @@ EXIT STATUS
      several peer ASes and no --peer-as, or a filter ID used for something else
   3  cannot reach the router: connection refused, timeout, host key problem
   4  authentication failed (login or administrator password)
-  5  the router refused a command or administrator mode; the change was undone
+  5  the router refused a command or administrator mode; any change was undone
   6  another rtxctl holds this router's lock (see --lock-wait)
   10 verification failed (neighbor not Established, default route not
      advertised or withdrawn in time); the change was undone and not saved
-  130 interrupted; the change was undone`
+  130 interrupted; any change was undone`
 
 // commonLong is the description shared by `tunnel on` and `tunnel off`.
 const commonLong = `
