@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-dist/man}
 case $dir in /*) ;; *) dir=$PWD/$dir ;; esac
-go -C scripts/genman run . "$dir"
+go run ./scripts/genman "$dir"
 echo "man pages written to $dir"

@@ -1,7 +1,6 @@
 // Command genman writes rtxctl's man pages (section 1) into a directory.
 //
-// It is its own module so that the man page renderer stays out of rtxctl's
-// dependencies. Run it through `make man`.
+// Run it through `make man`.
 package main
 
 import (
