@@ -23,6 +23,7 @@ type Driver struct {
 	// cut short by a context; owedCmd is the last such command.
 	owed    int
 	owedCmd string
+	secrets map[string]string // answers to password questions, by name
 }
 
 // New returns a Driver for a session currently at the level named level.
@@ -44,6 +45,19 @@ func New(ch *channel.Channel, p Platform, level string, log *slog.Logger) (*Driv
 
 // Level returns the name of the current privilege level.
 func (d *Driver) Level() string { return d.level }
+
+// SetSecret registers the answer to the password questions that name it
+// (see [Question.Secrets]) and has the channel redact it. An empty value
+// unsets it: such questions are then answered with an empty line.
+func (d *Driver) SetSecret(name, value string) {
+	if d.secrets == nil {
+		d.secrets = map[string]string{}
+	}
+	d.secrets[name] = value
+	if value != "" {
+		d.ch.Redact(value)
+	}
+}
 
 // SetColumns tells the driver the console width the device now wraps at;
 // zero disables unwrapping.
@@ -111,10 +125,24 @@ func (d *Driver) Run(ctx context.Context, cmd string) (string, error) {
 	}
 	d.setLevel(r.level.Name)
 	out, msg := d.output(cmd, r.text)
+	if len(r.secrets) > 0 && (msg != "" || r.repeated) {
+		return "", &PasswordError{Command: cmd, Secrets: r.secrets, Missing: d.missing(r.secrets), Message: msg}
+	}
 	if msg != "" {
 		return out, &CommandError{Command: cmd, Output: out, Message: msg}
 	}
 	return out, nil
+}
+
+// missing returns the names among names whose secret is not set.
+func (d *Driver) missing(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if d.secrets[n] == "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // output cleans the raw text read after cmd and returns it with the first
@@ -156,22 +184,32 @@ func (d *Driver) filter(cmd string, lines []string) []string {
 
 // reply is what [Driver.await] found.
 type reply struct {
-	text  string // everything before the final match, including answered questions
-	level *Level // level whose prompt ended the read; nil if an extra pattern did
-	extra int    // index of the extra pattern that ended the read; -1 if a prompt did
+	// text is everything before the final match, including answered key
+	// questions; password questions and the line end after them are left
+	// out.
+	text     string
+	level    *Level   // level whose prompt ended the read; nil if an extra pattern did
+	extra    int      // index of the extra pattern that ended the read; -1 if a prompt did
+	secrets  []string // names of the secrets sent to password questions
+	repeated bool     // a password question was asked more often than it lists secrets
 }
 
 // await reads until the prompt of any level or one of extra, answering
-// platform questions on the way. cmd is the command whose output is being
-// read ("" if none), used to decide whether prompt-like output is possible.
+// the platform questions that apply to cmd on the way. cmd is the command
+// whose output is being read ("" if none), also used to decide whether
+// prompt-like output is possible.
 func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp) (reply, error) {
 	var pats []*regexp.Regexp
 	for _, l := range d.p.Levels {
 		pats = append(pats, l.Prompt)
 	}
 	nLevels := len(pats)
-	for _, q := range d.p.Questions {
-		pats = append(pats, q.Pattern)
+	var questions []*Question
+	for i := range d.p.Questions {
+		if q := &d.p.Questions[i]; q.Command == nil || q.Command.MatchString(cmd) {
+			questions = append(questions, q)
+			pats = append(pats, q.Pattern)
+		}
 	}
 	nQuestions := len(pats)
 	pats = append(pats, extra...)
@@ -180,26 +218,65 @@ func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp)
 		exp.Ambiguous = func(m channel.Match) bool { return m.Index < nLevels && d.onlyPromptLike(cmd, m.Output) }
 	}
 	var text strings.Builder
+	r := reply{extra: -1}
+	asked := map[*Question]int{}
+	afterSecret := false
 	for {
 		m, err := d.ch.Expect(ctx, exp)
 		if err != nil {
 			return reply{}, err
 		}
+		if afterSecret {
+			// The device moves to a new line after the hidden answer.
+			m.Output = strings.TrimPrefix(m.Output, "\n")
+			afterSecret = false
+		}
 		text.WriteString(m.Output)
+		r.text = text.String()
 		switch {
 		case m.Index < nLevels:
-			return reply{text: text.String(), level: &d.p.Levels[m.Index], extra: -1}, nil
+			r.level = &d.p.Levels[m.Index]
+			return r, nil
 		case m.Index < nQuestions:
-			q := d.p.Questions[m.Index-nLevels]
+			q := questions[m.Index-nLevels]
+			if len(q.Secrets) > 0 {
+				if err := d.answerSecret(ctx, cmd, q, asked, &r); err != nil {
+					return reply{}, err
+				}
+				afterSecret = true
+				continue
+			}
 			text.WriteString(m.Prompt)
 			d.log.Debug("answer question", "question", m.Prompt, "answer", q.Answer)
 			if err := d.ch.WriteKey(ctx, q.Answer); err != nil {
 				return reply{}, err
 			}
 		default:
-			return reply{text: text.String(), extra: m.Index - nQuestions}, nil
+			r.extra = m.Index - nQuestions
+			return r, nil
 		}
 	}
+}
+
+// answerSecret answers one password question: with the next secret q
+// lists, or, once they are used up, with an empty line so that the device
+// gives up and shows a prompt (at most abandonTries times).
+func (d *Driver) answerSecret(ctx context.Context, cmd string, q *Question, asked map[*Question]int, r *reply) error {
+	n := asked[q]
+	asked[q]++
+	if n >= len(q.Secrets) {
+		r.repeated = true
+		if n >= len(q.Secrets)+abandonTries {
+			return fmt.Errorf("still asked for a password after %d empty answers: %w",
+				abandonTries, &PasswordError{Command: cmd, Secrets: r.secrets, Missing: d.missing(r.secrets)})
+		}
+		d.log.Debug("password asked again: answer with an empty line", "command", cmd)
+		return d.ch.WriteLine(ctx, "")
+	}
+	name := q.Secrets[n]
+	r.secrets = append(r.secrets, name)
+	d.log.Debug("answer password question", "command", cmd, "secret", name)
+	return d.ch.WriteSecret(ctx, d.secrets[name])
 }
 
 func (d *Driver) setLevel(name string) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -319,4 +320,120 @@ func TestRunAfterTimeout(t *testing.T) {
 			t.Errorf("Run(show b) mismatch (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// passwordPlatform adds password questions for "show config N" to platform:
+// a distinct administrator prompt, and a plain one answered with the login
+// password first and the administrator password second.
+func passwordPlatform() driver.Platform {
+	p := platform(0)
+	saved := regexp.MustCompile(`^show config \d`)
+	p.Questions = append(p.Questions,
+		driver.Question{Pattern: regexp.MustCompile(`Administrator Password: `), Command: saved, Secrets: []string{"admin"}},
+		driver.Question{Pattern: regexp.MustCompile(`Password: `), Command: saved, Secrets: []string{"login", "admin"}},
+	)
+	return p
+}
+
+func TestRunPasswordQuestions(t *testing.T) {
+	t.Parallel()
+	const cmd = "show config 0 | grep bgp"
+	tests := []struct {
+		name    string
+		login   string // login secret; "" = unset
+		steps   []channeltest.Step
+		want    string
+		wantErr *driver.PasswordError
+	}{
+		{
+			name:  "no question",
+			login: "lpw",
+			steps: []channeltest.Step{{Send: cmd + "\r", Reply: []string{cmd + "\r\nSearching ...\r\nbgp use on\r\n# "}}},
+			want:  "bgp use on\n",
+		},
+		{
+			name:  "same prompt twice: login first, administrator second",
+			login: "lpw",
+			steps: []channeltest.Step{
+				{Send: cmd + "\r", Reply: []string{cmd + "\r\nPassword: "}},
+				{Send: "lpw\r", Reply: []string{"\r\nPassword: "}},
+				{Send: "apw\r", Reply: []string{"\r\nSearching ...\r\nbgp use on\r\n# "}},
+			},
+			want: "bgp use on\n",
+		},
+		{
+			name:  "distinct administrator prompt",
+			login: "lpw",
+			steps: []channeltest.Step{
+				{Send: cmd + "\r", Reply: []string{cmd + "\r\nPassword: "}},
+				{Send: "lpw\r", Reply: []string{"\r\nAdministrator Password: "}},
+				{Send: "apw\r", Reply: []string{"\r\nSearching ...\r\nbgp use on\r\n# "}},
+			},
+			want: "bgp use on\n",
+		},
+		{
+			name:  "rejected with an error line",
+			login: "lpw",
+			steps: []channeltest.Step{
+				{Send: cmd + "\r", Reply: []string{cmd + "\r\nPassword: "}},
+				{Send: "lpw\r", Reply: []string{"\r\nPassword: "}},
+				{Send: "apw\r", Reply: []string{"\r\nError: Incorrect password\r\n# "}},
+			},
+			wantErr: &driver.PasswordError{Command: cmd, Secrets: []string{"login", "admin"}, Message: "Error: Incorrect password"},
+		},
+		{
+			name: "unset login password, asked again",
+			steps: []channeltest.Step{
+				{Send: cmd + "\r", Reply: []string{cmd + "\r\nPassword: "}},
+				{Send: "\r", Reply: []string{"\r\nPassword: "}},
+				{Send: "apw\r", Reply: []string{"\r\nPassword: "}},
+				{Send: "\r", Reply: []string{"\r\n# "}},
+			},
+			wantErr: &driver.PasswordError{Command: cmd, Secrets: []string{"login", "admin"}, Missing: []string{"login"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDriver(t, passwordPlatform(), "admin", tt.steps...)
+			d.SetSecret("login", tt.login)
+			d.SetSecret("admin", "apw")
+			got, err := d.Run(t.Context(), cmd)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("Run: %v", err)
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("Run mismatch (-want +got):\n%s", diff)
+				}
+				return
+			}
+			var pe *driver.PasswordError
+			if !errors.As(err, &pe) || !errors.Is(err, driver.ErrBadPassword) {
+				t.Fatalf("Run error = %v, want a *PasswordError matching ErrBadPassword", err)
+			}
+			if diff := cmp.Diff(tt.wantErr, pe); diff != "" {
+				t.Errorf("PasswordError mismatch (-want +got):\n%s", diff)
+			}
+			for _, secret := range []string{"lpw", "apw"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error %q reveals a password", err)
+				}
+			}
+		})
+	}
+}
+
+// TestEscalateIgnoresCommandQuestions checks that a password question
+// limited to some commands does not take the escalation's password prompt.
+func TestEscalateIgnoresCommandQuestions(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, passwordPlatform(), "user",
+		channeltest.Step{Send: "administrator\r", Reply: []string{"administrator\r\nPassword: "}},
+		channeltest.Step{Send: "pw\r", Reply: []string{"\r\n# "}},
+	)
+	d.SetSecret("admin", "apw")
+	if err := d.Escalate(t.Context(), "admin", "pw"); err != nil {
+		t.Fatalf("Escalate: %v", err)
+	}
 }

@@ -3,6 +3,7 @@ package driver
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // CommandError reports a command the device refused: its output contained
@@ -38,3 +39,29 @@ func (e *PrivilegeError) Error() string {
 
 // Unwrap returns Err.
 func (e *PrivilegeError) Unwrap() error { return e.Err }
+
+// PasswordError reports that a command asked for passwords (a [Question]
+// with Secrets) and the device did not accept the answers: an error line
+// followed them, or the question was asked again. It matches
+// [ErrBadPassword] with errors.Is. It never contains a secret.
+type PasswordError struct {
+	Command string   // the command as sent
+	Secrets []string // names of the secrets sent, in order
+	Missing []string // names of those that were not set and went as empty lines
+	Message string   // the device's error line; "" when it asked again instead
+}
+
+// Error names the command, the secrets sent and the device's message.
+func (e *PasswordError) Error() string {
+	s := fmt.Sprintf("command %q: %s password rejected", e.Command, strings.Join(e.Secrets, " and "))
+	if len(e.Missing) > 0 {
+		s += fmt.Sprintf(" (no %s password configured)", strings.Join(e.Missing, " or "))
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// Unwrap returns [ErrBadPassword].
+func (e *PasswordError) Unwrap() error { return ErrBadPassword }

@@ -28,10 +28,21 @@ type Level struct {
 
 // Question is an interim question a device may ask before showing the next
 // prompt, such as "Save new configuration ? (Y/N)". It is answered with a
-// single key and no Enter.
+// single key and no Enter, or, for a password question (Secrets set), with a
+// secret line.
 type Question struct {
 	Pattern *regexp.Regexp // matched at the end of the received text
-	Answer  string         // key sent in reply
+	Answer  string         // key sent in reply when Secrets is empty
+	// Command, if not nil, limits the question to the commands it matches;
+	// nil means it may follow any command and any change of level.
+	Command *regexp.Regexp
+	// Secrets, if not empty, makes this a password question: the Nth time
+	// it is asked while one command runs, the secret registered under
+	// Secrets[N] with [Driver.SetSecret] is sent as a hidden line (an unset
+	// secret as an empty line). Asked more often than listed, it is answered
+	// with empty lines until the device gives up, and the command fails
+	// with a [*PasswordError]; so does an error line after the answers.
+	Secrets []string
 }
 
 // Filter drops informational lines from the output of some commands, such
@@ -47,7 +58,8 @@ type Platform struct {
 	// Levels lists the privilege levels; prompts must be distinct.
 	Levels []Level
 	// Questions are answered whenever they appear while a command runs or a
-	// level is left.
+	// level is left (only those whose Command matches, if set). A more
+	// specific pattern must come before one that matches its end.
 	Questions []Question
 	// ErrorLine matches an output line that reports a failed command.
 	ErrorLine *regexp.Regexp
