@@ -1,7 +1,6 @@
 package tunnel
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -12,13 +11,12 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
-	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
 // DefaultLockWait is how long `tunnel on|off` waits for another rtxctl
 // changing the same router (--lock-wait).
-const DefaultLockWait = 30 * time.Second
+const DefaultLockWait = cli.DefaultLockWait
 
 // Options holds the inputs of `rtxctl tunnel on` and `rtxctl tunnel off`.
 type Options struct {
@@ -36,6 +34,8 @@ type Options struct {
 	VerifyTimeout time.Duration   // deadline of the verification after the change
 	NoSave        bool            // keep the verified change running but unsaved
 	LockWait      time.Duration   // how long to wait for another rtxctl's lock
+	RollbackIn    time.Duration   // > 0: leave the change pending, undone after this long unless confirmed
+	AllowRestart  bool            // allow a scheduled restart as the on-router rollback
 	StateDir      string          // backups, journal and locks: $XDG_STATE_HOME/rtxctl
 	Target        cli.Target      // resolved from Router, the config file and flags
 }
@@ -118,6 +118,8 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 	fs.DurationVar(&opts.VerifyTimeout, "verify-timeout", rtx.DefaultVerifyTimeout, "how long to wait for BGP to agree after the change")
 	fs.BoolVar(&opts.NoSave, "no-save", false, "keep the verified change running but do not save it")
 	fs.DurationVar(&opts.LockWait, "lock-wait", DefaultLockWait, "how long to wait for another rtxctl changing the same router")
+	fs.DurationVar(&opts.RollbackIn, "rollback-in", 0, "leave the change pending: undo it after `DURATION` (e.g. 15m) unless confirmed with rtxctl confirm")
+	fs.BoolVar(&opts.AllowRestart, "allow-restart", false, "with --rollback-in: let the router restart at the deadline when its firmware cannot schedule a load")
 	opts.Conn.AddFlags(cmd)
 	return cmd
 }
@@ -153,11 +155,13 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 		return cli.FlagErrorf("invalid --verify-timeout %s: must be positive", o.VerifyTimeout)
 	case o.LockWait < 0:
 		return cli.FlagErrorf("invalid --lock-wait %s: must not be negative", o.LockWait)
+	case o.RollbackIn < 0:
+		return cli.FlagErrorf("invalid --rollback-in %s: must be positive", o.RollbackIn)
+	case o.RollbackIn > 0 && o.NoSave:
+		return cli.FlagErrorf("--rollback-in and --no-save cannot be used together: a pending change is never saved until confirmed")
+	case o.AllowRestart && o.RollbackIn == 0:
+		return cli.FlagErrorf("--allow-restart needs --rollback-in")
 	}
-	xdg, _ := f.LookupEnv("XDG_STATE_HOME")
-	home, _ := os.UserHomeDir()
-	if o.StateDir, err = state.DefaultRoot(xdg, home); err != nil {
-		return cli.FlagErrorf("no state directory for backups and the journal: set XDG_STATE_HOME or HOME: %w", err)
-	}
-	return nil
+	o.StateDir, err = f.StateDir()
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -25,6 +26,8 @@ type report struct {
 	Neighbors []rtx.NeighborState `json:"neighbors,omitempty"`
 	// Backup is the configuration backup taken before the change.
 	Backup string `json:"backup,omitempty"`
+	// Pending describes the change left pending by --rollback-in.
+	Pending *pendingReport `json:"pending,omitempty"`
 }
 
 // sideEffects is the warning printed before turning forced tunnelling on.
@@ -80,6 +83,14 @@ func (c *change) writeResult(r report) error {
 		b.WriteString("\n")
 	}
 	switch {
+	case r.Pending != nil:
+		fmt.Fprintf(&b, "saved: no (pending: journal entry %d)\n", r.Pending.JournalID)
+		fmt.Fprintf(&b, "deadline: %s\n", r.Pending.Deadline.Local().Format(time.RFC3339))
+		if rb := r.Pending.RouterRollback; rb != nil {
+			fmt.Fprintf(&b, "router rollback: schedule %d (%s) at %s router time\n", rb.ID, rb.Command, rb.Deadline.Format(time.DateTime))
+		} else {
+			b.WriteString("router rollback: none (rtxctl rollback --expired undoes it)\n")
+		}
 	case r.Saved:
 		b.WriteString("saved: yes\n")
 	case r.Changed:

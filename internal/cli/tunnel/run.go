@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/cli/status"
-	"github.com/rtxctl/rtxctl/internal/lock"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -42,10 +42,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		host:  opts.Target.Host.Host,
 		store: &state.Store{Root: opts.StateDir, Now: opts.Now},
 	}
-	release, err := lock.Acquire(ctx, opts.StateDir, c.host, opts.LockWait, func() {
-		holder, _ := lock.ReadHolder(opts.StateDir, c.host)
-		fmt.Fprintf(opts.IO.ErrOut, "waiting up to %s for the lock of %s, held by %s\n", opts.LockWait, c.host, holder)
-	})
+	release, err := cli.LockRouter(ctx, opts.IO, opts.StateDir, c.host, opts.LockWait)
 	if err != nil {
 		return c.fail("", err)
 	}
@@ -182,6 +179,9 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	}
 	if err := c.writePlan(plan); err != nil {
 		return err
+	}
+	if c.opts.RollbackIn > 0 {
+		return c.applyPending(ctx, plan, configText)
 	}
 	entry, err := c.record(plan, plan.Steps(), configText)
 	if err != nil {
@@ -364,30 +364,39 @@ func (c *change) now() time.Time {
 	return c.opts.Now()
 }
 
-// checkPendingRollback refuses to touch a router whose rollback timer may
-// still restore the configuration of an interrupted run: a change made now
-// would be undone when it fires. Once the deadline has passed, the pending
-// entry is recorded as rolled back by the router.
+// checkPendingRollback refuses to touch a router with a pending change:
+// one left pending with --rollback-in must be confirmed or rolled back
+// first; one whose rollback timer (of an interrupted run) may still restore
+// the configuration would undo a change made now when it fires. Once that
+// timer's deadline has passed, its entry is recorded as rolled back by the
+// router.
 func (c *change) checkPendingRollback() error {
-	p, _, err := c.store.Pending(c.host)
+	p, err := cli.FindPending(c.store, c.host)
 	if errors.Is(err, state.ErrNoPending) {
 		return nil
 	}
 	if err != nil {
 		return c.fail("read the journal", err)
 	}
-	if !p.Expired(c.now()) {
-		deadline := p.Deadline.Local().Format(time.RFC3339)
+	if !p.Timer() {
+		return &ChangeError{Host: c.host, Want: c.opts.Want, Running: stateUnchanged, Saved: stateUnchanged, Err: cli.PendingError(p)}
+	}
+	if !p.Entry.Expired(c.now()) {
+		deadline := p.Entry.Deadline.Local().Format(time.RFC3339)
 		return &ChangeError{Host: c.host, Want: c.opts.Want, What: "wait for the router's rollback timer",
 			Running: "unknown (the rollback timer of an interrupted run restores the previous configuration by " + deadline + ")",
 			Saved:   stateUnchanged,
-			Err:     fmt.Errorf("%s (journal entry %d) was cut off during the change; run again after %s: %w", p.Action, p.ID, deadline, ErrRollbackPending)}
+			Err:     fmt.Errorf("%s (journal entry %d) was cut off during the change; run again after %s: %w", p.Entry.Action, p.Entry.ID, deadline, ErrRollbackPending)}
 	}
-	if _, err := c.store.Append(state.Entry{Ref: p.ID, Host: c.host, User: state.User{Login: c.opts.Target.User, Local: state.LocalUser()},
-		Action: state.ActionRollback, State: state.StateExpiredReverted, Result: state.ResultReverted}); err != nil {
-		return c.fail("write the journal", err)
+	if err := cli.MarkTimerExpired(c.store, p, c.user()); err != nil {
+		return c.fail("", err)
 	}
 	return nil
+}
+
+// user is who makes this change.
+func (c *change) user() state.User {
+	return state.User{Login: c.opts.Target.User, Local: state.LocalUser()}
 }
 
 func action(want rtx.TunnelState) state.Action {

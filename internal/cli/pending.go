@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/state"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// ErrChangePending is wrapped by the error of a change refused because
+// another change awaits confirmation on the same router.
+var ErrChangePending = errors.New("a change is pending")
+
+// ErrTimerPending is wrapped by the error of a command refused because the
+// session-bound `rollback timer` of an interrupted run may still restore the
+// router's previous configuration.
+var ErrTimerPending = errors.New("rollback timer pending")
+
+// PendingRecord is what a change left pending with --rollback-in needs
+// later: how to reach the router again (never a secret: passwords come
+// from the recorded password files or the environment) and what to
+// confirm or undo. It is stored next to the router's journal as
+// pending-ID.json, ID being the journal entry of the change.
+type PendingRecord struct {
+	// Router is the config-file name the change was made with; "" when the
+	// router was given by flags only.
+	Router string `json:"router,omitempty"`
+	// Conn holds the connection settings: address, port, transport, user,
+	// known_hosts, key and password file paths.
+	Conn config.Host `json:"connection"`
+	// Pending is the change: BGP lines before and after, and the armed
+	// on-router rollback (nil when the firmware has none).
+	Pending rtx.Pending `json:"pending"`
+}
+
+// Target returns the connection target of the recorded router, in
+// administrator mode, with the per-operation deadline timeout.
+func (r *PendingRecord) Target(timeout time.Duration) Target {
+	return Target{Host: r.Conn, Admin: true, Timeout: timeout}
+}
+
+func pendingRecordPath(root, host string, id int) (string, error) {
+	dir, err := state.HostDir(root, host)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "pending-"+strconv.Itoa(id)+".json"), nil
+}
+
+// WritePendingRecord stores rec for journal entry id of host under the state
+// directory root (mode 0600). The file appears atomically.
+func WritePendingRecord(root, host string, id int, rec *PendingRecord) error {
+	if _, err := state.EnsureHostDir(root, host); err != nil {
+		return fmt.Errorf("write pending record: %w", err)
+	}
+	path, err := pendingRecordPath(root, host, id)
+	if err != nil {
+		return fmt.Errorf("write pending record: %w", err)
+	}
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write pending record: %w", err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write pending record: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write pending record: %w", err)
+	}
+	return nil
+}
+
+// ReadPendingRecord returns the record of journal entry id of host. An entry
+// without one (the pending entry of an interrupted run, which only the
+// router's session `rollback timer` undoes) gives an error matching
+// os.ErrNotExist.
+func ReadPendingRecord(root, host string, id int) (*PendingRecord, error) {
+	path, err := pendingRecordPath(root, host, id)
+	if err != nil {
+		return nil, fmt.Errorf("read pending record: %w", err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read pending record: %w", err)
+	}
+	var rec PendingRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, fmt.Errorf("read pending record %s: %w", path, err)
+	}
+	return &rec, nil
+}
+
+// PendingChange is a journal entry awaiting confirmation, with its record.
+type PendingChange struct {
+	Entry state.Entry
+	// Record is nil for the pending entry of an interrupted run: the
+	// router's session `rollback timer` undoes that change by itself at
+	// Entry.Deadline, and there is nothing to disarm (RouterScheduleID 0).
+	Record *PendingRecord
+}
+
+// Timer reports whether p is an interrupted run's change that only the
+// router's session `rollback timer` undoes.
+func (p *PendingChange) Timer() bool { return p.Record == nil }
+
+// Pending returns what to confirm or roll back; for a timer change, the
+// journal's lines without an on-router rollback.
+func (p *PendingChange) Pending() rtx.Pending {
+	if p.Record != nil {
+		return p.Record.Pending
+	}
+	return rtx.Pending{Before: p.Entry.Before, After: p.Entry.After}
+}
+
+// FindPending returns the change of host awaiting confirmation, or an
+// error wrapping state.ErrNoPending.
+func FindPending(store *state.Store, host string) (*PendingChange, error) {
+	e, _, err := store.Pending(host)
+	if err != nil {
+		return nil, fmt.Errorf("read the journal of %s: %w", host, err)
+	}
+	return PendingOf(store, e)
+}
+
+// PendingOf returns the pending change of journal entry e with its record.
+func PendingOf(store *state.Store, e state.Entry) (*PendingChange, error) {
+	rec, err := ReadPendingRecord(store.Root, e.Host, e.ID)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return &PendingChange{Entry: e}, nil
+	case err != nil:
+		return nil, err
+	}
+	return &PendingChange{Entry: e, Record: rec}, nil
+}
+
+// TimerError reports that the session `rollback timer` of the interrupted
+// run p may still restore the previous configuration: nothing may be
+// changed, confirmed or rolled back until its deadline. It wraps
+// [ErrTimerPending].
+func TimerError(p *PendingChange) error {
+	deadline := p.Entry.Deadline.Local().Format(time.RFC3339)
+	return fmt.Errorf("%s (journal entry %d) was cut off during the change; the router's rollback timer restores the previous configuration by %s; run again after that: %w",
+		p.Entry.Action, p.Entry.ID, deadline, ErrTimerPending)
+}
+
+// PendingError reports that the change p awaits confirmation, so another
+// change is refused. It wraps [ErrChangePending].
+func PendingError(p *PendingChange) error {
+	return fmt.Errorf("%s (journal entry %d) is pending until %s: confirm it (rtxctl confirm) or roll it back (rtxctl rollback) first: %w",
+		p.Entry.Action, p.Entry.ID, p.Entry.Deadline.Local().Format(time.RFC3339), ErrChangePending)
+}
+
+// MarkTimerExpired records that the session rollback timer of the
+// interrupted run p has fired by now: the router restored the previous
+// configuration by itself.
+func MarkTimerExpired(store *state.Store, p *PendingChange, user state.User) error {
+	_, err := store.Append(state.Entry{Ref: p.Entry.ID, Host: p.Entry.Host, User: user,
+		Action: state.ActionRollback, State: state.StateExpiredReverted, Result: state.ResultReverted})
+	if err != nil {
+		return fmt.Errorf("write the journal: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/lock"
+	"github.com/rtxctl/rtxctl/internal/state"
+)
+
+// DefaultLockWait is how long a mutating command waits for another rtxctl
+// changing the same router (--lock-wait).
+const DefaultLockWait = 30 * time.Second
+
+// StateDir returns rtxctl's state directory (backups, journals, locks and
+// the log file): $XDG_STATE_HOME/rtxctl, else ~/.local/state/rtxctl. The
+// error is a *[FlagError].
+func (f *Factory) StateDir() (string, error) {
+	xdg, _ := f.LookupEnv("XDG_STATE_HOME")
+	home, _ := os.UserHomeDir()
+	dir, err := state.DefaultRoot(xdg, home)
+	if err != nil {
+		return "", FlagErrorf("no state directory for backups and the journal: set XDG_STATE_HOME or HOME: %w", err)
+	}
+	return dir, nil
+}
+
+// LockRouter takes the per-router lock of host under the state directory
+// dir, waiting up to wait and saying once on standard error that it waits.
+// The error is a *lock.HeldError (exit status 6) when the lock stays held.
+func LockRouter(ctx context.Context, ios *iostreams.IOStreams, dir, host string, wait time.Duration) (release func() error, err error) {
+	return lock.Acquire(ctx, dir, host, wait, func() {
+		holder, _ := lock.ReadHolder(dir, host)
+		fmt.Fprintf(ios.ErrOut, "waiting up to %s for the lock of %s, held by %s\n", wait, host, holder)
+	})
+}
