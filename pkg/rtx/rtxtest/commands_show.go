@@ -2,6 +2,7 @@ package rtxtest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -44,6 +45,12 @@ func (r *Router) showOutput(s *session, a []string, at time.Time) ([]string, err
 	case a[1] == "config":
 		if r.sc.Variants.ShowConfigAdminOnly && !s.admin {
 			return nil, errAdminOnly
+		}
+		if len(a) > 2 && a[2] == "difference" {
+			if !s.admin {
+				return nil, errAdminOnly
+			}
+			return r.showConfigDifference(a[3:])
 		}
 		return r.showConfig(a[2:], at)
 	case a[1] == "environment":
@@ -93,6 +100,46 @@ func (r *Router) showConfig(args []string, at time.Time) ([]string, error) {
 		"# Reporting Date: " + at.In(jst).Format("Jan _2 15:04:05 2006"),
 	}
 	return append(out, cfg.lines...), nil
+}
+
+// showConfigDifference prints `show config difference [C1] C2` (C1 defaults to the
+// running configuration, `-`): the lines only C1 has prefixed with "- ", then those only
+// C2 has prefixed with "+ ". The real output format is not known; this one is a stand-in.
+func (r *Router) showConfigDifference(args []string) ([]string, error) {
+	if len(args) == 1 {
+		args = []string{"-", args[0]}
+	}
+	if len(args) != 2 {
+		return nil, errParamCount
+	}
+	var cfgs [2]*config
+	for i, ref := range args {
+		if ref == "-" {
+			cfgs[i] = r.running
+			continue
+		}
+		n, err := intArg(ref, 0, 4)
+		if err != nil {
+			return nil, err
+		}
+		saved, ok := r.saved[n]
+		if !ok {
+			return nil, errRange
+		}
+		cfgs[i] = saved
+	}
+	var out []string
+	for _, l := range cfgs[0].lines {
+		if !slices.Contains(cfgs[1].lines, l) {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, l := range cfgs[1].lines {
+		if !slices.Contains(cfgs[0].lines, l) {
+			out = append(out, "+ "+l)
+		}
+	}
+	return out, nil
 }
 
 // showEnvironment prints `show environment`.

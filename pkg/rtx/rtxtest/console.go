@@ -259,6 +259,12 @@ func (s *session) command(ctx context.Context, line string) error {
 	}
 	ws := tokenize(line)
 	args := lower(texts(ws))
+	if s.asksPasswords(ws) {
+		ok, err := s.checkPasswords(ctx)
+		if err != nil || !ok {
+			return err
+		}
+	}
 	var err error
 	switch {
 	case len(args) > 0 && args[0] == "administrator":

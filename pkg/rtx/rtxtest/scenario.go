@@ -177,6 +177,16 @@ type Variants struct {
 	// ScheduleKeep keeps a `schedule at ID +SECONDS` entry in the configuration after it
 	// fired (it never fires again); by default it removes itself.
 	ScheduleKeep bool `yaml:"schedule_keep"`
+	// SavedConfigPasswords makes `show config N` and `show config difference ...` ask for
+	// the login password and then the administrator password before printing, when a saved
+	// configuration they read holds password commands (`login password`,
+	// `administrator password`, `login user`). A wrong password prints the wrong-password
+	// error line and nothing else. The answers are not echoed and never recorded.
+	SavedConfigPasswords bool `yaml:"saved_config_passwords"`
+	// SavedConfigPrompts is the text of those questions: "same" (or "": `Password: ` for
+	// both), "admin" (`Password: `, then `Administrator Password: `) or "named"
+	// (`Login Password: `, then `Administrator Password: `).
+	SavedConfigPrompts string `yaml:"saved_config_prompts"`
 	// Messages overrides message texts per language ("ja", "en") and message key; see
 	// docs/fakertx-scenarios.md for the keys.
 	Messages map[string]map[string]string `yaml:"messages"`
@@ -337,6 +347,7 @@ func (v *Variants) validate() error {
 		{"bgp_reminder", v.BGPReminder, []string{"every", "once", "off"}},
 		{"default_route", v.DefaultRoute, []string{"default", "0.0.0.0/0"}},
 		{"rollback_on_drop", v.RollbackOnDrop, []string{"keep", "cancel"}},
+		{"saved_config_prompts", v.SavedConfigPrompts, []string{"same", "admin", "named"}},
 	}
 	for _, c := range checks {
 		if c.value != "" && !oneOf(c.value, c.allowed...) {
