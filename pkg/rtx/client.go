@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -65,6 +66,10 @@ type Client struct {
 	d       *driver.Driver
 	info    Info
 	console consoleState
+	// boot is the number of the saved configuration the router booted
+	// from, read once; bootKnown says whether it was.
+	boot      int
+	bootKnown bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -148,6 +153,8 @@ func (c *Client) start(ctx context.Context, telnet bool) error {
 	if c.d, err = driver.New(c.ch, platform(s.prefix, defaultColumns), s.level, c.log); err != nil {
 		return err
 	}
+	c.d.SetSecret(secretLogin, c.cfg.Password)
+	c.d.SetSecret(secretAdmin, c.cfg.AdminPassword)
 	// The first line typed right after the banner is sometimes lost: spend
 	// it on an empty line and wait for its prompt.
 	if _, err := c.d.Run(ctx, ""); err != nil {
@@ -159,6 +166,58 @@ func (c *Client) start(ctx context.Context, telnet bool) error {
 
 // Info returns the model, revision and banner announced at login.
 func (c *Client) Info() Info { return c.info }
+
+// ConsoleRepaired reports whether this session found console settings left
+// behind by an earlier session that was cut off: the running configuration
+// held exactly the session values (`console lines infinity`, `console
+// columns 200`) while the saved configuration the router booted from did
+// not. The saved values were then taken as the router's own: they are what
+// [Client.Save] and [Client.Close] put back, so a save no longer persists
+// the leftovers. It is false until the console settings were read (at
+// [Dial], or at [Client.Administrator] when `show config` needs
+// administrator mode).
+func (c *Client) ConsoleRepaired() bool { return c.console.repaired }
+
+// SavedConfig returns the saved configuration the router booted from
+// (`show config N`, with N from the `Config. file:` line of
+// `show environment`, read once per session), as [Client.Run] returns it.
+// It makes *Client a [SavedConfigReader].
+//
+// When that configuration holds password commands the router asks for the
+// login and administrator passwords; they are answered with Config.Password
+// and Config.AdminPassword (a plain `Password: ` question with the login
+// password first, the administrator password second). A rejected or missing
+// password is a [*driver.PasswordError], which matches
+// [driver.ErrBadPassword].
+func (c *Client) SavedConfig(ctx context.Context) (string, error) {
+	n, err := c.bootConfig(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read saved configuration: %w", err)
+	}
+	out, err := c.Run(ctx, cmdShowSavedConfig(n))
+	if err != nil {
+		return "", fmt.Errorf("read saved configuration: %w", err)
+	}
+	return out, nil
+}
+
+// bootConfig returns the number of the saved configuration the router
+// booted from (and that `save` writes), read from `show environment` once
+// per session; a missing `Config. file:` line means config 0.
+func (c *Client) bootConfig(ctx context.Context) (int, error) {
+	if c.bootKnown {
+		return c.boot, nil
+	}
+	out, err := c.d.Run(ctx, cmdShowEnvironment)
+	if err != nil {
+		return 0, fmt.Errorf("read the boot configuration number: %w", err)
+	}
+	if m := configFileRE.FindStringSubmatch(out); m != nil {
+		c.boot, _ = strconv.Atoi(m[1])
+	}
+	c.bootKnown = true
+	return c.boot, nil
+}
 
 // Administrator enters administrator mode, answering `Password: ` with
 // Config.AdminPassword (some users get `# ` without a password question).
@@ -185,10 +244,16 @@ func (c *Client) Administrator(ctx context.Context) error {
 // decoded to UTF-8. An error line (`Error:` / `エラー:`) yields a
 // [*driver.CommandError].
 //
-// After a successful `console character` or `console columns` command the
-// output decoder (unless Config.Encoding forces one) and the unwrap width
-// follow the new setting; both are still restored to the original lines
-// before a save and at logout.
+// Commands that read a saved configuration (`show config N`,
+// `show config difference ...`) may ask for the login and administrator
+// passwords; Run answers them as [Client.SavedConfig] describes, and a
+// rejected or missing password is a [*driver.PasswordError].
+//
+// After a successful `console lines`, `console columns` or
+// `console character` command the output decoder (unless Config.Encoding
+// forces one) and the unwrap width follow the new setting; lines and
+// columns are still restored to the router's own settings before a save
+// and at logout.
 func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
 	if c.console.retweak {
 		if err := c.tweakConsole(ctx); err != nil {

@@ -23,10 +23,10 @@ const (
 
 var (
 	consoleLine = regexp.MustCompile(`^console (lines|columns|character) (\S+)`)
-	// characterCmd and columnsCmd match commands that change the output
-	// encoding or width; group 1 is "no" or "", group 2 the new value.
-	characterCmd = regexp.MustCompile(`^\s*(no\s+)?console\s+character(?:\s+(\S+))?`)
-	columnsCmd   = regexp.MustCompile(`^\s*(no\s+)?console\s+columns(?:\s+(\S+))?`)
+	// consoleCmd matches commands that change a console setting the
+	// session follows; group 1 is "no" or "", group 2 the setting, group 3
+	// the new value.
+	consoleCmd = regexp.MustCompile(`^\s*(no\s+)?console\s+(lines|columns|character)(?:\s+(\S+))?`)
 )
 
 // consoleSettings are the `console` lines of the configuration; "" means
@@ -54,11 +54,14 @@ func parseConsole(out string) consoleSettings {
 	return s
 }
 
-// consoleState tracks what this session changed.
+// consoleState tracks the router's own console settings and the session's.
 type consoleState struct {
-	known   bool // orig was read
-	orig    consoleSettings
-	changed []string // setting names currently differing from orig ("lines", "columns")
+	known bool            // orig was read
+	orig  consoleSettings // the router's own settings, restored before save and logout
+	cur   consoleSettings // the running settings as this session left them
+	// repaired reports that the running settings were a cut-off session's
+	// leftovers and orig came from the saved configuration.
+	repaired bool
 	// retweak is set when the settings were restored for a save: the next
 	// command sets them again, so a save followed by logout costs nothing.
 	retweak bool
@@ -67,29 +70,73 @@ type consoleState struct {
 // setupConsole reads the console settings, switches the decoder to the
 // configured character set (unless Config.Encoding forces one) and sets
 // unlimited lines and wide columns for the session. If the router refuses
-// `show config` at the current level, it reports false and changes nothing;
-// the caller retries after entering administrator mode.
+// `show config` (or `show config N`) at the current level, it reports false
+// and changes nothing; the caller retries after entering administrator
+// mode.
+//
+// Running settings that are exactly the session's own (`console lines
+// infinity` and `console columns 200`) are most likely left behind by a
+// session that was cut off before it could restore them. Only then the
+// saved configuration the router booted from is consulted, and its values
+// are taken as the router's own, so that they, not the leftovers, are
+// restored and saved.
 func (c *Client) setupConsole(ctx context.Context) (bool, error) {
 	out, err := c.d.Run(ctx, "show config | grep console")
-	var ce *driver.CommandError
-	if errors.As(err, &ce) && c.d.Level() == levelUser {
-		c.log.Debug("console settings not readable at this level", "error", ce.Message)
+	if refusedAtUserLevel(c, err) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("read console settings: %w", err)
 	}
-	orig := parseConsole(out)
-	c.console = consoleState{known: true, orig: orig}
-	c.log.Debug("console settings", "lines", orig.lines, "columns", orig.columns, "character", orig.character)
+	running := parseConsole(out)
+	orig := running
+	repaired := false
+	if running.lines == sessionLines && running.columns == sessionColumns {
+		saved, err := c.savedConsole(ctx)
+		if refusedAtUserLevel(c, err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("read console settings: %w", err)
+		}
+		orig.lines, orig.columns = saved.lines, saved.columns
+		repaired = orig != running
+	}
+	c.console = consoleState{known: true, orig: orig, cur: running, repaired: repaired}
+	c.log.Debug("console settings", "lines", orig.lines, "columns", orig.columns, "character", orig.character, "repaired", repaired)
 	if c.cfg.Encoding == "" {
 		enc := encodingOf(orig.character, c.info.Model)
 		if err := c.ch.SetEncoding(enc); err != nil {
 			return false, fmt.Errorf("set encoding from console character %q: %w", orig.character, err)
 		}
 	}
-	c.d.SetColumns(columnsOf(orig.columns))
+	c.d.SetColumns(columnsOf(running.columns))
 	return true, c.tweakConsole(ctx)
+}
+
+// refusedAtUserLevel reports whether err is the router refusing a command
+// that may work in administrator mode.
+func refusedAtUserLevel(c *Client, err error) bool {
+	var ce *driver.CommandError
+	if errors.As(err, &ce) && c.d.Level() == levelUser {
+		c.log.Debug("console settings not readable at this level", "error", ce.Message)
+		return true
+	}
+	return false
+}
+
+// savedConsole reads the console settings of the saved configuration the
+// router booted from, answering password questions.
+func (c *Client) savedConsole(ctx context.Context) (consoleSettings, error) {
+	n, err := c.bootConfig(ctx)
+	if err != nil {
+		return consoleSettings{}, err
+	}
+	out, err := c.d.Run(ctx, cmdShowSavedConfig(n)+" | grep console")
+	if err != nil {
+		return consoleSettings{}, err
+	}
+	return parseConsole(out), nil
 }
 
 // tweakConsole sets the session's console settings where they differ.
@@ -98,49 +145,65 @@ func (c *Client) tweakConsole(ctx context.Context) error {
 		return nil
 	}
 	c.console.retweak = false
-	if c.console.orig.lines != sessionLines {
-		if err := c.runConsole(ctx, "lines", "console lines "+sessionLines); err != nil {
-			return err
+	if c.console.cur.lines != sessionLines {
+		if err := c.setConsole(ctx, "lines", sessionLines); err != nil {
+			return fmt.Errorf("prepare console: %w", err)
 		}
 	}
-	if c.console.orig.columns != sessionColumns {
-		if err := c.runConsole(ctx, "columns", "console columns "+sessionColumns); err != nil {
-			return err
+	if c.console.cur.columns != sessionColumns {
+		if err := c.setConsole(ctx, "columns", sessionColumns); err != nil {
+			return fmt.Errorf("prepare console: %w", err)
 		}
-		c.d.SetColumns(columnsOf(sessionColumns))
 	}
 	return nil
 }
 
-// restoreConsole puts back every console line this session changed.
+// restoreConsole puts back every console line that differs from the
+// router's own settings, columns first.
 func (c *Client) restoreConsole(ctx context.Context) error {
-	for len(c.console.changed) > 0 {
-		name := c.console.changed[len(c.console.changed)-1]
-		orig := c.console.orig.lines
-		if name == "columns" {
-			orig = c.console.orig.columns
-		}
-		cmd := "no console " + name
-		if orig != "" {
-			cmd = "console " + name + " " + orig
-		}
-		if _, err := c.d.Run(ctx, cmd); err != nil {
+	if !c.console.known {
+		return nil
+	}
+	if c.console.cur.columns != c.console.orig.columns {
+		if err := c.setConsole(ctx, "columns", c.console.orig.columns); err != nil {
 			return fmt.Errorf("restore console settings: %w", err)
 		}
-		c.console.changed = c.console.changed[:len(c.console.changed)-1]
-		if name == "columns" {
-			c.d.SetColumns(columnsOf(orig))
+	}
+	if c.console.cur.lines != c.console.orig.lines {
+		if err := c.setConsole(ctx, "lines", c.console.orig.lines); err != nil {
+			return fmt.Errorf("restore console settings: %w", err)
 		}
 	}
 	return nil
 }
 
-func (c *Client) runConsole(ctx context.Context, name, cmd string) error {
-	if _, err := c.d.Run(ctx, cmd); err != nil {
-		return fmt.Errorf("prepare console: %w", err)
+// setConsole sets `console NAME VALUE` ("" = `no console NAME`) and keeps
+// the unwrap width in step.
+func (c *Client) setConsole(ctx context.Context, name, value string) error {
+	cmd := "no console " + name
+	if value != "" {
+		cmd = "console " + name + " " + value
 	}
-	c.console.changed = append(c.console.changed, name)
+	if _, err := c.d.Run(ctx, cmd); err != nil {
+		return err
+	}
+	c.console.cur.set(name, value)
+	if name == "columns" {
+		c.d.SetColumns(columnsOf(value))
+	}
 	return nil
+}
+
+// set changes the setting called name ("lines", "columns", "character").
+func (s *consoleSettings) set(name, value string) {
+	switch name {
+	case "lines":
+		s.lines = value
+	case "columns":
+		s.columns = value
+	case "character":
+		s.character = value
+	}
 }
 
 // columnsOf returns the wrap width for a `console columns` value.
@@ -151,29 +214,31 @@ func columnsOf(v string) int {
 	return defaultColumns
 }
 
-// followConsole keeps the decoder and the unwrap width in step with a
-// successful `console character` or `console columns` command typed by the
-// caller. The settings are still restored to the original lines before a
-// save and at logout.
+// followConsole keeps the session's view of the console in step with a
+// successful `console lines`, `console columns` or `console character`
+// command typed by the caller: the unwrap width, and the decoder (unless
+// Config.Encoding forces one). Lines and columns are still restored to the
+// router's own settings before a save and at logout.
 func (c *Client) followConsole(cmd string) error {
-	if m := columnsCmd.FindStringSubmatch(cmd); m != nil {
-		value := m[2]
-		if m[1] != "" {
-			value = ""
-		}
-		c.d.SetColumns(columnsOf(value))
+	m := consoleCmd.FindStringSubmatch(cmd)
+	if m == nil {
 		return nil
 	}
-	m := characterCmd.FindStringSubmatch(cmd)
-	if m == nil || c.cfg.Encoding != "" {
-		return nil
-	}
-	value := m[2]
+	name, value := m[2], m[3]
 	if m[1] != "" {
 		value = ""
 	}
-	if err := c.ch.SetEncoding(encodingOf(value, c.info.Model)); err != nil {
-		return fmt.Errorf("follow %q: %w", cmd, err)
+	if name == "lines" {
+		value = strings.ToLower(value)
+	}
+	c.console.cur.set(name, value)
+	switch {
+	case name == "columns":
+		c.d.SetColumns(columnsOf(value))
+	case name == "character" && c.cfg.Encoding == "":
+		if err := c.ch.SetEncoding(encodingOf(value, c.info.Model)); err != nil {
+			return fmt.Errorf("follow %q: %w", cmd, err)
+		}
 	}
 	return nil
 }

@@ -14,6 +14,12 @@ const (
 	levelAdmin = "administrator"
 )
 
+// Names of the secrets that answer password questions (driver.Question).
+const (
+	secretLogin = "login"
+	secretAdmin = "administrator"
+)
+
 // Console texts shared by every RTX model (see shared/rtx-console.md §4–§7).
 var (
 	// pagerMarker is "---つづく---" (Japanese) or "---more---" (English), with
@@ -24,6 +30,17 @@ var (
 	// changes; it is answered with a single key.
 	saveQuestion   = regexp.MustCompile(`\(Y/N\) ?`)
 	passwordPrompt = regexp.MustCompile(`Password: ?`)
+	// savedConfigCommand matches the commands that read a saved
+	// configuration (`show config N`, `show config difference ...`): they
+	// ask for the login and administrator passwords when it holds password
+	// commands (shared/rtx-console.md §7.1; prompt text unconfirmed).
+	savedConfigCommand = regexp.MustCompile(`(?i)^\s*show\s+config\s+(?:\d|difference\b)`)
+	// adminPasswordQuestion and loginPasswordQuestion are the questions of
+	// such commands when their text names the password; passwordPrompt is
+	// the plain form, answered with the login password first and the
+	// administrator password second.
+	adminPasswordQuestion = regexp.MustCompile(`(?i)administrator\s*password\s*: ?`)
+	loginPasswordQuestion = regexp.MustCompile(`(?i)login\s*password\s*: ?`)
 	usernamePrompt = regexp.MustCompile(`Username: ?`)
 	// firstPrompt is any prompt after the banner; group 1 is the prompt
 	// prefix set by `console prompt`, group 2 the mode character.
@@ -67,7 +84,13 @@ func platform(prefix string, columns int) driver.Platform {
 				Deescalate:     "exit",
 			},
 		},
-		Questions: []driver.Question{{Pattern: saveQuestion, Answer: "N"}},
+		Questions: []driver.Question{
+			{Pattern: saveQuestion, Answer: "N"},
+			// The named forms come first: the plain one matches their end.
+			{Pattern: adminPasswordQuestion, Command: savedConfigCommand, Secrets: []string{secretAdmin}},
+			{Pattern: loginPasswordQuestion, Command: savedConfigCommand, Secrets: []string{secretLogin}},
+			{Pattern: passwordPrompt, Command: savedConfigCommand, Secrets: []string{secretLogin, secretAdmin}},
+		},
 		ErrorLine: errorLine,
 		Filters:   []driver.Filter{{Command: grepPipe, Line: searching}},
 		Columns:   columns,
