@@ -41,7 +41,7 @@ var (
 	// administrator password second.
 	adminPasswordQuestion = regexp.MustCompile(`(?i)administrator\s*password\s*: ?`)
 	loginPasswordQuestion = regexp.MustCompile(`(?i)login\s*password\s*: ?`)
-	usernamePrompt = regexp.MustCompile(`Username: ?`)
+	usernamePrompt        = regexp.MustCompile(`Username: ?`)
 	// firstPrompt is any prompt after the banner; group 1 is the prompt
 	// prefix set by `console prompt`, group 2 the mode character.
 	firstPrompt = regexp.MustCompile(`(?:^|\n)([^\n]*?)([>#]) `)
