@@ -235,3 +235,19 @@ func (t Target) WithTimeout(ctx context.Context) (context.Context, context.Cance
 func (t Target) Addr() string {
 	return net.JoinHostPort(t.Host.Host, strconv.Itoa(t.Port))
 }
+
+// OpenAdmin opens a session to t (see [ConnectionOptions.Open]) and enters
+// administrator mode within t's per-operation deadline.
+func (o *ConnectionOptions) OpenAdmin(ctx context.Context, connect ConnectFunc, t Target) (*rtx.Client, func() error, error) {
+	client, done, err := o.Open(ctx, connect, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	actx, cancel := t.WithTimeout(ctx)
+	err = client.Administrator(actx)
+	cancel()
+	if err != nil {
+		return nil, nil, errors.Join(fmt.Errorf("enter administrator mode: %w", err), done())
+	}
+	return client, done, nil
+}

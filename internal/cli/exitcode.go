@@ -11,5 +11,6 @@ const (
 	ExitRefused      = 5   // the router refused a command or a privilege change
 	ExitLocked       = 6   // another rtxctl holds this router's lock
 	ExitVerifyFailed = 10  // a change could not be verified and was undone
+	ExitUndone       = 11  // confirm: the pending change had already been undone; nothing saved
 	ExitInterrupted  = 130 // interrupted by SIGINT or SIGTERM
 )

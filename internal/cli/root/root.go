@@ -7,6 +7,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/confirm"
+	"github.com/rtxctl/rtxctl/internal/cli/history"
+	"github.com/rtxctl/rtxctl/internal/cli/rollback"
 	"github.com/rtxctl/rtxctl/internal/cli/show"
 	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/cli/tunnel"
@@ -39,6 +42,9 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 	cmd.SetFlagErrorFunc(cli.WrapFlagError)
 	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "config `FILE` (default $XDG_CONFIG_HOME/rtxctl/config.yaml)")
 	cmd.AddCommand(
+		confirm.NewCmdConfirm(f, nil),
+		history.NewCmdHistory(f, nil),
+		rollback.NewCmdRollback(f, nil),
 		show.NewCmdShow(f, nil),
 		status.NewCmdStatus(f, nil),
 		tunnel.NewCmdTunnel(f),

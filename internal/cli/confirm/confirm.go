@@ -1,0 +1,205 @@
+// Package confirm implements `rtxctl confirm`: make a change left pending
+// by `tunnel on|off --rollback-in` final.
+package confirm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/status"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/state"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// Options holds the inputs of `rtxctl confirm`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Connect cli.ConnectFunc
+	Now     func() time.Time
+	Conn    cli.ConnectionOptions
+	Log     cli.LogOptions
+
+	Router   string        // ROUTER argument; "" when only flags say where
+	LockWait time.Duration // how long to wait for another rtxctl's lock
+	StateDir string        // journal and locks: $XDG_STATE_HOME/rtxctl
+	Target   cli.Target    // resolved from Router, the config file and flags
+}
+
+// NewCmdConfirm returns the `confirm` command. runF replaces the command's
+// action in tests; nil runs it.
+func NewCmdConfirm(f *cli.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now}
+	cmd := &cobra.Command{
+		Use:   "confirm [ROUTER]",
+		Short: "Keep a pending change: save it and disarm its rollback",
+		Long: `Make the change left pending by "tunnel on|off --rollback-in" final: remove
+the router's scheduled rollback ("no schedule at ID", checked gone), check that
+the running BGP lines are still the pending change, then save. Confirming when
+nothing is pending says so and exits 0.
+
+If the rollback already undid the change (the router's schedule fired, or
+"rollback --expired" ran), nothing is saved and confirm exits 11. A change
+whose BGP lines were changed by someone else meanwhile is not saved either.
+
+A run cut off during a change leaves the router's session rollback timer armed
+until a deadline (journal entry with no schedule ID): there is nothing to
+confirm; confirm refuses until that deadline and then records that the router
+restored the previous configuration.
+
+EXIT STATUS
+  0  confirmed, or nothing pending
+  1  other failure (for example the BGP lines changed since the change, or an
+     interrupted run's rollback timer is still armed)
+  2  usage error
+  3  cannot reach the router
+  4  authentication failed
+  5  the router refused a command
+  6  another rtxctl holds this router's lock (see --lock-wait)
+  11 the pending change had already been undone; nothing was saved
+  130 interrupted`,
+		Example: `  rtxctl confirm tokyo
+  rtxctl confirm --host 192.168.100.1 --user admin -o json`,
+		Args: status.RouterArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Router = args[0]
+			}
+			if opts.LockWait < 0 {
+				return cli.FlagErrorf("invalid --lock-wait %s: must not be negative", opts.LockWait)
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if opts.Target, err = opts.Conn.Target(cfg, opts.Router, true); err != nil {
+				return err
+			}
+			if opts.StateDir, err = f.StateDir(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().DurationVar(&opts.LockWait, "lock-wait", cli.DefaultLockWait, "how long to wait for another rtxctl changing the same router")
+	opts.Log.AddFlags(cmd)
+	opts.Conn.AddFlags(cmd)
+	return cmd
+}
+
+// Report is the result of `rtxctl confirm`, printed as text or, with -o
+// json, as one JSON object.
+type Report struct {
+	Host string `json:"host"`
+	// JournalID is the confirmed journal entry; 0 when nothing was pending.
+	JournalID int          `json:"journal_id,omitempty"`
+	Action    state.Action `json:"action,omitempty"`
+	After     []string     `json:"after,omitempty"`
+	// Disarmed reports that the router's schedule entry was removed.
+	Disarmed bool `json:"disarmed"`
+	Saved    bool `json:"saved"`
+}
+
+func run(ctx context.Context, opts *Options) (err error) {
+	host := opts.Target.Host.Host
+	logger, closeLog, err := opts.Log.Open(opts.StateDir, opts.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, closeLog()) }()
+	defer func() {
+		if err != nil {
+			logger.Error("confirm failed", "host", host, "error", err)
+		}
+	}()
+	release, err := cli.LockRouter(ctx, opts.IO, opts.StateDir, host, opts.LockWait)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, release()) }()
+
+	store := &state.Store{Root: opts.StateDir, Now: opts.Now}
+	user := state.User{Login: opts.Target.User, Local: state.LocalUser()}
+	p, err := cli.FindPending(store, host)
+	if errors.Is(err, state.ErrNoPending) {
+		fmt.Fprintf(opts.IO.ErrOut, "nothing to confirm at %s: no pending change\n", host)
+		return write(opts, Report{Host: host})
+	}
+	if err != nil {
+		return err
+	}
+	if p.Timer() {
+		if !p.Entry.Expired(opts.Now()) {
+			return fmt.Errorf("confirm at %s: %w", host, cli.TimerError(p))
+		}
+		if err := cli.MarkTimerExpired(store, p, user); err != nil {
+			return err
+		}
+		logger.Info("interrupted change restored by the router's rollback timer", "host", host, "entry", p.Entry.ID)
+		return &cli.ExitError{Code: cli.ExitUndone, Err: fmt.Errorf("confirm at %s: %s (journal entry %d) was cut off and the router's rollback timer restored the previous configuration: %w",
+			host, p.Entry.Action, p.Entry.ID, rtx.ErrAlreadyUndone)}
+	}
+
+	client, done, err := opts.Conn.OpenAdmin(ctx, opts.Connect, opts.Target)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, done()) }()
+	sess := status.Session{Client: client, Timeout: opts.Target.Timeout}
+	res, err := rtx.ConfirmPending(ctx, sess, p.Pending())
+	return finish(opts, store, user, logger, p, res, err)
+}
+
+// finish records the outcome of ConfirmPending and reports it.
+func finish(opts *Options, store *state.Store, user state.User, logger *slog.Logger, p *cli.PendingChange, res *rtx.ConfirmResult, err error) error {
+	host := p.Entry.Host
+	r := state.Entry{Ref: p.Entry.ID, Host: host, User: user, Action: state.ActionConfirm}
+	switch {
+	case errors.Is(err, rtx.ErrAlreadyUndone):
+		r.Action, r.Result, r.State = state.ActionRollback, state.ResultReverted, state.StateExpiredReverted
+	case err != nil:
+		r.Result, r.Error = state.ResultFailed, err.Error()
+	default:
+		r.Result, r.Saved, r.State = state.ResultApplied, true, state.StateConfirmed
+	}
+	if _, jerr := store.Append(r); jerr != nil {
+		err = errors.Join(err, fmt.Errorf("write the journal: %w", jerr))
+	}
+	switch {
+	case errors.Is(err, rtx.ErrAlreadyUndone):
+		logger.Info("pending change already undone", "host", host, "entry", p.Entry.ID)
+		return &cli.ExitError{Code: cli.ExitUndone, Err: fmt.Errorf("confirm %s (journal entry %d) at %s: %w; nothing was saved", p.Entry.Action, p.Entry.ID, host, err)}
+	case err != nil:
+		return fmt.Errorf("confirm %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, host, err)
+	}
+	logger.Info("confirmed", "host", host, "entry", p.Entry.ID, "action", p.Entry.Action, "disarmed", res.Disarmed)
+	return write(opts, Report{Host: host, JournalID: p.Entry.ID, Action: p.Entry.Action, After: p.Entry.After, Disarmed: res.Disarmed, Saved: res.Saved})
+}
+
+func write(opts *Options, r Report) error {
+	out := opts.IO.Out
+	if opts.Conn.Output == cli.OutputJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	if r.JournalID == 0 {
+		return nil
+	}
+	disarmed := "none left"
+	if r.Disarmed {
+		disarmed = "removed"
+	}
+	_, err := fmt.Fprintf(out, "confirmed: %s (journal entry %d) at %s\nrouter rollback schedule: %s\nsaved: yes\n", r.Action, r.JournalID, r.Host, disarmed)
+	return err
+}

@@ -1,0 +1,78 @@
+package rollback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/state"
+)
+
+// runExpired undoes every pending change whose deadline has passed, router
+// by router; a failing router does not stop the others. It prints nothing
+// unless asked (-v, -o json) and logs every action.
+func runExpired(ctx context.Context, opts *Options, store *state.Store, logger *slog.Logger) error {
+	pending, warnings, err := store.AllPending()
+	for _, w := range warnings {
+		logger.Warn("journal", "warning", w.String())
+	}
+	if err != nil {
+		return err
+	}
+	now := opts.Now()
+	var (
+		reports []*Report
+		errs    []error
+	)
+	for _, e := range pending {
+		if !e.Expired(now) {
+			continue
+		}
+		rep, err := expire(ctx, opts, store, logger, e)
+		if err != nil {
+			logger.Error("rollback of an expired change failed", "host", e.Host, "entry", e.ID, "error", err)
+			errs = append(errs, err)
+			rep = &Report{Host: e.Host, JournalID: e.ID, Action: e.Action, Error: err.Error()}
+		}
+		reports = append(reports, rep)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if len(reports) == 0 {
+		logger.Debug("no expired pending change")
+	}
+	if opts.Conn.Output == cli.OutputJSON {
+		if reports == nil {
+			reports = []*Report{}
+		}
+		if err := writeJSON(opts.IO.Out, reports); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// expire undoes the expired pending change e, reaching its router with the
+// recorded connection settings (a change without a record, whose router
+// undoes it by its session rollback timer, is only recorded).
+func expire(ctx context.Context, opts *Options, store *state.Store, logger *slog.Logger, e state.Entry) (*Report, error) {
+	p, err := cli.PendingOf(store, e)
+	if err != nil {
+		return nil, err
+	}
+	var target cli.Target
+	target.Host.Host = e.Host
+	if !p.Timer() {
+		target = p.Record.Target(opts.Conn.Timeout)
+		target.Debug = opts.Conn.Debug
+	}
+	r := &router{opts: opts, store: store, logger: logger, target: target, user: state.User{Login: target.User, Local: state.LocalUser()}, only: e.ID}
+	rep, err := r.run(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.Host, err)
+	}
+	return rep, nil
+}

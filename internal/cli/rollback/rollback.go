@@ -1,0 +1,301 @@
+// Package rollback implements `rtxctl rollback`: undo a pending change now,
+// restore the BGP lines recorded before a journal entry (--to), or, from
+// cron, undo every pending change whose deadline has passed (--expired).
+package rollback
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/status"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/state"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// Options holds the inputs of `rtxctl rollback`.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Connect cli.ConnectFunc
+	Now     func() time.Time
+	Conn    cli.ConnectionOptions
+	Log     cli.LogOptions
+
+	Router        string        // ROUTER argument; "" when only flags say where
+	To            int           // --to: restore the BGP lines recorded before this journal entry; 0 = the pending change
+	Expired       bool          // --expired: every router's overdue pending change (cron)
+	VerifyTimeout time.Duration // deadline of the verification after the restore
+	LockWait      time.Duration // how long to wait for another rtxctl's lock
+	StateDir      string        // journal and locks: $XDG_STATE_HOME/rtxctl
+	Target        cli.Target    // resolved from Router, the config file and flags; zero with --expired
+}
+
+// NewCmdRollback returns the `rollback` command. runF replaces the
+// command's action in tests; nil runs it.
+func NewCmdRollback(f *cli.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now}
+	cmd := &cobra.Command{
+		Use:   "rollback [ROUTER] [--to ID | --expired]",
+		Short: "Undo a pending change, restore recorded BGP lines, or undo overdue changes from cron",
+		Long: `Undo the change left pending by "tunnel on|off --rollback-in" now: the BGP
+lines recorded before it are put back, refreshed and verified (neighbors
+Established again, the default route advertised or withdrawn as recorded),
+then the router's scheduled rollback is removed. Nothing is saved: the saved
+configuration already holds those lines. Rolling back when nothing is pending,
+or when the router's schedule already undid the change, changes nothing.
+
+--to ID restores exactly the import filters and import lines recorded before
+journal entry ID (see rtxctl history), verifies and saves them. A pending change
+is rolled back first.
+
+--expired is meant for cron, every minute: for every router with a pending
+change whose deadline has passed, it undoes the change as above, reaching the
+router with the connection settings recorded in the journal and the passwords
+from the recorded password files or RTXCTL_PASSWORD and RTXCTL_ADMIN_PASSWORD.
+It never asks for input. Nothing due: nothing is printed. One router failing
+does not stop the others. Every run is logged with timestamps to
+$XDG_STATE_HOME/rtxctl/rtxctl.log (--log-file); -v also prints the log.
+
+A run cut off during a change leaves the router's session rollback timer armed
+until a deadline (a journal entry with no schedule ID): the router restores the
+previous configuration by itself, so rollback refuses until that deadline and
+then only records it.
+
+EXIT STATUS
+  0  rolled back, or nothing to do
+  1  other failure (with --expired: at least one router failed)
+  2  usage error
+  3  cannot reach the router
+  4  authentication failed
+  5  the router refused a command; the lines found were put back
+  6  another rtxctl holds this router's lock (see --lock-wait)
+  10 verification failed; the lines found were put back
+  130 interrupted`,
+		Example: `  rtxctl rollback tokyo
+  rtxctl rollback tokyo --to 12
+  rtxctl rollback --expired          # crontab: * * * * * rtxctl rollback --expired`,
+		Args: status.RouterArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Router = args[0]
+			}
+			if err := opts.resolve(f, cmd); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.IntVar(&opts.To, "to", 0, "restore the BGP lines recorded before journal entry `ID`")
+	fs.BoolVar(&opts.Expired, "expired", false, "undo every router's pending change whose deadline has passed (for cron)")
+	fs.DurationVar(&opts.VerifyTimeout, "verify-timeout", rtx.DefaultVerifyTimeout, "how long to wait for BGP to agree after the restore")
+	fs.DurationVar(&opts.LockWait, "lock-wait", cli.DefaultLockWait, "how long to wait for another rtxctl changing the same router")
+	opts.Log.AddFlags(cmd)
+	opts.Conn.AddFlags(cmd)
+	return cmd
+}
+
+func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
+	switch {
+	case o.To < 0:
+		return cli.FlagErrorf("invalid --to %d: want a journal entry ID", o.To)
+	case o.Expired && o.To != 0:
+		return cli.FlagErrorf("--expired and --to cannot be used together")
+	case o.Expired && (o.Router != "" || cmd.Flags().Changed("host")):
+		return cli.FlagErrorf("--expired takes no ROUTER or --host: it handles every router with an overdue pending change")
+	case o.VerifyTimeout <= 0:
+		return cli.FlagErrorf("invalid --verify-timeout %s: must be positive", o.VerifyTimeout)
+	case o.LockWait < 0:
+		return cli.FlagErrorf("invalid --lock-wait %s: must not be negative", o.LockWait)
+	}
+	var err error
+	if o.StateDir, err = f.StateDir(); err != nil {
+		return err
+	}
+	if o.Expired {
+		return o.Conn.Validate()
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	o.Target, err = o.Conn.Target(cfg, o.Router, true)
+	return err
+}
+
+// Report is the result for one router, printed as text or, with -o json,
+// as JSON (one object; a list with --expired).
+type Report struct {
+	Host string `json:"host"`
+	// JournalID is the entry rolled back (the pending change, or --to ID);
+	// 0 when there was nothing to do.
+	JournalID int          `json:"journal_id,omitempty"`
+	Action    state.Action `json:"action,omitempty"`
+	// Lines are the BGP lines running now.
+	Lines []string `json:"lines,omitempty"`
+	// Changed reports that configuration commands or a refresh were sent;
+	// false when the lines were already there.
+	Changed bool `json:"changed"`
+	// Disarmed reports that the router's schedule entry was removed.
+	Disarmed bool `json:"disarmed"`
+	Saved    bool `json:"saved"`
+	// Error is the failure of this router (--expired only).
+	Error string `json:"error,omitempty"`
+}
+
+func run(ctx context.Context, opts *Options) (err error) {
+	logger, closeLog, err := opts.Log.Open(opts.StateDir, opts.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, closeLog()) }()
+	store := &state.Store{Root: opts.StateDir, Now: opts.Now}
+	if opts.Expired {
+		return runExpired(ctx, opts, store, logger)
+	}
+	r := &router{opts: opts, store: store, logger: logger, target: opts.Target, user: state.User{Login: opts.Target.User, Local: state.LocalUser()}}
+	rep, err := r.run(ctx)
+	if err != nil {
+		logger.Error("rollback failed", "host", r.host(), "error", err)
+		return err
+	}
+	return writeReport(opts, rep)
+}
+
+func writeReport(opts *Options, r *Report) error {
+	if opts.Conn.Output == cli.OutputJSON {
+		return writeJSON(opts.IO.Out, r)
+	}
+	if r.JournalID == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "rolled back: %s (journal entry %d) at %s\n", r.Action, r.JournalID, r.Host)
+	if !r.Changed {
+		b.WriteString("result: the recorded lines were already running; nothing sent\n")
+	} else {
+		b.WriteString("result: restored and verified\n")
+	}
+	if r.Disarmed {
+		b.WriteString("router rollback schedule: removed\n")
+	}
+	fmt.Fprintf(&b, "saved: %s\n", map[bool]string{true: "yes", false: "no (the saved configuration already holds these lines)"}[r.Saved])
+	_, err := io.WriteString(opts.IO.Out, b.String())
+	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// router is one router's rollback: the pending change, or --to.
+type router struct {
+	opts   *Options
+	store  *state.Store
+	logger *slog.Logger
+	target cli.Target
+	user   state.User
+	// only is the pending entry --expired was asked to undo; 0 for the
+	// commands run by hand.
+	only int
+}
+
+func (r *router) host() string { return r.target.Host.Host }
+
+// run takes the lock, then rolls back the pending change and, with --to,
+// restores the recorded lines.
+func (r *router) run(ctx context.Context) (rep *Report, err error) {
+	release, err := cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, r.host(), r.opts.LockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, release()) }()
+
+	p, err := cli.FindPending(r.store, r.host())
+	switch {
+	case errors.Is(err, state.ErrNoPending):
+		p = nil
+	case err != nil:
+		return nil, err
+	case r.only != 0 && p.Entry.ID != r.only:
+		p = nil
+	case p.Timer():
+		if !p.Entry.Expired(r.opts.Now()) {
+			return nil, fmt.Errorf("rollback at %s: %w", r.host(), cli.TimerError(p))
+		}
+		if err := cli.MarkTimerExpired(r.store, p, r.user); err != nil {
+			return nil, err
+		}
+		r.logger.Info("interrupted change restored by the router's rollback timer", "host", r.host(), "entry", p.Entry.ID)
+		p = nil
+	}
+	if p == nil && r.opts.To == 0 {
+		if r.only == 0 {
+			fmt.Fprintf(r.opts.IO.ErrOut, "nothing to roll back at %s: no pending change\n", r.host())
+		}
+		return &Report{Host: r.host()}, nil
+	}
+
+	client, done, err := r.opts.Conn.OpenAdmin(ctx, r.opts.Connect, r.target)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, done()) }()
+	sess := status.Session{Client: client, Timeout: r.target.Timeout}
+	if p != nil {
+		if rep, err = r.pending(ctx, sess, p); err != nil || r.opts.To == 0 {
+			return rep, err
+		}
+	}
+	return r.restore(ctx, sess)
+}
+
+// restoreOptions are the options of the restores.
+func (r *router) restoreOptions() rtx.RestoreOptions {
+	return rtx.RestoreOptions{PeerAS: r.target.PeerAS, FilterID: r.target.FilterID, Apply: rtx.ApplyOptions{VerifyTimeout: r.opts.VerifyTimeout}}
+}
+
+// pending undoes the pending change p and records it.
+func (r *router) pending(ctx context.Context, sess status.Session, p *cli.PendingChange) (*Report, error) {
+	res, err := rtx.RollbackPending(ctx, sess, p.Pending(), r.restoreOptions())
+	e := state.Entry{Ref: p.Entry.ID, Host: r.host(), User: r.user, Action: state.ActionRollback, Before: p.Entry.After, After: p.Entry.Before}
+	if res != nil && res.Restore != nil && res.Restore.Plan != nil {
+		e.Commands = res.Restore.Plan.Steps()
+	}
+	switch {
+	case err != nil:
+		e.Result, e.Error = state.ResultFailed, err.Error()
+	case res.AlreadyUndone():
+		e.Result, e.Commands = state.ResultNoChange, nil
+	default:
+		e.Result = state.ResultReverted
+	}
+	if err == nil {
+		e.State = state.StateRolledBack
+		if p.Entry.Expired(r.opts.Now()) {
+			e.State = state.StateExpiredReverted
+		}
+	}
+	if _, jerr := r.store.Append(e); jerr != nil {
+		err = errors.Join(err, fmt.Errorf("write the journal: %w", jerr))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("roll back %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, r.host(), err)
+	}
+	r.logger.Info("rolled back", "host", r.host(), "entry", p.Entry.ID, "action", p.Entry.Action, "state", e.State, "changed", !res.AlreadyUndone(), "disarmed", res.Disarmed)
+	return &Report{Host: r.host(), JournalID: p.Entry.ID, Action: p.Entry.Action, Lines: p.Entry.Before, Changed: !res.AlreadyUndone(), Disarmed: res.Disarmed}, nil
+}
