@@ -1,6 +1,7 @@
 package rtx_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -515,4 +516,261 @@ func TestTrustOnFirstUse(t *testing.T) {
 	// The recorded key is now trusted without AcceptNewHostKey.
 	cfg.SSH.AcceptNewHostKey = false
 	dial(t, cfg)
+}
+
+// passwordLines are saved configuration lines that make `show config N`
+// ask for passwords under the SavedConfigPasswords variant.
+const passwordLines = "administrator password encrypted *\nlogin user rtxctl encrypted *\n"
+
+// TestSavedConfigPasswords reads the saved configuration with and without
+// the router asking for the login and administrator passwords.
+func TestSavedConfigPasswords(t *testing.T) {
+	t.Parallel()
+	asking := func(prompts string) func(*rtxtest.Scenario) {
+		return func(sc *rtxtest.Scenario) {
+			sc.SavedConfig += passwordLines
+			sc.Variants.SavedConfigPasswords = true
+			sc.Variants.SavedConfigPrompts = prompts
+		}
+	}
+	tests := []struct {
+		name     string
+		scenario func(*rtxtest.Scenario)
+		config   func(*rtx.Config)
+		admin    bool
+		wantErr  *driver.PasswordError // nil = success
+	}{
+		{name: "variant off", scenario: func(sc *rtxtest.Scenario) { sc.SavedConfig += passwordLines }},
+		{name: "no password commands", scenario: func(sc *rtxtest.Scenario) { sc.Variants.SavedConfigPasswords = true }},
+		{name: "same prompt twice", scenario: asking("same")},
+		{name: "same prompt twice, administrator mode", scenario: asking("same"), admin: true},
+		{name: "distinct administrator prompt", scenario: asking("admin")},
+		{name: "named prompts", scenario: asking("named"), admin: true},
+		{
+			name:     "wrong administrator password",
+			scenario: asking("same"),
+			config:   func(cfg *rtx.Config) { cfg.AdminPassword = "wrong-admin" },
+			wantErr:  &driver.PasswordError{Command: "show config 0", Secrets: []string{"login", "administrator"}, Message: "エラー: パスワードが間違っています"},
+		},
+		{
+			name:     "missing administrator password, named prompts",
+			scenario: asking("named"),
+			config:   func(cfg *rtx.Config) { cfg.AdminPassword = "" },
+			wantErr: &driver.PasswordError{Command: "show config 0", Secrets: []string{"login", "administrator"},
+				Missing: []string{"administrator"}, Message: "エラー: パスワードが間違っています"},
+		},
+	}
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			t.Parallel()
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					t.Parallel()
+					srv := newServer(t, tt.scenario)
+					cfg := clientConfig(t, srv, tr)
+					var transcript bytes.Buffer
+					cfg.Transcript = &transcript
+					if tt.config != nil {
+						tt.config(&cfg)
+					}
+					c := dial(t, cfg)
+					if tt.admin {
+						mustAdmin(t, c)
+					}
+					text, err := c.SavedConfig(testContext(t))
+					if tt.wantErr != nil {
+						checkPasswordError(t, err, tt.wantErr, cfg)
+						// The session is still in step.
+						if diff := cmp.Diff(bgpConfig, mustRun(t, c, "show config | grep bgp")); diff != "" {
+							t.Errorf("show config | grep bgp after the error mismatch (-want +got):\n%s", diff)
+						}
+						return
+					}
+					if err != nil {
+						t.Fatalf("SavedConfig: %v", err)
+					}
+					sc, err := rtx.ParseShowConfig(text)
+					if err != nil {
+						t.Fatalf("ParseShowConfig: %v", err)
+					}
+					if diff := cmp.Diff(srv.Router.SavedConfig(), sc.TopLevel()); diff != "" {
+						t.Errorf("SavedConfig lines mismatch (-want +got):\n%s", diff)
+					}
+					st, err := rtx.ReadTunnelStatus(testContext(t), c, rtx.StatusOptions{})
+					if err != nil {
+						t.Fatalf("ReadTunnelStatus: %v", err)
+					}
+					if !st.SavedChecked || !st.Saved {
+						t.Errorf("ReadTunnelStatus: SavedChecked, Saved = %v, %v; want true, true", st.SavedChecked, st.Saved)
+					}
+					c.Close()
+					for _, secret := range []string{cfg.Password, cfg.AdminPassword} {
+						if strings.Contains(transcript.String(), secret) {
+							t.Errorf("transcript reveals %q", secret)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestShowConfigDifferencePasswords runs `show config difference` on a
+// router that asks for passwords.
+func TestShowConfigDifferencePasswords(t *testing.T) {
+	t.Parallel()
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, func(sc *rtxtest.Scenario) {
+				sc.SavedConfig += passwordLines
+				sc.Variants.SavedConfigPasswords = true
+				sc.Variants.SavedConfigPrompts = "admin"
+			})
+			c := dial(t, clientConfig(t, srv, tr))
+			mustAdmin(t, c)
+			mustRun(t, c, forcedFilter)
+			if diff := cmp.Diff("+ "+forcedFilter+"\n", mustRun(t, c, "show config difference 0 - | grep bgp")); diff != "" {
+				t.Errorf("show config difference 0 - | grep bgp mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func checkPasswordError(t *testing.T, err error, want *driver.PasswordError, cfg rtx.Config) {
+	t.Helper()
+	var pe *driver.PasswordError
+	if !errors.As(err, &pe) || !errors.Is(err, driver.ErrBadPassword) {
+		t.Fatalf("error = %v, want a *driver.PasswordError matching driver.ErrBadPassword", err)
+	}
+	if diff := cmp.Diff(want, pe); diff != "" {
+		t.Errorf("PasswordError mismatch (-want +got):\n%s", diff)
+	}
+	for _, secret := range []string{cfg.Password, cfg.AdminPassword, adminPassword} {
+		if secret != "" && strings.Contains(err.Error(), secret) {
+			t.Errorf("error %q reveals a password", err)
+		}
+	}
+}
+
+// consoleLines returns the `console` lines of a configuration.
+func consoleLines(cfg []string) []string {
+	return slices.DeleteFunc(slices.Clone(cfg), func(l string) bool { return !strings.HasPrefix(l, "console ") })
+}
+
+// TestConsoleLeftovers cuts a session off after it changed the console
+// settings, then checks that the next session takes the saved settings as
+// the router's own: a save keeps the saved console lines exactly.
+func TestConsoleLeftovers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		scenario func(*rtxtest.Scenario)
+		config   func(*rtx.Config)
+	}{
+		{name: "factory console settings"},
+		{name: "own console settings", scenario: func(sc *rtxtest.Scenario) { sc.Lines = "20"; sc.Columns = 100 }},
+		{name: "english, show config in administrator mode only", scenario: func(sc *rtxtest.Scenario) {
+			sc.Language = "en"
+			sc.Variants.ShowConfigAdminOnly = true
+		}},
+		{name: "saved config asks for passwords", scenario: func(sc *rtxtest.Scenario) {
+			sc.SavedConfig += passwordLines
+			sc.Variants.SavedConfigPasswords = true
+			sc.Variants.SavedConfigPrompts = "admin"
+		}},
+	}
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			t.Parallel()
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					t.Parallel()
+					srv := newServer(t, func(sc *rtxtest.Scenario) {
+						if tt.scenario != nil {
+							tt.scenario(sc)
+						}
+						sc.Faults.Drops = []rtxtest.DropFault{{Command: forcedFilter, When: "after", Occurrence: 1}}
+					})
+					cfg := clientConfig(t, srv, tr)
+					before := consoleLines(srv.Router.SavedConfig())
+
+					first := dial(t, cfg)
+					mustAdmin(t, first)
+					if first.ConsoleRepaired() {
+						t.Errorf("first session: ConsoleRepaired() = true, want false")
+					}
+					if _, err := first.Run(testContext(t), forcedFilter); !errors.Is(err, io.ErrUnexpectedEOF) {
+						t.Fatalf("Run(%q) error = %v, want the connection dropped", forcedFilter, err)
+					}
+					first.Close()
+					if got := consoleLines(srv.Router.RunningConfig()); slices.Equal(got, before) {
+						t.Fatalf("running console lines %q: the cut-off session left nothing to repair", got)
+					}
+
+					second := dial(t, cfg)
+					mustAdmin(t, second)
+					if !second.ConsoleRepaired() {
+						t.Errorf("second session: ConsoleRepaired() = false, want true")
+					}
+					if err := second.Save(testContext(t)); err != nil {
+						t.Fatalf("Save: %v", err)
+					}
+					if diff := cmp.Diff(before, consoleLines(srv.Router.SavedConfig())); diff != "" {
+						t.Errorf("saved console lines mismatch (-want +got):\n%s", diff)
+					}
+					if !slices.Contains(srv.Router.SavedConfig(), forcedFilter) {
+						t.Errorf("saved config lacks %q", forcedFilter)
+					}
+					if err := second.Close(); err != nil {
+						t.Fatalf("Close: %v", err)
+					}
+					if diff := cmp.Diff(before, consoleLines(srv.Router.RunningConfig())); diff != "" {
+						t.Errorf("running console lines after Close mismatch (-want +got):\n%s", diff)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestConsoleNoExtraRoundTrip checks that a session whose running console
+// settings are not the session's own reads neither the environment nor the
+// saved configuration.
+func TestConsoleNoExtraRoundTrip(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		scenario func(*rtxtest.Scenario)
+		repaired bool
+		want     []string
+	}{
+		{
+			name: "factory settings",
+			want: []string{"", "show config | grep console", "console lines infinity", "console columns 200"},
+		},
+		{
+			name:     "only lines infinity",
+			scenario: func(sc *rtxtest.Scenario) { sc.Lines = "infinity" },
+			want:     []string{"", "show config | grep console", "console columns 200"},
+		},
+		{
+			name:     "session settings saved too",
+			scenario: func(sc *rtxtest.Scenario) { sc.Lines = "infinity"; sc.Columns = 200 },
+			want:     []string{"", "show config | grep console", "show environment", "show config 0 | grep console"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, tt.scenario)
+			c := dial(t, clientConfig(t, srv, "ssh"))
+			if c.ConsoleRepaired() != tt.repaired {
+				t.Errorf("ConsoleRepaired() = %v, want %v", c.ConsoleRepaired(), tt.repaired)
+			}
+			if diff := cmp.Diff(tt.want, srv.Router.Commands()); diff != "" {
+				t.Errorf("commands after Dial mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
