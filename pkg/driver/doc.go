@@ -6,7 +6,9 @@
 // Everything device-specific arrives as data in a [Platform]: the privilege
 // levels (name, prompt, escalation command and password prompt, de-escalation
 // command, previous level), interim questions answered with a single key
-// (for example a "(Y/N)" save question when leaving a level), the error-line
+// (for example a "(Y/N)" save question when leaving a level) or, for
+// password questions some commands ask, with named secrets registered by
+// [Driver.SetSecret] (a rejected answer is a [*PasswordError]), the error-line
 // marker, informational lines to drop, and commands whose output may contain
 // text that looks like a prompt. The driver walks this data; nothing in it
 // names a particular device.
