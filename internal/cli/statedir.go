@@ -19,7 +19,10 @@ const DefaultLockWait = 30 * time.Second
 // the log file): $XDG_STATE_HOME/rtxctl, else ~/.local/state/rtxctl. The
 // error is a *[FlagError].
 func (f *Factory) StateDir() (string, error) {
-	xdg, _ := f.LookupEnv("XDG_STATE_HOME")
+	var xdg string
+	if f.LookupEnv != nil {
+		xdg, _ = f.LookupEnv("XDG_STATE_HOME")
+	}
 	home, _ := os.UserHomeDir()
 	dir, err := state.DefaultRoot(xdg, home)
 	if err != nil {

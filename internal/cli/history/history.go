@@ -2,6 +2,7 @@
 package history
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -104,21 +105,32 @@ func run(opts *Options) error {
 	return Write(opts.IO.Out, entries)
 }
 
-// Write prints entries as a table for people, each followed by the BGP
-// lines it removed (-) and added (+).
+// Write prints entries as a table for people, each row followed by the BGP
+// lines the entry removed (-) and added (+) and its error, indented.
 func Write(w io.Writer, entries []state.Entry) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var rows bytes.Buffer
+	tw := tabwriter.NewWriter(&rows, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTIME\tUSER\tACTION\tRESULT\tSAVED\tSTATE")
 	for _, e := range entries {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Time.Local().Format(time.DateTime), user(e.User), action(e), dash(string(e.Result)), yesNo(e.Saved), lifecycle(e))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	lines := strings.SplitAfter(rows.String(), "\n")
+	var b strings.Builder
+	b.WriteString(lines[0])
+	for i, e := range entries {
+		b.WriteString(strings.TrimRight(lines[i+1], " \n") + "\n")
 		for _, l := range diff(e.Before, e.After) {
-			fmt.Fprintf(tw, "\t%s\t\t\t\t\t\n", l)
+			fmt.Fprintf(&b, "    %s\n", l)
 		}
 		if e.Error != "" {
-			fmt.Fprintf(tw, "\terror: %s\t\t\t\t\t\n", e.Error)
+			fmt.Fprintf(&b, "    error: %s\n", e.Error)
 		}
 	}
-	return tw.Flush()
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func user(u state.User) string {

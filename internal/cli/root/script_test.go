@@ -93,12 +93,15 @@ func scriptParams(t *testing.T, transport, lang string) testscript.Params {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fakertx":    cmdFakertx,
-			"fakesaved":  cmdFakeSaved,
-			"fakelog":    cmdFakeLog,
-			"closedport": cmdClosedPort,
-			"exits":      cmdExits,
-			"silentport": cmdSilentPort,
+			"fakertx":     cmdFakertx,
+			"fakesaved":   cmdFakeSaved,
+			"fakelog":     cmdFakeLog,
+			"fakeadvance": cmdFakeAdvance,
+			"fakewait":    cmdFakeWait,
+			"fakeconfig":  cmdFakeConfig,
+			"closedport":  cmdClosedPort,
+			"exits":       cmdExits,
+			"silentport":  cmdSilentPort,
 		},
 	}
 }
@@ -197,7 +200,7 @@ func fakeOf(ts *testscript.TestScript) *fakeRef {
 
 // configCommandRE matches the commands that change the configuration or
 // the BGP process (the session's console settings excepted).
-var configCommandRE = regexp.MustCompile(`^(no )?(bgp |save|rollback|confirm|load)`)
+var configCommandRE = regexp.MustCompile(`^(no )?(bgp |save|rollback|confirm|load|schedule )`)
 
 // cmdFakeLog prints the configuration commands the fake router received
 // since the last fakelog, one per line:
@@ -216,6 +219,67 @@ func cmdFakeLog(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	f.seen = len(cmds)
+}
+
+// cmdFakeAdvance moves the fake router's clock forward, firing the
+// `schedule at` entries and rollback timers that fall due:
+//
+//	fakeadvance DURATION
+func cmdFakeAdvance(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fakeadvance DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	fakeOf(ts).srv.Router.Advance(d)
+}
+
+// fakeWaitLimit bounds fakewait, so that a script whose command never comes
+// fails instead of hanging.
+const fakeWaitLimit = time.Minute
+
+// cmdFakeWait waits until the fake router has received a command matching
+// REGEXP (for example to kill rtxctl, started in the background, right
+// after a given command):
+//
+//	fakewait REGEXP
+func cmdFakeWait(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fakewait REGEXP")
+	}
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
+	router := fakeOf(ts).srv.Router
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	limit := time.After(fakeWaitLimit)
+	for {
+		if slices.ContainsFunc(router.Commands(), re.MatchString) {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-limit:
+			ts.Fatalf("fakewait: no command matching %q within %s", args[0], fakeWaitLimit)
+		}
+	}
+}
+
+// cmdFakeConfig prints the fake router's running or saved configuration:
+//
+//	fakeconfig {running | saved}
+func cmdFakeConfig(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 || args[0] != "running" && args[0] != "saved" {
+		ts.Fatalf("usage: fakeconfig {running | saved}")
+	}
+	router := fakeOf(ts).srv.Router
+	lines := router.RunningConfig()
+	if args[0] == "saved" {
+		lines = router.SavedConfig()
+	}
+	for _, l := range lines {
+		fmt.Fprintln(ts.Stdout(), l)
+	}
 }
 
 // cmdFakeSaved compares the fake router's saved configuration with FILE,

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,12 +30,14 @@ type Options struct {
 	FilterID int        // --filter-id, else the config file; 0 = 2
 	Admin    bool       // enter administrator mode before reading
 	Target   cli.Target // resolved from Router, the config file and flags
+	StateDir string     // the journal: $XDG_STATE_HOME/rtxctl
+	Now      func() time.Time
 }
 
 // NewCmdStatus returns the `status` command. runF replaces the command's
 // action in tests; nil runs it.
 func NewCmdStatus(f *cli.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Connect: f.Connect}
+	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "status [ROUTER]",
 		Short: "Show whether forced tunnelling is on, off or partial",
@@ -45,7 +48,8 @@ advertised, what else the import filters advertise, and the router's model and
 firmware. Only show commands are sent; with -o json the same facts are one JSON
 object.
 
-The saved configuration is read with "show config 0".
+The saved configuration is read with "show config 0". A change left pending
+by "tunnel on|off --rollback-in" (from the journal) is shown with its deadline.
 
 EXIT STATUS
   0  the state was read (whatever it is)
@@ -83,6 +87,8 @@ EXIT STATUS
 			if !cmd.Flags().Changed("filter-id") && opts.Target.FilterID != 0 {
 				opts.FilterID = opts.Target.FilterID
 			}
+			// Without a state directory there is no journal to read.
+			opts.StateDir, _ = f.StateDir()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -94,6 +100,13 @@ EXIT STATUS
 	cmd.Flags().BoolVar(&opts.Admin, "admin", false, "enter administrator mode first (for firmware that shows the configuration only there)")
 	opts.Conn.AddFlags(cmd)
 	return cmd
+}
+
+func (o *Options) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
 }
 
 // RouterArgs is a cobra.PositionalArgs for commands taking an optional
@@ -129,12 +142,22 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		return err
 	}
+	pending, err := readPending(opts.StateDir, opts.Target.Host.Host, opts.now())
+	if err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: %v\n", err)
+	}
 	if opts.Conn.Output == cli.OutputJSON {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return enc.Encode(struct {
+			*rtx.TunnelStatus
+			Pending *Pending `json:"pending,omitempty"`
+		}{st, pending})
 	}
-	return Write(opts.IO.Out, st)
+	if err := Write(opts.IO.Out, st); err != nil || pending == nil {
+		return err
+	}
+	return writePending(opts.IO.Out, pending)
 }
 
 // Write prints st for people.
