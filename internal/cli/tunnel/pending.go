@@ -50,11 +50,8 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 		return errors.Join(err, c.disarm(ctx, rb))
 	}
 	pr.JournalID = entry.ID
-	// The session's rollback timer fires no later than the deadline, so
-	// that after the deadline neither it nor the schedule entry can still
-	// change the router.
 	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{
-		VerifyTimeout: c.opts.VerifyTimeout, NoSave: true, RollbackTimer: c.opts.RollbackIn, Features: &rtx.Features{},
+		VerifyTimeout: c.opts.VerifyTimeout, NoSave: true, RollbackTimer: sessionTimer(rb, c.opts.RollbackIn), Features: &rtx.Features{},
 	})
 	if err != nil {
 		return c.pendingFailed(ctx, entry, rb, err)
@@ -62,6 +59,19 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 	c.appendResult(state.Entry{Ref: entry.ID, Result: state.ResultApplied})
 	c.notef("pending until %s: run `rtxctl confirm` to keep the change, `rtxctl rollback` to undo it now", pr.Deadline.Local().Format(time.RFC3339))
 	return c.writeResult(report{Plan: plan, Changed: res.Changed, Neighbors: res.Neighbors, Backup: entry.Backup, Pending: pr})
+}
+
+// sessionTimer is the session `rollback timer` of a pending change. With a
+// schedule entry armed there is none: the entry already undoes the change
+// if the session is lost, and a timer restoring its snapshot (taken after
+// arming, so with the entry in it) after the entry fired or was removed
+// would put the entry back. Without one, the timer fires by the deadline,
+// so that afterwards nothing on the router can still change it.
+func sessionTimer(rb *rtx.RouterRollback, rollbackIn time.Duration) time.Duration {
+	if rb != nil {
+		return -1
+	}
+	return rollbackIn
 }
 
 // recordPending backs up the configuration, appends the pending journal
