@@ -99,6 +99,7 @@ func scriptParams(t *testing.T, transport, lang string) testscript.Params {
 			"fakeadvance": cmdFakeAdvance,
 			"fakewait":    cmdFakeWait,
 			"fakeconfig":  cmdFakeConfig,
+			"sleep":       cmdSleep,
 			"closedport":  cmdClosedPort,
 			"exits":       cmdExits,
 			"silentport":  cmdSilentPort,
@@ -263,6 +264,19 @@ func cmdFakeWait(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("fakewait: no command matching %q within %s", args[0], fakeWaitLimit)
 		}
 	}
+}
+
+// cmdSleep lets the controller's real clock pass a deadline (the fake
+// router's clock moves with fakeadvance instead):
+//
+//	sleep DURATION
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }
 
 // cmdFakeConfig prints the fake router's running or saved configuration:

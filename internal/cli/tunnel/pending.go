@@ -35,6 +35,9 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 	case errors.Is(err, rtx.ErrNoRouterRollback):
 		pr.NoRouterRollback = err.Error()
 		c.warnf("%v", err)
+		if !c.opts.AllowRestart {
+			c.warnf("--allow-restart lets such firmware restart into the saved configuration at the deadline")
+		}
 		c.warnf("only the controller undoes this change at the deadline: run `rtxctl rollback --expired` from cron (docs/cron.md)")
 	case err != nil:
 		return c.fail("arm the router's rollback", err)
