@@ -249,11 +249,11 @@ func (c *Client) Administrator(ctx context.Context) error {
 // passwords; Run answers them as [Client.SavedConfig] describes, and a
 // rejected or missing password is a [*driver.PasswordError].
 //
-// After a successful `console lines`, `console columns` or
-// `console character` command the output decoder (unless Config.Encoding
-// forces one) and the unwrap width follow the new setting; lines and
-// columns are still restored to the router's own settings before a save
-// and at logout.
+// A successful `console lines`, `console columns` or `console character`
+// command is taken as the router's own setting: the output decoder (unless
+// Config.Encoding forces one) and the unwrap width follow it, a save keeps
+// it and logout leaves it; after a save the next command sets the
+// session's lines and columns again.
 func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
 	if c.console.retweak {
 		if err := c.tweakConsole(ctx); err != nil {

@@ -217,8 +217,9 @@ func columnsOf(v string) int {
 // followConsole keeps the session's view of the console in step with a
 // successful `console lines`, `console columns` or `console character`
 // command typed by the caller: the unwrap width, and the decoder (unless
-// Config.Encoding forces one). Lines and columns are still restored to the
-// router's own settings before a save and at logout.
+// Config.Encoding forces one). A setting the caller types becomes the
+// router's own: it is what a save keeps and what logout leaves, and the
+// session's settings return with the next command after a save.
 func (c *Client) followConsole(cmd string) error {
 	m := consoleCmd.FindStringSubmatch(cmd)
 	if m == nil {
@@ -232,6 +233,7 @@ func (c *Client) followConsole(cmd string) error {
 		value = strings.ToLower(value)
 	}
 	c.console.cur.set(name, value)
+	c.console.orig.set(name, value)
 	switch {
 	case name == "columns":
 		c.d.SetColumns(columnsOf(value))
