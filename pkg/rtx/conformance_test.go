@@ -774,3 +774,35 @@ func TestConsoleNoExtraRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestConsoleTypedSetting checks that a console setting the caller types is
+// taken as the router's own: a save keeps it and logout leaves it. Running
+// settings that are only partly the session's own are not repaired.
+func TestConsoleTypedSetting(t *testing.T) {
+	t.Parallel()
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, func(sc *rtxtest.Scenario) { sc.RunningConfig = sc.SavedConfig + "console lines infinity\n" })
+			c := dial(t, clientConfig(t, srv, tr))
+			mustAdmin(t, c)
+			if c.ConsoleRepaired() {
+				t.Errorf("ConsoleRepaired() = true, want false")
+			}
+			mustRun(t, c, "no console lines")
+			if err := c.Save(testContext(t)); err != nil {
+				t.Fatalf("Save: %v", err)
+			}
+			if got := consoleLines(srv.Router.SavedConfig()); len(got) > 0 {
+				t.Errorf("saved console lines = %q, want none", got)
+			}
+			mustRun(t, c, "show config | grep bgp")
+			if err := c.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			if got := consoleLines(srv.Router.RunningConfig()); len(got) > 0 {
+				t.Errorf("running console lines after Close = %q, want none", got)
+			}
+		})
+	}
+}
