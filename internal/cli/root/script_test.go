@@ -100,6 +100,7 @@ func scriptParams(t *testing.T, transport, lang string) testscript.Params {
 			"fakewait":    cmdFakeWait,
 			"fakeconfig":  cmdFakeConfig,
 			"sleep":       cmdSleep,
+			"fakedelay":   cmdFakeDelay,
 			"closedport":  cmdClosedPort,
 			"exits":       cmdExits,
 			"silentport":  cmdSilentPort,
@@ -264,6 +265,20 @@ func cmdFakeWait(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("fakewait: no command matching %q within %s", args[0], fakeWaitLimit)
 		}
 	}
+}
+
+// cmdFakeDelay makes the fake router answer every command after DURATION
+// (0s for at once), so that a run started in the background is still busy
+// when the next one starts:
+//
+//	fakedelay DURATION
+func cmdFakeDelay(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fakedelay DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	fakeOf(ts).srv.Router.SetFaults(rtxtest.Faults{ResponseDelay: d})
 }
 
 // cmdSleep lets the controller's real clock pass a deadline (the fake
