@@ -240,9 +240,9 @@ func cmdFakeAdvance(ts *testscript.TestScript, neg bool, args []string) {
 // fails instead of hanging.
 const fakeWaitLimit = time.Minute
 
-// cmdFakeWait waits until the fake router has received a command matching
-// REGEXP (for example to kill rtxctl, started in the background, right
-// after a given command):
+// cmdFakeWait waits until the fake router has received, since the last
+// fakelog, a command matching REGEXP (for example to kill rtxctl, started
+// in the background, right after a given command):
 //
 //	fakewait REGEXP
 func cmdFakeWait(ts *testscript.TestScript, neg bool, args []string) {
@@ -251,12 +251,12 @@ func cmdFakeWait(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	re, err := regexp.Compile(args[0])
 	ts.Check(err)
-	router := fakeOf(ts).srv.Router
+	f := fakeOf(ts)
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	limit := time.After(fakeWaitLimit)
 	for {
-		if slices.ContainsFunc(router.Commands(), re.MatchString) {
+		if slices.ContainsFunc(f.srv.Router.Commands()[f.seen:], re.MatchString) {
 			return
 		}
 		select {

@@ -1,6 +1,7 @@
 package tunnel
 
 import (
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type Options struct {
 	Connect cli.ConnectFunc
 	Now     func() time.Time
 	Conn    cli.ConnectionOptions
+	Log     cli.LogOptions
 
 	Want          rtx.TunnelState // rtx.TunnelOn or rtx.TunnelOff
 	Router        string          // ROUTER argument; "" when only flags say where
@@ -36,6 +38,7 @@ type Options struct {
 	LockWait      time.Duration   // how long to wait for another rtxctl's lock
 	RollbackIn    time.Duration   // > 0: leave the change pending, undone after this long unless confirmed
 	AllowRestart  bool            // allow a scheduled restart as the on-router rollback
+	Quiet         bool            // print nothing on success (for cron); errors still go to standard error
 	StateDir      string          // backups, journal and locks: $XDG_STATE_HOME/rtxctl
 	Target        cli.Target      // resolved from Router, the config file and flags
 }
@@ -76,6 +79,17 @@ says what the router now runs and has saved. If the connection is lost while
 the rollback timer is armed, later runs refuse to touch the router until the
 timer has restored the previous configuration.
 
+With --rollback-in DURATION the verified change is left pending instead of
+saved: before the change rtxctl arms a "schedule at" entry on the router that
+loads the saved configuration at the deadline (firmware that cannot schedule a
+load restarts instead only with --allow-restart; otherwise rtxctl says so and
+relies on "rtxctl rollback --expired" from cron alone). "rtxctl confirm" keeps
+the change, "rtxctl rollback" undoes it now. While a change is pending, another
+change on the router is refused. See docs/rollback.md.
+
+Every run appends a timestamped line to $XDG_STATE_HOME/rtxctl/rtxctl.log
+(--log-file); -v also prints it, -q prints nothing on success (for cron).
+
 Flags override the config file ($XDG_CONFIG_HOME/rtxctl/config.yaml), which may
 set peer_as, filter_id and match per router. Passwords come from the password
 files, else RTXCTL_PASSWORD and RTXCTL_ADMIN_PASSWORD, else a prompt on a
@@ -104,6 +118,11 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 			if err := opts.resolve(f, cmd); err != nil {
 				return err
 			}
+			if opts.Quiet {
+				quiet := *opts.IO
+				quiet.Out, quiet.ErrOut = io.Discard, io.Discard
+				opts.IO = &quiet
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -120,6 +139,8 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 	fs.DurationVar(&opts.LockWait, "lock-wait", DefaultLockWait, "how long to wait for another rtxctl changing the same router")
 	fs.DurationVar(&opts.RollbackIn, "rollback-in", 0, "leave the change pending: undo it after `DURATION` (e.g. 15m) unless confirmed with rtxctl confirm")
 	fs.BoolVar(&opts.AllowRestart, "allow-restart", false, "with --rollback-in: let the router restart at the deadline when its firmware cannot schedule a load")
+	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing on success (for cron); errors still go to standard error and the log file")
+	opts.Log.AddFlags(cmd)
 	opts.Conn.AddFlags(cmd)
 	return cmd
 }
@@ -161,6 +182,8 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 		return cli.FlagErrorf("--rollback-in and --no-save cannot be used together: a pending change is never saved until confirmed")
 	case o.AllowRestart && o.RollbackIn == 0:
 		return cli.FlagErrorf("--allow-restart needs --rollback-in")
+	case o.Quiet && o.Log.Verbose:
+		return cli.FlagErrorf("--quiet and --verbose cannot be used together")
 	}
 	o.StateDir, err = f.StateDir()
 	return err

@@ -30,6 +30,7 @@ next hop Internet. See docs/forced-tunnelling.md.`,
 		Example: `  RTXCTL_PASSWORD=... RTXCTL_ADMIN_PASSWORD=... rtxctl tunnel on --host 192.168.100.1 --user admin
   rtxctl tunnel on tokyo --dry-run
   rtxctl tunnel on --host 192.168.100.1 --peer-as 65521 --filter-id 3 --match equal
-  rtxctl tunnel on tokyo -o json`,
+  rtxctl tunnel on tokyo -o json
+  rtxctl tunnel on tokyo --rollback-in 15m    # then: rtxctl confirm tokyo`,
 	}, runF)
 }

@@ -65,6 +65,7 @@ func (c *change) writePlan(plan *rtx.TunnelPlan) error {
 // writePlan already printed it.
 func (c *change) writeResult(r report) error {
 	r.Host, r.Want = c.host, c.opts.Want
+	c.log(r)
 	out := c.opts.IO.Out
 	if c.json() {
 		enc := json.NewEncoder(out)
@@ -101,6 +102,18 @@ func (c *change) writeResult(r report) error {
 	}
 	_, err := io.WriteString(out, b.String())
 	return err
+}
+
+// log records the outcome in the log file.
+func (c *change) log(r report) {
+	args := []any{"host", r.Host, "want", r.Want, "dry_run", r.DryRun, "changed", r.Changed, "saved", r.Saved}
+	if r.Pending != nil {
+		args = append(args, "pending", r.Pending.JournalID, "deadline", r.Pending.Deadline)
+		if rb := r.Pending.RouterRollback; rb != nil {
+			args = append(args, "router_schedule", rb.ID)
+		}
+	}
+	c.logger.Info("tunnel", args...)
 }
 
 func advertised(yes bool) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +29,8 @@ type change struct {
 	// off before it could restore them, left in the running configuration;
 	// it runs before the save.
 	consoleFix []string
+	// logger writes the log file (and standard error with -v).
+	logger *slog.Logger
 }
 
 func (c *change) fail(what string, err error) error {
@@ -42,6 +45,17 @@ func run(ctx context.Context, opts *Options) (err error) {
 		host:  opts.Target.Host.Host,
 		store: &state.Store{Root: opts.StateDir, Now: opts.Now},
 	}
+	logger, closeLog, err := opts.Log.Open(opts.StateDir, opts.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	c.logger = logger
+	defer func() {
+		if err != nil {
+			logger.Error("tunnel failed", "host", c.host, "want", opts.Want, "error", err)
+		}
+		err = errors.Join(err, closeLog())
+	}()
 	release, err := cli.LockRouter(ctx, opts.IO, opts.StateDir, c.host, opts.LockWait)
 	if err != nil {
 		return c.fail("", err)
