@@ -216,6 +216,14 @@ type router struct {
 
 func (r *router) host() string { return r.target.Host.Host }
 
+// notef prints a note on standard error, except for --expired, which is
+// silent unless something fails (its log says what it did).
+func (r *router) notef(format string, args ...any) {
+	if r.only == 0 {
+		fmt.Fprintf(r.opts.IO.ErrOut, format+"\n", args...)
+	}
+}
+
 // run takes the lock, then rolls back the pending change and, with --to,
 // restores the recorded lines.
 func (r *router) run(ctx context.Context) (rep *Report, err error) {
@@ -241,12 +249,14 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 			return nil, err
 		}
 		r.logger.Info("interrupted change restored by the router's rollback timer", "host", r.host(), "entry", p.Entry.ID)
+		r.notef("nothing to roll back at %s: the router's rollback timer restored the configuration from before %s (journal entry %d)", r.host(), p.Entry.Action, p.Entry.ID)
+		if r.opts.To == 0 {
+			return &Report{Host: r.host()}, nil
+		}
 		p = nil
 	}
 	if p == nil && r.opts.To == 0 {
-		if r.only == 0 {
-			fmt.Fprintf(r.opts.IO.ErrOut, "nothing to roll back at %s: no pending change\n", r.host())
-		}
+		r.notef("nothing to roll back at %s: no pending change", r.host())
 		return &Report{Host: r.host()}, nil
 	}
 

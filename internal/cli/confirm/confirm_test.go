@@ -1,0 +1,150 @@
+package confirm
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/state"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+func TestNewCmdConfirm(t *testing.T) {
+	t.Parallel()
+	cfg := &config.Config{Routers: map[string]config.Host{"tokyo": {Name: "tokyo", Host: "192.0.2.1", User: "admin"}}}
+	type parsed struct {
+		Router, Host, User string
+		Admin              bool
+		LockWait           time.Duration
+		Verbose            bool
+	}
+	tests := []struct {
+		name     string
+		args     string
+		want     parsed
+		wantFlag bool
+	}{
+		{name: "router", args: "tokyo", want: parsed{Router: "tokyo", Host: "192.0.2.1", User: "admin", Admin: true, LockWait: cli.DefaultLockWait}},
+		{name: "flags", args: "--host 127.0.0.1 --lock-wait 5s -v", want: parsed{Host: "127.0.0.1", Admin: true, LockWait: 5 * time.Second, Verbose: true}},
+		{name: "no router", args: "", wantFlag: true},
+		{name: "negative lock wait", args: "tokyo --lock-wait -1s", wantFlag: true},
+		{name: "two routers", args: "tokyo osaka", wantFlag: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ios, _, _, _ := iostreams.Test()
+			state := t.TempDir()
+			f := &cli.Factory{IO: ios, Config: func() (*config.Config, error) { return cfg, nil },
+				LookupEnv: func(k string) (string, bool) { return state, k == "XDG_STATE_HOME" }}
+			var got *Options
+			cmd := NewCmdConfirm(f, func(o *Options) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(strings.Fields(tt.args))
+			cmd.SetOut(ios.ErrOut)
+			cmd.SetErr(ios.ErrOut)
+			cmd.SetFlagErrorFunc(cli.WrapFlagError)
+			err := cmd.Execute()
+			var flagErr *cli.FlagError
+			if tt.wantFlag {
+				if !errors.As(err, &flagErr) {
+					t.Fatalf("error = %v, want a *cli.FlagError", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := parsed{Router: got.Router, Host: got.Target.Host.Host, User: got.Target.User, Admin: got.Target.Admin, LockWait: got.LockWait, Verbose: got.Log.Verbose}
+			if diff := cmp.Diff(tt.want, p); diff != "" {
+				t.Errorf("options mismatch (-want +got):\n%s", diff)
+			}
+			if want := filepath.Join(state, "rtxctl"); got.StateDir != want {
+				t.Errorf("StateDir = %q, want %q", got.StateDir, want)
+			}
+		})
+	}
+}
+
+// TestRunWithoutRouter covers the cases confirm decides from the journal
+// alone: it must not connect.
+func TestRunWithoutRouter(t *testing.T) {
+	t.Parallel()
+	deadline := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		pending   bool
+		now       time.Time
+		wantIs    error
+		wantCode  int
+		wantState state.State
+		wantErr   string
+	}{
+		{name: "nothing pending", now: deadline, wantErr: "nothing to confirm at 127.0.0.1: no pending change"},
+		{name: "timer armed", pending: true, now: deadline.Add(-time.Second), wantIs: cli.ErrTimerPending, wantState: state.StatePending},
+		{name: "timer fired", pending: true, now: deadline, wantIs: rtx.ErrAlreadyUndone, wantCode: cli.ExitUndone, wantState: state.StateExpiredReverted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ios, _, _, errOut := iostreams.Test()
+			dir := t.TempDir()
+			store := &state.Store{Root: dir}
+			if tt.pending {
+				if _, err := store.Append(state.Entry{Host: "127.0.0.1", Action: state.ActionTunnelOn, Pending: true, Deadline: deadline, Result: state.ResultFailed}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			opts := &Options{
+				IO: ios,
+				Connect: func(context.Context, cli.Target) (*rtx.Client, error) {
+					t.Error("confirm connected")
+					return nil, errors.New("no router")
+				},
+				Now:      func() time.Time { return tt.now },
+				Log:      cli.LogOptions{File: filepath.Join(dir, "rtxctl.log")},
+				StateDir: dir,
+				Target:   cli.Target{Host: config.Host{Host: "127.0.0.1"}, Admin: true},
+			}
+			err := run(t.Context(), opts)
+			if tt.wantIs == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(errOut.String(), tt.wantErr) {
+					t.Errorf("stderr = %q, want %q", errOut, tt.wantErr)
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantIs) {
+				t.Fatalf("error = %v, want %v", err, tt.wantIs)
+			}
+			// wantCode 0: no command-specific exit status.
+			var exitErr *cli.ExitError
+			gotCode := 0
+			if errors.As(err, &exitErr) {
+				gotCode = exitErr.Code
+			}
+			if gotCode != tt.wantCode {
+				t.Errorf("command-specific exit status = %d, want %d", gotCode, tt.wantCode)
+			}
+			e, _, err := store.Entry("127.0.0.1", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.State != tt.wantState {
+				t.Errorf("state = %q, want %q", e.State, tt.wantState)
+			}
+		})
+	}
+}

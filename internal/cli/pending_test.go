@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/state"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+func TestPendingRecordRoundTrip(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	rec := &PendingRecord{
+		Router: "tokyo",
+		Conn: config.Host{Host: "127.0.0.1", Port: 2222, Transport: "ssh", User: "admin", KnownHosts: "~/.ssh/known_hosts",
+			PasswordFile: "~/.config/rtxctl/tokyo.password", AdminPasswordFile: "~/.config/rtxctl/tokyo.admin-password"},
+		Pending: rtx.Pending{Before: []string{"bgp use on"}, After: []string{"bgp use on", "bgp import filter 2 include 0.0.0.0/0"},
+			RouterRollback: &rtx.RouterRollback{ID: 1, Command: "load 0 difference silent", Line: "schedule at 1 +30 * load 0 difference silent", Relative: true}},
+	}
+	if err := WritePendingRecord(root, "127.0.0.1", 7, rec); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadPendingRecord(root, "127.0.0.1", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rec, got); diff != "" {
+		t.Errorf("ReadPendingRecord mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := ReadPendingRecord(root, "127.0.0.1", 8); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadPendingRecord(8) error = %v, want os.ErrNotExist", err)
+	}
+	if want := (Target{Host: rec.Conn, Admin: true, Timeout: time.Second}); !cmp.Equal(want, got.Target(time.Second)) {
+		t.Errorf("Target = %+v, want %+v", got.Target(time.Second), want)
+	}
+}
+
+func TestFindPending(t *testing.T) {
+	t.Parallel()
+	deadline := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		record    bool
+		wantTimer bool
+		wantErr   error
+		wantIn    string
+	}{
+		{name: "rollback-in change", record: true, wantIn: "confirm it (rtxctl confirm) or roll it back (rtxctl rollback) first"},
+		{name: "interrupted run", wantTimer: true, wantIn: "router's rollback timer restores the previous configuration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			store := &state.Store{Root: t.TempDir()}
+			if _, err := FindPending(store, "127.0.0.1"); !errors.Is(err, state.ErrNoPending) {
+				t.Fatalf("FindPending on an empty journal: error = %v, want state.ErrNoPending", err)
+			}
+			id, err := store.Append(state.Entry{Host: "127.0.0.1", Action: state.ActionTunnelOn, Pending: true, Deadline: deadline,
+				Before: []string{"a"}, After: []string{"b"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.record {
+				if err := WritePendingRecord(store.Root, "127.0.0.1", id, &PendingRecord{Pending: rtx.Pending{Before: []string{"a"}, After: []string{"b"}}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p, err := FindPending(store, "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Timer() != tt.wantTimer {
+				t.Errorf("Timer() = %t, want %t", p.Timer(), tt.wantTimer)
+			}
+			if diff := cmp.Diff(rtx.Pending{Before: []string{"a"}, After: []string{"b"}}, p.Pending()); diff != "" {
+				t.Errorf("Pending() mismatch (-want +got):\n%s", diff)
+			}
+			var msg error
+			if p.Timer() {
+				msg = TimerError(p)
+				if !errors.Is(msg, ErrTimerPending) {
+					t.Errorf("TimerError does not match ErrTimerPending: %v", msg)
+				}
+			} else {
+				msg = PendingError(p)
+				if !errors.Is(msg, ErrChangePending) {
+					t.Errorf("PendingError does not match ErrChangePending: %v", msg)
+				}
+			}
+			if !strings.Contains(msg.Error(), tt.wantIn) {
+				t.Errorf("error %q does not say %q", msg, tt.wantIn)
+			}
+			if err := MarkTimerExpired(store, p, state.User{Local: "ops"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := FindPending(store, "127.0.0.1"); !errors.Is(err, state.ErrNoPending) {
+				t.Errorf("FindPending after MarkTimerExpired: error = %v, want state.ErrNoPending", err)
+			}
+		})
+	}
+}
