@@ -66,8 +66,7 @@ func expire(ctx context.Context, opts *Options, store *state.Store, logger *slog
 	var target cli.Target
 	target.Host.Host = e.Host
 	if !p.Timer() {
-		target = p.Record.Target(opts.Conn.Timeout)
-		target.Debug = opts.Conn.Debug
+		target = recordTarget(opts, p.Record)
 	}
 	r := &router{opts: opts, store: store, logger: logger, target: target, user: state.User{Login: target.User, Local: state.LocalUser()}, only: e.ID}
 	rep, err := r.run(ctx)
@@ -75,4 +74,20 @@ func expire(ctx context.Context, opts *Options, store *state.Store, logger *slog
 		return nil, fmt.Errorf("%s: %w", e.Host, err)
 	}
 	return rep, nil
+}
+
+// recordTarget is how --expired reaches the router of rec: the recorded
+// connection settings, with the password files of the config file when the
+// router was named from it and is still there (the passwords themselves are
+// never recorded; without files they come from the environment).
+func recordTarget(opts *Options, rec *cli.PendingRecord) cli.Target {
+	t := rec.Target(opts.Conn.Timeout)
+	t.Debug = opts.Conn.Debug
+	if rec.Router == "" || opts.Config == nil {
+		return t
+	}
+	if h, err := opts.Config.Router(rec.Router); err == nil {
+		t.PasswordFile, t.AdminPasswordFile = h.PasswordFile, h.AdminPasswordFile
+	}
+	return t
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/cli/status"
+	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -37,6 +38,9 @@ type Options struct {
 	LockWait      time.Duration // how long to wait for another rtxctl's lock
 	StateDir      string        // journal and locks: $XDG_STATE_HOME/rtxctl
 	Target        cli.Target    // resolved from Router, the config file and flags; zero with --expired
+	// Config is the config file, whose password files --expired prefers
+	// for a router recorded by name.
+	Config *config.Config
 }
 
 // NewCmdRollback returns the `rollback` command. runF replaces the
@@ -124,14 +128,13 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 	if o.StateDir, err = f.StateDir(); err != nil {
 		return err
 	}
+	if o.Config, err = f.Config(); err != nil {
+		return err
+	}
 	if o.Expired {
 		return o.Conn.Validate()
 	}
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	o.Target, err = o.Conn.Target(cfg, o.Router, true)
+	o.Target, err = o.Conn.Target(o.Config, o.Router, true)
 	return err
 }
 

@@ -156,3 +156,33 @@ func TestRunWithoutRouter(t *testing.T) {
 		})
 	}
 }
+
+func TestRecordTarget(t *testing.T) {
+	t.Parallel()
+	recorded := config.Host{Host: "127.0.0.1", Port: 2222, Transport: "ssh", User: "admin", PasswordFile: "/old/pw", AdminPasswordFile: "/old/apw"}
+	cfg := &config.Config{Routers: map[string]config.Host{"tokyo": {Name: "tokyo", Host: "192.0.2.1", PasswordFile: "/new/pw"}}}
+	tests := []struct {
+		name   string
+		router string
+		cfg    *config.Config
+		want   config.Host
+	}{
+		{name: "flags only", cfg: cfg, want: recorded},
+		{name: "no config file", router: "tokyo", want: recorded},
+		{name: "router gone", router: "osaka", cfg: cfg, want: recorded},
+		{name: "config file passwords", router: "tokyo", cfg: cfg,
+			want: config.Host{Host: "127.0.0.1", Port: 2222, Transport: "ssh", User: "admin", PasswordFile: "/new/pw"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opts := &Options{Config: tt.cfg}
+			opts.Conn.Timeout = time.Second
+			got := recordTarget(opts, &cli.PendingRecord{Router: tt.router, Conn: recorded})
+			want := cli.Target{Host: tt.want, Admin: true, Timeout: time.Second}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("recordTarget mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

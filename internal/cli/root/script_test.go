@@ -44,12 +44,12 @@ func TestScripts(t *testing.T) {
 }
 
 // TestTunnelScripts runs the forced-tunnelling scripts (tunnel_*.txtar,
-// status_*.txtar) over the transport and language combinations TestScripts
-// does not use.
+// status_*.txtar, confirm_*.txtar and the quick rollback scripts) over the
+// transport and language combinations TestScripts does not use.
 func TestTunnelScripts(t *testing.T) {
 	t.Parallel()
 	var files []string
-	for _, pattern := range []string{"tunnel_*.txtar", "status_*.txtar"} {
+	for _, pattern := range []string{"tunnel_*.txtar", "status_*.txtar", "confirm_*.txtar", "rollback_pending.txtar", "rollback_router.txtar", "rollback_to.txtar"} {
 		m, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "script", pattern))
 		if err != nil {
 			t.Fatal(err)
