@@ -47,7 +47,9 @@ type Options struct {
 const exitStatus = `
 EXIT STATUS
   0  success, or already in the requested state (nothing sent)
-  1  other failure; the message says what the router runs and has saved
+  1  other failure; the message says what the router runs and has saved;
+     also a change refused because another is pending (confirm or roll it
+     back first) or an interrupted run's rollback timer is still armed
   2  usage error: bad flag, argument, config file, a missing password,
      several peer ASes and no --peer-as, or a filter ID used for something else
   3  cannot reach the router: connection refused, timeout, host key problem

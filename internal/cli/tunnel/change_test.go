@@ -29,6 +29,9 @@ type parsed struct {
 	VerifyTimeout time.Duration
 	LockWait      time.Duration
 	StateDir      string
+	RollbackIn    time.Duration
+	AllowRestart  bool
+	Quiet         bool
 }
 
 func TestNewCmdOnOff(t *testing.T) {
@@ -71,6 +74,15 @@ func TestNewCmdOnOff(t *testing.T) {
 		{name: "bad peer AS", newCmd: newCmdOn, args: "--host 127.0.0.1 --peer-as 70000", wantErr: "invalid --peer-as 70000"},
 		{name: "bad verify timeout", newCmd: newCmdOn, args: "--host 127.0.0.1 --verify-timeout 0s", wantErr: "invalid --verify-timeout"},
 		{name: "bad lock wait", newCmd: newCmdOn, args: "--host 127.0.0.1 --lock-wait -1s", wantErr: "invalid --lock-wait"},
+		{name: "rollback in", newCmd: newCmdOff, args: "tokyo --rollback-in 15m --allow-restart -q",
+			want: with(func(p *parsed) {
+				p.Want, p.Router, p.PeerAS, p.FilterID, p.Match = rtx.TunnelOff, "tokyo", 65521, 5, "equal"
+				p.RollbackIn, p.AllowRestart, p.Quiet = 15*time.Minute, true, true
+			})},
+		{name: "bad rollback in", newCmd: newCmdOn, args: "--host 127.0.0.1 --rollback-in -1m", wantErr: "invalid --rollback-in"},
+		{name: "rollback in and no save", newCmd: newCmdOn, args: "--host 127.0.0.1 --rollback-in 1m --no-save", wantErr: "--rollback-in and --no-save"},
+		{name: "allow restart alone", newCmd: newCmdOn, args: "--host 127.0.0.1 --allow-restart", wantErr: "--allow-restart needs --rollback-in"},
+		{name: "quiet and verbose", newCmd: newCmdOn, args: "--host 127.0.0.1 -q -v", wantErr: "--quiet and --verbose"},
 		{name: "no router", newCmd: newCmdOn, args: "", wantErr: "no router given"},
 		{name: "two routers", newCmd: newCmdOn, args: "tokyo osaka", wantErr: "want at most one ROUTER"},
 	}
@@ -109,7 +121,7 @@ func TestNewCmdOnOff(t *testing.T) {
 			}
 			p := parsed{Want: got.Want, Router: got.Router, Host: got.Target.Host.Host, PeerAS: got.PeerAS, FilterID: got.FilterID,
 				Match: got.Match, DryRun: got.DryRun, NoSave: got.NoSave, VerifyTimeout: got.VerifyTimeout,
-				LockWait: got.LockWait, StateDir: got.StateDir}
+				LockWait: got.LockWait, StateDir: got.StateDir, RollbackIn: got.RollbackIn, AllowRestart: got.AllowRestart, Quiet: got.Quiet}
 			if diff := cmp.Diff(tt.want, p); diff != "" {
 				t.Errorf("options mismatch (-want +got):\n%s", diff)
 			}

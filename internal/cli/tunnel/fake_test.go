@@ -206,7 +206,7 @@ func (f *fake) checkRunning(t *testing.T, state string) {
 
 // configCommand matches commands that change the configuration or the BGP
 // process (console settings of the session excepted).
-var configCommand = regexp.MustCompile(`^(no )?(bgp |save|rollback|confirm|load)`)
+var configCommand = regexp.MustCompile(`^(no )?(bgp |save|rollback|confirm|load|schedule )`)
 
 // configCommands returns the configuration commands the fake received
 // after the first mark commands.

@@ -182,6 +182,20 @@ func TestTunnel(t *testing.T) {
 			stderr:       []string{"verification failed", "not Established", "router: running reverted, saved unchanged"},
 		},
 		{
+			name: "pending change that fails verification", saved: "off", verb: "tunnel on", args: []string{"--verify-timeout", "1s", "--rollback-in", "1m"},
+			edit: func(sc *rtxtest.Scenario) { sc.Faults.BGPNeverEstablishes = true },
+			code: cli.ExitVerifyFailed, wantRunning: "off",
+			wantCommands: []string{"schedule at 1 +60 * load 0 difference silent", filter2, import12, refresh, import1, "no bgp import filter 2", refresh, "no schedule at 1"},
+			stderr:       []string{"verification failed", "router: running reverted, saved unchanged"},
+		},
+		{
+			name: "pending change", saved: "off", verb: "tunnel on", args: []string{"--rollback-in", "1m"},
+			wantRunning:  "on",
+			wantCommands: []string{"schedule at 1 +60 * load 0 difference silent", filter2, import12, refresh},
+			stdout:       []string{"saved: no (pending: journal entry 1)", "router rollback: schedule 1 (load 0 difference silent)"},
+			stderr:       []string{"pending until "},
+		},
+		{
 			name: "no save", saved: "off", verb: "tunnel on", args: []string{"--no-save"},
 			wantRunning:  "on",
 			wantCommands: []string{rollbackTimer, filter2, import12, refresh, "confirm"},
