@@ -41,8 +41,8 @@ func runExpired(ctx context.Context, opts *Options, store *state.Store, logger *
 			break
 		}
 	}
-	if len(reports) == 0 {
-		logger.Debug("no expired pending change")
+	if len(reports) == 0 && opts.Log.Verbose {
+		fmt.Fprintln(opts.IO.ErrOut, "no pending change past its deadline")
 	}
 	if opts.Conn.Output == cli.OutputJSON {
 		if reports == nil {

@@ -147,6 +147,10 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, saved *rtx
 		c.notef("forced tunnel is already %s at %s (configuration and bgp agree): nothing to do", plan.Want, c.host)
 		return nil
 	}
+	if c.opts.RollbackIn > 0 {
+		c.notef("forced tunnel is already %s at %s but the saved configuration is not; nothing to leave pending: run without --rollback-in to save it", plan.Want, c.host)
+		return c.writeResult(report{Plan: plan})
+	}
 	if c.opts.DryRun {
 		c.notef("forced tunnel is already %s at %s but the saved configuration is not; dry run: not saving", plan.Want, c.host)
 		return c.writeResult(report{Plan: plan, DryRun: true})
