@@ -82,6 +82,22 @@ run bin/rtxctl status "${ssh_flags[@]}"
 step "tunnel off again: already off, nothing is sent"
 run bin/rtxctl tunnel off "${ssh_flags[@]}"
 
+step "timed rollback: tunnel on, pending for 5 seconds, then undone by the router's own schedule"
+run bin/rtxctl tunnel on "${ssh_flags[@]}" --rollback-in 5s
+run bin/rtxctl status "${ssh_flags[@]}"
+run bin/rtxctl tunnel off "${ssh_flags[@]}" || echo "exit status: $? (a change is pending)" >&2
+sleep 6
+run bin/rtxctl status "${ssh_flags[@]}"
+# What cron runs every minute: the router already undid the change, so it
+# only records that.
+run bin/rtxctl rollback --expired -v
+
+step "timed rollback confirmed: tunnel on --rollback-in 1m, then confirm (saved, schedule removed)"
+run bin/rtxctl tunnel on "${ssh_flags[@]}" --rollback-in 1m
+run bin/rtxctl confirm "${ssh_flags[@]}"
+run bin/rtxctl tunnel off "${ssh_flags[@]}" -q
+run bin/rtxctl history --host 127.0.0.1
+
 step "a refused command exits with status 2 before connecting"
 set +e
 run bin/rtxctl show --host 127.0.0.1 --port "$ssh_port" -- save

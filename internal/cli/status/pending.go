@@ -47,10 +47,12 @@ func writePending(w io.Writer, p *Pending) error {
 	switch {
 	case p.RollbackTimer:
 		how = "the router's rollback timer of an interrupted run undoes it"
-	case p.RouterScheduleID != 0:
-		how = fmt.Sprintf("router schedule %d", p.RouterScheduleID)
+	case p.RouterScheduleID == 0:
+		how = "no router schedule: rollback --expired (cron) undoes it"
+	case p.Expired:
+		how = fmt.Sprintf("router schedule %d; rollback --expired (cron) finishes it", p.RouterScheduleID)
 	default:
-		how = "no router schedule: rollback --expired undoes it"
+		how = fmt.Sprintf("router schedule %d", p.RouterScheduleID)
 	}
 	until := "until"
 	if p.Expired {

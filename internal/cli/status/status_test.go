@@ -3,6 +3,7 @@ package status
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -135,6 +136,38 @@ model:              RTX830
 			}
 			if diff := cmp.Diff(tt.want, b.String()); diff != "" {
 				t.Errorf("Write mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestWritePending(t *testing.T) {
+	t.Parallel()
+	deadline := time.Date(2026, 11, 25, 2, 0, 0, 0, time.Local)
+	stamp := deadline.Format(time.RFC3339)
+	tests := []struct {
+		name string
+		p    Pending
+		want string
+	}{
+		{name: "router schedule", p: Pending{JournalID: 3, Action: "tunnel-on", Deadline: deadline, RouterScheduleID: 2},
+			want: "pending:            tunnel-on (journal entry 3) until " + stamp + "; router schedule 2\n"},
+		{name: "cron only, expired", p: Pending{JournalID: 3, Action: "tunnel-off", Deadline: deadline, Expired: true},
+			want: "pending:            tunnel-off (journal entry 3) expired at " + stamp + "; no router schedule: rollback --expired (cron) undoes it\n"},
+		{name: "router schedule, expired", p: Pending{JournalID: 4, Action: "tunnel-on", Deadline: deadline, Expired: true, RouterScheduleID: 1},
+			want: "pending:            tunnel-on (journal entry 4) expired at " + stamp + "; router schedule 1; rollback --expired (cron) finishes it\n"},
+		{name: "interrupted run", p: Pending{JournalID: 1, Action: "tunnel-on", Deadline: deadline, RollbackTimer: true},
+			want: "pending:            tunnel-on (journal entry 1) until " + stamp + "; the router's rollback timer of an interrupted run undoes it\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var b strings.Builder
+			if err := writePending(&b, &tt.p); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, b.String()); diff != "" {
+				t.Errorf("writePending mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
