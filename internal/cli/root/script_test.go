@@ -205,18 +205,22 @@ func fakeOf(ts *testscript.TestScript) *fakeRef {
 var configCommandRE = regexp.MustCompile(`^(no )?(bgp |save|rollback|confirm|load|schedule )`)
 
 // cmdFakeLog prints the configuration commands the fake router received
-// since the last fakelog, one per line:
+// since the last fakelog, one per line; with -sessions, a line
+// "administrator" marks where each session entered administrator mode,
+// so that commands of two sessions that interleave show up in the wrong
+// block:
 //
-//	fakelog
+//	fakelog [-sessions]
 func cmdFakeLog(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: fakelog")
+	sessions := len(args) == 1 && args[0] == "-sessions"
+	if neg || len(args) > 1 || len(args) == 1 && !sessions {
+		ts.Fatalf("usage: fakelog [-sessions]")
 	}
 	f := fakeOf(ts)
 	out := ts.Stdout()
 	cmds := f.srv.Router.Commands()
 	for _, c := range cmds[f.seen:] {
-		if configCommandRE.MatchString(c) {
+		if configCommandRE.MatchString(c) || sessions && c == "administrator" {
 			fmt.Fprintln(out, c)
 		}
 	}
