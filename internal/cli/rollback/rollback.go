@@ -168,7 +168,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if opts.Expired {
 		return runExpired(ctx, opts, store, logger)
 	}
-	r := &router{opts: opts, store: store, logger: logger, target: opts.Target, user: state.User{Login: opts.Target.User, Local: state.LocalUser()}}
+	r := &router{opts: opts, store: store, logger: logger, key: opts.Target.Host.Host, target: opts.Target, user: state.User{Login: opts.Target.User, Local: state.LocalUser()}}
 	rep, err := r.run(ctx)
 	if err != nil {
 		logger.Error("rollback failed", "host", r.host(), "error", err)
@@ -210,6 +210,9 @@ type router struct {
 	opts   *Options
 	store  *state.Store
 	logger *slog.Logger
+	// key names the router's journal and lock: the host as the change
+	// was made with.
+	key    string
 	target cli.Target
 	user   state.User
 	// only is the pending entry --expired was asked to undo; 0 for the
@@ -217,7 +220,7 @@ type router struct {
 	only int
 }
 
-func (r *router) host() string { return r.target.Host.Host }
+func (r *router) host() string { return r.key }
 
 // notef prints a note on standard error, except for --expired, which is
 // silent unless something fails (its log says what it did).
