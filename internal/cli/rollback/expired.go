@@ -52,7 +52,14 @@ func runExpired(ctx context.Context, opts *Options, store *state.Store, logger *
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	// Several routers failed, perhaps for different reasons: exit status 1.
+	return fmt.Errorf("%d routers failed:\n%s", len(errs), errors.Join(errs...).Error())
 }
 
 // expire undoes the expired pending change e, reaching its router with the

@@ -76,7 +76,8 @@ then only records it.
 
 EXIT STATUS
   0  rolled back, or nothing to do
-  1  other failure (with --expired: at least one router failed)
+  1  other failure (with --expired: several routers failed; one failure
+     gives its own status)
   2  usage error
   3  cannot reach the router
   4  authentication failed
