@@ -195,7 +195,11 @@ func writeReport(opts *Options, r *Report) error {
 	if r.Disarmed {
 		b.WriteString("router rollback schedule: removed\n")
 	}
-	fmt.Fprintf(&b, "saved: %s\n", map[bool]string{true: "yes", false: "no (the saved configuration already holds these lines)"}[r.Saved])
+	if r.Saved {
+		b.WriteString("saved: yes\n")
+	} else {
+		b.WriteString("saved: no\n")
+	}
 	_, err := io.WriteString(opts.IO.Out, b.String())
 	return err
 }
