@@ -77,23 +77,17 @@ func sessionTimer(rb *rtx.RouterRollback, rollbackIn time.Duration) time.Duratio
 	return rollbackIn
 }
 
-// recordPending backs up the configuration, appends the pending journal
-// entry and writes its record.
+// recordPending appends the pending journal entry (see [change.record])
+// and writes its record.
 func (c *change) recordPending(plan *rtx.TunnelPlan, configText string, rb *rtx.RouterRollback, deadline time.Time) (state.Entry, error) {
-	backup, err := c.store.Backup(c.host, configText)
+	e, err := c.record(plan, plan.Steps(), configText, func(e *state.Entry) {
+		e.Pending, e.Deadline = true, deadline
+		if rb != nil {
+			e.RouterScheduleID = rb.ID
+		}
+	})
 	if err != nil {
-		return state.Entry{}, c.fail("back up the configuration", err)
-	}
-	e := state.Entry{
-		Host: c.host, User: c.user(), Action: action(plan.Want),
-		Before: plan.Before, After: plan.After, Commands: plan.Steps(), Backup: backup,
-		Pending: true, Deadline: deadline,
-	}
-	if rb != nil {
-		e.RouterScheduleID = rb.ID
-	}
-	if e.ID, err = c.store.Append(e); err != nil {
-		return state.Entry{}, c.fail("write the journal", err)
+		return state.Entry{}, err
 	}
 	rec := &cli.PendingRecord{Router: c.opts.Router, Conn: c.opts.Target.Host, Pending: rtx.Pending{Before: plan.Before, After: plan.After, RouterRollback: rb}}
 	if err := cli.WritePendingRecord(c.store.Root, c.host, e.ID, rec); err != nil {

@@ -156,7 +156,7 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, saved *rtx
 		return c.writeResult(report{Plan: plan, DryRun: true})
 	}
 	c.notef("forced tunnel is already %s at %s but the saved configuration is not: saving", plan.Want, c.host)
-	entry, err := c.record(plan, []string{"save"}, configText)
+	entry, err := c.record(plan, []string{"save"}, configText, nil)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	if c.opts.RollbackIn > 0 {
 		return c.applyPending(ctx, plan, configText)
 	}
-	entry, err := c.record(plan, plan.Steps(), configText)
+	entry, err := c.record(plan, plan.Steps(), configText, nil)
 	if err != nil {
 		return err
 	}
@@ -308,21 +308,25 @@ func consoleValue(sc *rtx.ShowConfig, name string) string {
 }
 
 // record backs up the configuration and appends the journal entry of the
-// change about to be made. Nothing has been sent yet, so a failure leaves
-// the router unchanged.
-func (c *change) record(plan *rtx.TunnelPlan, commands []string, configText string) (state.Entry, error) {
+// change about to be made, completed by pending (nil for a change that is
+// saved at once). Nothing has been sent yet, so a failure leaves the router
+// unchanged.
+func (c *change) record(plan *rtx.TunnelPlan, commands []string, configText string, pending func(*state.Entry)) (state.Entry, error) {
 	backup, err := c.store.Backup(c.host, configText)
 	if err != nil {
 		return state.Entry{}, c.fail("back up the configuration", err)
 	}
 	e := state.Entry{
 		Host:     c.host,
-		User:     state.User{Login: c.opts.Target.User, Local: state.LocalUser()},
+		User:     c.user(),
 		Action:   action(plan.Want),
 		Before:   plan.Before,
 		After:    plan.After,
 		Commands: commands,
 		Backup:   backup,
+	}
+	if pending != nil {
+		pending(&e)
 	}
 	if e.ID, err = c.store.Append(e); err != nil {
 		return state.Entry{}, c.fail("write the journal", err)
