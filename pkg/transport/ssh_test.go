@@ -39,6 +39,16 @@ func dialSSH(t *testing.T, srv *sshServer, cfg SSHConfig) (io.ReadWriteCloser, e
 	return conn, err
 }
 
+// mustDialSSH is dialSSH for a dial that must succeed.
+func mustDialSSH(t *testing.T, srv *sshServer, cfg SSHConfig) io.ReadWriteCloser {
+	t.Helper()
+	conn, err := dialSSH(t, srv, cfg)
+	if err != nil {
+		t.Fatalf("DialSSH: %v", err)
+	}
+	return conn
+}
+
 // roundTrip checks that a line written to the shell comes back.
 func roundTrip(t *testing.T, conn io.ReadWriter) {
 	t.Helper()
@@ -246,11 +256,7 @@ func TestDialSSHAcceptNewHostKey(t *testing.T) {
 				}
 				want = tt.existing + "\n" + want
 			}
-			conn, err := dialSSH(t, srv, SSHConfig{Password: testPassword, KnownHostsFile: path, AcceptNewHostKey: true})
-			if err != nil {
-				t.Fatalf("DialSSH with AcceptNewHostKey: %v", err)
-			}
-			roundTrip(t, conn)
+			roundTrip(t, mustDialSSH(t, srv, SSHConfig{Password: testPassword, KnownHostsFile: path, AcceptNewHostKey: true}))
 			got, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -339,11 +345,7 @@ func TestDialSSHRecordedKeyTypeFirst(t *testing.T) {
 			t.Parallel()
 			srv := newSSHServer(t, sshServerConfig{password: testPassword, hostKeys: []ssh.Signer{rsaKey, edKey}})
 			path := knownHosts(t, srv.addr, tt.recorded.PublicKey())
-			conn, err := dialSSH(t, srv, SSHConfig{Password: testPassword, KnownHostsFile: path})
-			if err != nil {
-				t.Fatalf("DialSSH: %v", err)
-			}
-			roundTrip(t, conn)
+			roundTrip(t, mustDialSSH(t, srv, SSHConfig{Password: testPassword, KnownHostsFile: path}))
 		})
 	}
 }
@@ -353,11 +355,7 @@ func TestDialSSHHostKeyConfig(t *testing.T) {
 	srv := newSSHServer(t, sshServerConfig{password: testPassword})
 	t.Run("insecure ignore", func(t *testing.T) {
 		t.Parallel()
-		conn, err := dialSSH(t, srv, SSHConfig{Password: testPassword, InsecureIgnoreHostKey: true})
-		if err != nil {
-			t.Fatalf("DialSSH: %v", err)
-		}
-		roundTrip(t, conn)
+		roundTrip(t, mustDialSSH(t, srv, SSHConfig{Password: testPassword, InsecureIgnoreHostKey: true}))
 	})
 	t.Run("no known_hosts file", func(t *testing.T) {
 		t.Parallel()
@@ -389,19 +387,11 @@ func TestDialSSHLegacyAlgorithms(t *testing.T) {
 	})
 	t.Run("password", func(t *testing.T) {
 		t.Parallel()
-		conn, err := dialSSH(t, srv, SSHConfig{Password: testPassword, LegacyAlgorithms: true})
-		if err != nil {
-			t.Fatalf("DialSSH with LegacyAlgorithms: %v", err)
-		}
-		roundTrip(t, conn)
+		roundTrip(t, mustDialSSH(t, srv, SSHConfig{Password: testPassword, LegacyAlgorithms: true}))
 	})
 	t.Run("rsa key signed with ssh-rsa", func(t *testing.T) {
 		t.Parallel()
-		conn, err := dialSSH(t, srv, SSHConfig{KeyFiles: []string{writeKeyFile(t, rsaClient, "")}, LegacyAlgorithms: true})
-		if err != nil {
-			t.Fatalf("DialSSH with LegacyAlgorithms: %v", err)
-		}
-		roundTrip(t, conn)
+		roundTrip(t, mustDialSSH(t, srv, SSHConfig{KeyFiles: []string{writeKeyFile(t, rsaClient, "")}, LegacyAlgorithms: true}))
 	})
 }
 
@@ -440,9 +430,7 @@ func TestDialSSHPty(t *testing.T) {
 			t.Parallel()
 			srv := newSSHServer(t, sshServerConfig{password: testPassword})
 			tt.cfg.Password = testPassword
-			if _, err := dialSSH(t, srv, tt.cfg); err != nil {
-				t.Fatalf("DialSSH: %v", err)
-			}
+			mustDialSSH(t, srv, tt.cfg)
 			if diff := cmp.Diff([]ptyRequest{tt.want}, srv.ptyRequests(), cmpopts.IgnoreFields(ptyRequest{}, "Width", "Height", "Modes")); diff != "" {
 				t.Errorf("pty-req mismatch (-want +got):\n%s", diff)
 			}
@@ -492,10 +480,7 @@ func TestSSHConnRemoteEnd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newSSHServer(t, sshServerConfig{password: testPassword})
-			conn, err := dialSSH(t, srv, SSHConfig{Password: testPassword})
-			if err != nil {
-				t.Fatalf("DialSSH: %v", err)
-			}
+			conn := mustDialSSH(t, srv, SSHConfig{Password: testPassword})
 			if _, err := conn.Write([]byte(tt.line)); err != nil {
 				t.Fatalf("Write: %v", err)
 			}
@@ -516,10 +501,7 @@ func TestSSHConnRemoteEnd(t *testing.T) {
 func TestSSHConnCloseReleasesRead(t *testing.T) {
 	t.Parallel()
 	srv := newSSHServer(t, sshServerConfig{password: testPassword})
-	conn, err := dialSSH(t, srv, SSHConfig{Password: testPassword})
-	if err != nil {
-		t.Fatalf("DialSSH: %v", err)
-	}
+	conn := mustDialSSH(t, srv, SSHConfig{Password: testPassword})
 	done := make(chan error, 1)
 	go func() {
 		_, err := conn.Read(make([]byte, 16))
