@@ -322,13 +322,9 @@ func (r *Router) load(s *session, args []string, at time.Time) ([]string, error)
 	if len(args) == 0 {
 		return nil, errParamCount
 	}
-	n, err := intArg(args[0], 0, 4)
+	saved, err := r.savedArg(args[0])
 	if err != nil {
 		return nil, err
-	}
-	saved, ok := r.saved[n]
-	if !ok {
-		return nil, errRange
 	}
 	var difference, silent, noRefresh bool
 	rollbackSeconds := 0

@@ -123,6 +123,20 @@ func intArg(s string, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// savedArg returns the saved configuration a CONFIG parameter (0 to 4)
+// names; a number with nothing saved under it is out of range.
+func (r *Router) savedArg(s string) (*config, error) {
+	n, err := intArg(s, 0, 4)
+	if err != nil {
+		return nil, err
+	}
+	saved, ok := r.saved[n]
+	if !ok {
+		return nil, errRange
+	}
+	return saved, nil
+}
+
 // ipArg checks an IPv4 address parameter.
 func ipArg(s string) error {
 	a, err := netip.ParseAddr(s)

@@ -71,13 +71,9 @@ func (r *Router) showConfig(args []string, at time.Time) ([]string, error) {
 	switch len(args) {
 	case 0:
 	case 1:
-		n, err := intArg(args[0], 0, 4)
+		saved, err := r.savedArg(args[0])
 		if err != nil {
 			return nil, err
-		}
-		saved, ok := r.saved[n]
-		if !ok {
-			return nil, errRange
 		}
 		cfg = saved
 	default:
@@ -118,13 +114,9 @@ func (r *Router) showConfigDifference(args []string) ([]string, error) {
 			cfgs[i] = r.running
 			continue
 		}
-		n, err := intArg(ref, 0, 4)
+		saved, err := r.savedArg(ref)
 		if err != nil {
 			return nil, err
-		}
-		saved, ok := r.saved[n]
-		if !ok {
-			return nil, errRange
 		}
 		cfgs[i] = saved
 	}

@@ -31,6 +31,20 @@ func runAll(c *testConsole, cmds []string) {
 	}
 }
 
+// assertBGPRestarted checks that the neighbor is Active right after event
+// and that, three seconds later, only the saved configuration's route is
+// advertised.
+func assertBGPRestarted(t *testing.T, r *Router, event string) {
+	t.Helper()
+	if got := r.NeighborState(peer); got != "Active" {
+		t.Errorf("neighbor right after %s = %q, want Active", event, got)
+	}
+	r.Advance(3 * time.Second)
+	if diff := cmp.Diff([]string{"192.168.100.0/24"}, r.AdvertisedRoutes(peer)); diff != "" {
+		t.Errorf("advertised routes after %s (-want +got):\n%s", event, diff)
+	}
+}
+
 func TestNextAfter(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2025, 3, 28, 10, 0, 0, 0, jst) // a Friday
@@ -79,13 +93,7 @@ func TestScheduleRelativeRestart(t *testing.T) {
 	if diff := cmp.Diff(r.SavedConfig(), r.RunningConfig()); diff != "" {
 		t.Errorf("running config after restart (-saved +running):\n%s", diff)
 	}
-	if got := r.NeighborState(peer); got != "Active" {
-		t.Errorf("neighbor right after restart = %q, want Active", got)
-	}
-	r.Advance(3 * time.Second)
-	if diff := cmp.Diff([]string{"192.168.100.0/24"}, r.AdvertisedRoutes(peer)); diff != "" {
-		t.Errorf("advertised routes after restart (-want +got):\n%s", diff)
-	}
+	assertBGPRestarted(t, r, "restart")
 }
 
 func TestScheduleLoad(t *testing.T) {
@@ -124,13 +132,7 @@ func TestScheduleLoad(t *testing.T) {
 			if !tt.restored {
 				return
 			}
-			if got := r.NeighborState(peer); got != "Active" {
-				t.Errorf("neighbor right after the scheduled load = %q, want Active (refreshed)", got)
-			}
-			r.Advance(3 * time.Second)
-			if diff := cmp.Diff([]string{"192.168.100.0/24"}, r.AdvertisedRoutes(peer)); diff != "" {
-				t.Errorf("advertised routes after the scheduled load (-want +got):\n%s", diff)
-			}
+			assertBGPRestarted(t, r, "the scheduled load")
 		})
 	}
 }

@@ -289,25 +289,24 @@ func TestTelnetWaitForReplies(t *testing.T) {
 		_, err := io.WriteString(rw, "Password: ")
 		return err
 	})
-	telnetSend(t, c, telnetIAC, telnetDO, optEcho, telnetIAC, telnetDO, optSGA, telnetIAC, telnetWONT, optNAWS)
-	// The refusal of an unknown option proves the server read every byte
-	// sent before it.
-	telnetSend(t, c, telnetIAC, telnetDO, 99)
-	telnetExpect(t, r, []byte{telnetIAC, telnetWONT, 99})
-	select {
-	case <-started:
-		t.Fatal("console started before the client answered DO TTYPE")
-	default:
+	// notStarted sends DO for the unknown option: its refusal proves the
+	// server read every byte sent before it. Then the console must still
+	// be waiting.
+	notStarted := func(unknown byte, before string) {
+		t.Helper()
+		telnetSend(t, c, telnetIAC, telnetDO, unknown)
+		telnetExpect(t, r, []byte{telnetIAC, telnetWONT, unknown})
+		select {
+		case <-started:
+			t.Fatalf("console started before %s", before)
+		default:
+		}
 	}
+	telnetSend(t, c, telnetIAC, telnetDO, optEcho, telnetIAC, telnetDO, optSGA, telnetIAC, telnetWONT, optNAWS)
+	notStarted(99, "the client answered DO TTYPE")
 	telnetSend(t, c, telnetIAC, telnetWILL, optTType)
 	telnetExpect(t, r, []byte{telnetIAC, telnetSB, optTType, ttypeSEND, telnetIAC, telnetSE})
-	telnetSend(t, c, telnetIAC, telnetDO, 98)
-	telnetExpect(t, r, []byte{telnetIAC, telnetWONT, 98})
-	select {
-	case <-started:
-		t.Fatal("console started before the client sent its terminal type")
-	default:
-	}
+	notStarted(98, "the client sent its terminal type")
 	telnetSend(t, c, append([]byte{telnetIAC, telnetSB, optTType, ttypeIS}, "VT100"...)...)
 	telnetSend(t, c, telnetIAC, telnetSE)
 	telnetExpect(t, r, []byte("Password: "))
