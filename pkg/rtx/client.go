@@ -169,12 +169,13 @@ func (c *Client) Info() Info { return c.info }
 
 // ConsoleRepaired reports whether this session found console settings left
 // behind by an earlier session that was cut off: the running configuration
-// held exactly the session values (`console lines infinity`, `console
-// columns 200`) while the saved configuration the router booted from did
-// not. The saved values were then taken as the router's own: they are what
-// [Client.Save] and [Client.Close] put back, so a save no longer persists
-// the leftovers. It is false until the console settings were read (at
-// [Dial], or at [Client.Administrator] when `show config` needs
+// held a session value (`console lines infinity` or `console columns 200`,
+// either or both) that the saved configuration the router booted from did
+// not. The saved values of those settings were then taken as the router's
+// own: they are what [Client.Save] and [Client.Close] put back (and what
+// [Client.RouterConsole] writes into a backup), so a save no longer
+// persists the leftovers. It is false until the console settings were read
+// (at [Dial], or at [Client.Administrator] when `show config` needs
 // administrator mode).
 func (c *Client) ConsoleRepaired() bool { return c.console.repaired }
 

@@ -734,9 +734,75 @@ func TestConsoleLeftovers(t *testing.T) {
 	}
 }
 
+// TestConsoleSingleLeftover starts with one console setting of the session
+// (`console lines infinity` or `console columns 200`) left in the running
+// configuration, as a cut-off session rolled back to a snapshot may leave
+// it, and checks that the saved value is taken as the router's own: a save
+// and logout keep the saved console lines exactly, and the backup text
+// shows them.
+func TestConsoleSingleLeftover(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		language string
+		own      string // the saved console line; "" = factory default
+		leftover string // the running one
+	}{
+		{name: "lines, factory saved", language: "ja", leftover: "console lines infinity"},
+		{name: "columns, factory saved", language: "ja", leftover: "console columns 200"},
+		{name: "lines, own saved", language: "ja", own: "console lines 40", leftover: "console lines infinity"},
+		{name: "columns, own saved, english", language: "en", own: "console columns 120", leftover: "console columns 200"},
+	}
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			t.Parallel()
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					t.Parallel()
+					srv := newServer(t, func(sc *rtxtest.Scenario) {
+						sc.Language = tt.language
+						base := sc.SavedConfig
+						if tt.own != "" {
+							sc.SavedConfig += tt.own + "\n"
+						}
+						sc.RunningConfig = base + tt.leftover + "\n"
+					})
+					before := consoleLines(srv.Router.SavedConfig())
+					c := dial(t, clientConfig(t, srv, tr))
+					mustAdmin(t, c)
+					if !c.ConsoleRepaired() {
+						t.Errorf("ConsoleRepaired() = false, want true")
+					}
+					text := mustRun(t, c, "show config")
+					sc, err := rtx.ParseShowConfig(c.RouterConsole(text))
+					if err != nil {
+						t.Fatalf("ParseShowConfig: %v", err)
+					}
+					if diff := cmp.Diff(before, consoleLines(sc.TopLevel())); diff != "" {
+						t.Errorf("RouterConsole console lines mismatch (-want +got):\n%s", diff)
+					}
+					if err := c.Save(testContext(t)); err != nil {
+						t.Fatalf("Save: %v", err)
+					}
+					if diff := cmp.Diff(before, consoleLines(srv.Router.SavedConfig())); diff != "" {
+						t.Errorf("saved console lines mismatch (-want +got):\n%s", diff)
+					}
+					if err := c.Close(); err != nil {
+						t.Fatalf("Close: %v", err)
+					}
+					if diff := cmp.Diff(before, consoleLines(srv.Router.RunningConfig())); diff != "" {
+						t.Errorf("running console lines after Close mismatch (-want +got):\n%s", diff)
+					}
+				})
+			}
+		})
+	}
+}
+
 // TestConsoleNoExtraRoundTrip checks that a session whose running console
 // settings are not the session's own reads neither the environment nor the
-// saved configuration.
+// saved configuration; a router whose own setting is a session value costs
+// those two round trips.
 func TestConsoleNoExtraRoundTrip(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -750,9 +816,19 @@ func TestConsoleNoExtraRoundTrip(t *testing.T) {
 			want: []string{"", "show config | grep console", "console lines infinity", "console columns 200"},
 		},
 		{
+			name:     "own settings",
+			scenario: func(sc *rtxtest.Scenario) { sc.Lines = "30"; sc.Columns = 120 },
+			want:     []string{"", "show config | grep console", "console lines infinity", "console columns 200"},
+		},
+		{
 			name:     "only lines infinity",
 			scenario: func(sc *rtxtest.Scenario) { sc.Lines = "infinity" },
-			want:     []string{"", "show config | grep console", "console columns 200"},
+			want:     []string{"", "show config | grep console", "show environment", "show config 0 | grep console", "console columns 200"},
+		},
+		{
+			name:     "only columns 200",
+			scenario: func(sc *rtxtest.Scenario) { sc.Columns = 200 },
+			want:     []string{"", "show config | grep console", "show environment", "show config 0 | grep console", "console lines infinity"},
 		},
 		{
 			name:     "session settings saved too",
@@ -776,8 +852,8 @@ func TestConsoleNoExtraRoundTrip(t *testing.T) {
 }
 
 // TestConsoleTypedSetting checks that a console setting the caller types is
-// taken as the router's own: a save keeps it and logout leaves it. Running
-// settings that are only partly the session's own are not repaired.
+// taken as the router's own: a save keeps it and logout leaves it, also
+// after a single leftover session setting was repaired.
 func TestConsoleTypedSetting(t *testing.T) {
 	t.Parallel()
 	for _, tr := range transports {
@@ -786,8 +862,8 @@ func TestConsoleTypedSetting(t *testing.T) {
 			srv := newServer(t, func(sc *rtxtest.Scenario) { sc.RunningConfig = sc.SavedConfig + "console lines infinity\n" })
 			c := dial(t, clientConfig(t, srv, tr))
 			mustAdmin(t, c)
-			if c.ConsoleRepaired() {
-				t.Errorf("ConsoleRepaired() = true, want false")
+			if !c.ConsoleRepaired() {
+				t.Errorf("ConsoleRepaired() = false, want true")
 			}
 			mustRun(t, c, "no console lines")
 			if err := c.Save(testContext(t)); err != nil {

@@ -59,8 +59,8 @@ type consoleState struct {
 	known bool            // orig was read
 	orig  consoleSettings // the router's own settings, restored before save and logout
 	cur   consoleSettings // the running settings as this session left them
-	// repaired reports that the running settings were a cut-off session's
-	// leftovers and orig came from the saved configuration.
+	// repaired reports that a running setting was a cut-off session's
+	// leftover and orig took its value from the saved configuration.
 	repaired bool
 	// retweak is set when the settings were restored for a save: the next
 	// command sets them again, so a save followed by logout costs nothing.
@@ -74,12 +74,15 @@ type consoleState struct {
 // and changes nothing; the caller retries after entering administrator
 // mode.
 //
-// Running settings that are exactly the session's own (`console lines
-// infinity` and `console columns 200`) are most likely left behind by a
-// session that was cut off before it could restore them. Only then the
-// saved configuration the router booted from is consulted, and its values
-// are taken as the router's own, so that they, not the leftovers, are
-// restored and saved.
+// A running setting that equals the session's own (`console lines
+// infinity` or `console columns 200`) may have been left behind by a
+// session that was cut off before it could restore it (or rolled back to a
+// snapshot taken while it ran). Only then the saved configuration the
+// router booted from is consulted, and its value of each such setting is
+// taken as the router's own, so that it, not the leftover, is restored and
+// saved. That costs two extra round trips (`show environment`, `show config
+// N | grep console`), once per session and only for routers whose running
+// configuration has `console lines infinity` or `console columns 200`.
 func (c *Client) setupConsole(ctx context.Context) (bool, error) {
 	out, err := c.d.Run(ctx, "show config | grep console")
 	if refusedAtUserLevel(c, err) {
@@ -90,8 +93,7 @@ func (c *Client) setupConsole(ctx context.Context) (bool, error) {
 	}
 	running := parseConsole(out)
 	orig := running
-	repaired := false
-	if running.lines == sessionLines && running.columns == sessionColumns {
+	if running.lines == sessionLines || running.columns == sessionColumns {
 		saved, err := c.savedConsole(ctx)
 		if refusedAtUserLevel(c, err) {
 			return false, nil
@@ -99,9 +101,14 @@ func (c *Client) setupConsole(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("read console settings: %w", err)
 		}
-		orig.lines, orig.columns = saved.lines, saved.columns
-		repaired = orig != running
+		if running.lines == sessionLines {
+			orig.lines = saved.lines
+		}
+		if running.columns == sessionColumns {
+			orig.columns = saved.columns
+		}
 	}
+	repaired := orig != running
 	c.console = consoleState{known: true, orig: orig, cur: running, repaired: repaired}
 	c.log.Debug("console settings", "lines", orig.lines, "columns", orig.columns, "character", orig.character, "repaired", repaired)
 	if c.cfg.Encoding == "" {
@@ -206,6 +213,19 @@ func (s *consoleSettings) set(name, value string) {
 	}
 }
 
+// get returns the setting called name ("lines", "columns", "character").
+func (s consoleSettings) get(name string) string {
+	switch name {
+	case "lines":
+		return s.lines
+	case "columns":
+		return s.columns
+	case "character":
+		return s.character
+	}
+	return ""
+}
+
 // columnsOf returns the wrap width for a `console columns` value.
 func columnsOf(v string) int {
 	if n, err := strconv.Atoi(v); err == nil && n > 0 {
@@ -243,4 +263,44 @@ func (c *Client) followConsole(cmd string) error {
 		}
 	}
 	return nil
+}
+
+// RouterConsole returns configText, the text of `show config` read during
+// this session, with the `console lines` and `console columns` lines the
+// session set for itself replaced by the router's own settings (removed
+// when the router's own setting is the factory default), so that a backup
+// holds the router's configuration, not the session's. The router's own
+// settings are those found at login, or, for a leftover of a cut-off
+// session, the saved configuration's (see [Client.ConsoleRepaired]). Other
+// lines, and the whole text before the console settings were read, are
+// returned unchanged.
+func (c *Client) RouterConsole(configText string) string {
+	if !c.console.known {
+		return configText
+	}
+	return routerConsole(configText, c.console.cur, c.console.orig)
+}
+
+// routerConsole replaces each top-level `console lines|columns` line of
+// text that has the session's value (cur) by the router's own (orig).
+func routerConsole(text string, cur, orig consoleSettings) string {
+	lines := strings.SplitAfter(text, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		m := consoleLine.FindStringSubmatch(l)
+		if m == nil || m[1] == "character" {
+			out = append(out, l)
+			continue
+		}
+		now, own := cur.get(m[1]), orig.get(m[1])
+		if m[2] != now || now == own {
+			out = append(out, l)
+			continue
+		}
+		if own != "" {
+			end := l[len(strings.TrimRight(l, "\r\n")):]
+			out = append(out, "console "+m[1]+" "+own+end)
+		}
+	}
+	return strings.Join(out, "")
 }
