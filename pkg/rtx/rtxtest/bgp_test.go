@@ -130,12 +130,7 @@ func TestNeighborStates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sc := englishScenario()
-			sc.LoginTimer = 21474836 // the clock jumps further than the default login timer
-			if tt.edit != nil {
-				tt.edit(sc)
-			}
-			r := NewRouter(sc)
+			r := NewRouter(editScenario(longSessionScenario(), tt.edit))
 			c := adminConsole(t, r)
 			for _, cmd := range tt.cmds {
 				c.run(cmd, "# ")

@@ -178,11 +178,7 @@ func TestCommandsNormalUser(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.cmd, func(t *testing.T) {
 			t.Parallel()
-			sc := englishScenario()
-			if tt.edit != nil {
-				tt.edit(sc)
-			}
-			c := sshConsole(t, NewRouter(sc), "rtxctl")
+			c := sshConsole(t, NewRouter(editScenario(englishScenario(), tt.edit)), "rtxctl")
 			if diff := cmp.Diff(tt.want, c.run(tt.cmd, "> ")); diff != "" {
 				t.Errorf("%q output mismatch (-want +got):\n%s", tt.cmd, diff)
 			}

@@ -184,3 +184,19 @@ func englishScenario() *Scenario {
 	sc.Language = "en"
 	return sc
 }
+
+// longSessionScenario is the English article scenario with a login timer long enough for
+// the fake clock jumps of the test.
+func longSessionScenario() *Scenario {
+	sc := englishScenario()
+	sc.LoginTimer = 21474836
+	return sc
+}
+
+// editScenario applies edit, when not nil, to sc and returns sc.
+func editScenario(sc *Scenario, edit func(*Scenario)) *Scenario {
+	if edit != nil {
+		edit(sc)
+	}
+	return sc
+}

@@ -114,11 +114,7 @@ func TestTelnetLogin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sc := englishScenario()
-			if tt.edit != nil {
-				tt.edit(sc)
-			}
-			r := NewRouter(sc)
+			r := NewRouter(editScenario(englishScenario(), tt.edit))
 			c := startConsole(t, r, SessionInfo{Transport: "telnet", RemoteAddr: "127.0.0.1:50001"})
 			for i := 0; i+1 < len(tt.dialogue); i += 2 {
 				c.expect(tt.dialogue[i])
@@ -199,11 +195,7 @@ func TestAdministrator(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sc := englishScenario()
-			if tt.edit != nil {
-				tt.edit(sc)
-			}
-			c := sshConsole(t, NewRouter(sc), "rtxctl")
+			c := sshConsole(t, NewRouter(editScenario(englishScenario(), tt.edit)), "rtxctl")
 			cmd := "administrator"
 			if tt.name == "with arguments" {
 				cmd += " now"
@@ -249,11 +241,7 @@ func TestExit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sc := englishScenario()
-			if tt.edit != nil {
-				tt.edit(sc)
-			}
-			r := NewRouter(sc)
+			r := NewRouter(editScenario(englishScenario(), tt.edit))
 			c := adminConsole(t, r)
 			if tt.change != "" {
 				for _, cmd := range strings.Split(tt.change, "\r") {

@@ -12,14 +12,6 @@ import (
 
 var tunnelOn = []string{"bgp import filter 2 include 0.0.0.0/0", "bgp import 65521 static filter 1 2", "bgp configure refresh"}
 
-// longSessionScenario is the English article scenario with a login timer long enough for
-// the fake clock jumps of the test.
-func longSessionScenario() *Scenario {
-	sc := englishScenario()
-	sc.LoginTimer = 21474836
-	return sc
-}
-
 func runAll(c *testConsole, cmds []string) {
 	c.t.Helper()
 	for _, cmd := range cmds {
@@ -257,11 +249,7 @@ func TestRollbackTimer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sc := longSessionScenario()
-			if tt.edit != nil {
-				tt.edit(sc)
-			}
-			r := NewRouter(sc)
+			r := NewRouter(editScenario(longSessionScenario(), tt.edit))
 			before := r.RunningConfig()
 			c := adminConsole(t, r)
 			runAll(c, tt.arm)
