@@ -501,24 +501,7 @@ func TestSSHConnRemoteEnd(t *testing.T) {
 func TestSSHConnCloseReleasesRead(t *testing.T) {
 	t.Parallel()
 	srv := newSSHServer(t, sshServerConfig{password: testPassword})
-	conn := mustDialSSH(t, srv, SSHConfig{Password: testPassword})
-	done := make(chan error, 1)
-	go func() {
-		_, err := conn.Read(make([]byte, 16))
-		done <- err
-	}()
-	if err := conn.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if err := <-done; !errors.Is(err, net.ErrClosed) {
-		t.Errorf("blocked Read after Close = %v, want net.ErrClosed", err)
-	}
-	if err := conn.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
-	}
-	if _, err := conn.Write([]byte("x")); !errors.Is(err, net.ErrClosed) {
-		t.Errorf("Write after Close = %v, want net.ErrClosed", err)
-	}
+	checkCloseReleasesRead(t, mustDialSSH(t, srv, SSHConfig{Password: testPassword}))
 }
 
 func TestDialSSHLogsNoSecrets(t *testing.T) {

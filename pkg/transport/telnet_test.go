@@ -46,6 +46,30 @@ func telnetPair(t *testing.T, cfg TelnetConfig) (io.ReadWriteCloser, net.Conn) {
 	return client, server
 }
 
+// checkCloseReleasesRead checks that Close releases a Read blocked on conn
+// with net.ErrClosed, that a second Close succeeds and that Write after Close
+// fails with net.ErrClosed.
+func checkCloseReleasesRead(t *testing.T, conn io.ReadWriteCloser) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := conn.Read(make([]byte, 16))
+		done <- err
+	}()
+	if err := conn.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := <-done; !errors.Is(err, net.ErrClosed) {
+		t.Errorf("blocked Read after Close = %v, want net.ErrClosed", err)
+	}
+	if err := conn.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := conn.Write([]byte("x")); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Write after Close = %v, want net.ErrClosed", err)
+	}
+}
+
 // readN reads from r until n data bytes arrived, checking that no Read
 // returns zero bytes without an error.
 func readN(t *testing.T, r io.Reader, n int) []byte {
@@ -238,20 +262,7 @@ func TestTelnetReadEOF(t *testing.T) {
 func TestTelnetCloseReleasesRead(t *testing.T) {
 	t.Parallel()
 	client, _ := telnetPair(t, TelnetConfig{})
-	done := make(chan error, 1)
-	go func() {
-		_, err := client.Read(make([]byte, 16))
-		done <- err
-	}()
-	if err := client.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if err := <-done; !errors.Is(err, net.ErrClosed) {
-		t.Errorf("blocked Read after Close: %v, want net.ErrClosed", err)
-	}
-	if err := client.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
-	}
+	checkCloseReleasesRead(t, client)
 }
 
 func TestDialTelnetRefused(t *testing.T) {
