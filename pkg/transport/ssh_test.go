@@ -178,6 +178,19 @@ func TestDialSSHEncryptedKeyFile(t *testing.T) {
 	}
 }
 
+// checkHostKeyError fails the test unless err is a *HostKeyError equal to
+// want but for its cause.
+func checkHostKeyError(t *testing.T, err error, want *HostKeyError) {
+	t.Helper()
+	var hkErr *HostKeyError
+	if !errors.As(err, &hkErr) {
+		t.Fatalf("DialSSH error = %v, want *HostKeyError", err)
+	}
+	if diff := cmp.Diff(want, hkErr, cmpopts.IgnoreFields(HostKeyError{}, "Err")); diff != "" {
+		t.Errorf("HostKeyError mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestDialSSHUnknownHost(t *testing.T) {
 	t.Parallel()
 	srv := newSSHServer(t, sshServerConfig{password: testPassword})
@@ -200,20 +213,13 @@ func TestDialSSHUnknownHost(t *testing.T) {
 				}
 			}
 			_, err := dialSSH(t, srv, SSHConfig{Password: testPassword, KnownHostsFile: path})
-			var hkErr *HostKeyError
-			if !errors.As(err, &hkErr) {
-				t.Fatalf("DialSSH error = %v, want *HostKeyError", err)
-			}
-			want := &HostKeyError{
+			checkHostKeyError(t, err, &HostKeyError{
 				Host:           srv.addr,
 				KeyType:        hostKey.Type(),
 				Fingerprint:    ssh.FingerprintSHA256(hostKey),
 				KnownHostsFile: path,
 				Unknown:        true,
-			}
-			if diff := cmp.Diff(want, hkErr, cmpIgnoreErr); diff != "" {
-				t.Errorf("HostKeyError mismatch (-want +got):\n%s", diff)
-			}
+			})
 			got, err := os.ReadFile(path)
 			if tt.contents == "" {
 				if !errors.Is(err, fs.ErrNotExist) {
@@ -227,8 +233,6 @@ func TestDialSSHUnknownHost(t *testing.T) {
 		})
 	}
 }
-
-var cmpIgnoreErr = cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Err" }, cmp.Ignore())
 
 func TestDialSSHAcceptNewHostKey(t *testing.T) {
 	t.Parallel()
@@ -301,19 +305,12 @@ func TestDialSSHChangedHostKey(t *testing.T) {
 			path := knownHosts(t, srv.addr, recorded)
 			before, _ := os.ReadFile(path)
 			_, err := dialSSH(t, srv, SSHConfig{Password: testPassword, KnownHostsFile: path, AcceptNewHostKey: accept})
-			var hkErr *HostKeyError
-			if !errors.As(err, &hkErr) {
-				t.Fatalf("DialSSH error = %v, want *HostKeyError", err)
-			}
-			want := &HostKeyError{
+			checkHostKeyError(t, err, &HostKeyError{
 				Host:           srv.addr,
 				KeyType:        hostKey.Type(),
 				Fingerprint:    ssh.FingerprintSHA256(hostKey),
 				KnownHostsFile: path,
-			}
-			if diff := cmp.Diff(want, hkErr, cmpIgnoreErr); diff != "" {
-				t.Errorf("HostKeyError mismatch (-want +got):\n%s", diff)
-			}
+			})
 			var keyErr *knownhosts.KeyError
 			if !errors.As(err, &keyErr) || len(keyErr.Want) == 0 {
 				t.Errorf("HostKeyError does not unwrap to a knownhosts mismatch: %v", err)
