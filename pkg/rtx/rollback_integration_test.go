@@ -112,15 +112,15 @@ func TestPendingIntegrationRouterFires(t *testing.T) {
 			initial := srv.Router.SavedConfig()
 			c := dialFake(t, ctx, srv, tr)
 			if tt.drop {
-				srv.Router.SetFaults(rtxtest.Faults{Drops: []rtxtest.DropFault{{Command: "confirm", When: "after"}}})
+				srv.Router.SetFaults(rtxtest.Faults{Drops: []rtxtest.DropFault{{Command: cmdRefresh, When: "after"}}})
 			}
 			armedAt := srv.Router.Now()
 			res, err := switchTunnel(ctx, c, TunnelOn, pendingOpts(tt.after, tt.restart))
 			var rb *RouterRollback
 			if tt.drop {
 				var ae *ApplyError
-				if !errors.As(err, &ae) || ae.Step != "confirm" || ae.RevertErr == nil {
-					t.Fatalf("tunnel on = %v, want an *ApplyError at confirm that could not disarm", err)
+				if !errors.As(err, &ae) || ae.Step != "refresh" || ae.RevertErr == nil {
+					t.Fatalf("tunnel on = %v, want an *ApplyError at refresh that could neither revert nor disarm", err)
 				}
 			} else {
 				if err != nil {

@@ -21,6 +21,16 @@ type PendingOptions struct {
 	// deadline undoes the change) and reports why in
 	// Result.NoRouterRollback.
 	RequireRouterRollback bool
+	// OnArmed, when not nil, is called once, after the on-router rollback
+	// was armed (or found unavailable) and before the first configuration
+	// command, with what is about to be left pending (p.RouterRollback is
+	// nil when the firmware has none) and why there is no on-router
+	// rollback (nil when there is one). The caller records the pending
+	// change there, so that the record exists before anything changes. An
+	// error from it disarms the on-router rollback and aborts the apply
+	// with an [*ApplyError] (step "record pending") wrapping it; nothing
+	// was changed.
+	OnArmed func(p Pending, noRouterRollback error) error
 }
 
 // Pending is a change [ApplyTunnel] left pending: what the caller records
@@ -36,7 +46,8 @@ type Pending struct {
 	RouterRollback *RouterRollback `json:"router_rollback,omitempty"`
 }
 
-// armRouter arms the on-router rollback of a pending apply.
+// armRouter arms the on-router rollback of a pending apply and calls
+// PendingOptions.OnArmed; an error from the hook disarms.
 func (a *applier) armRouter(ctx context.Context, res *Result) error {
 	p := a.opts.Pending
 	if p == nil {
@@ -52,7 +63,18 @@ func (a *applier) armRouter(ctx context.Context, res *Result) error {
 	default:
 		return a.unchanged("arm router rollback", "", err)
 	}
+	if p.OnArmed == nil {
+		return nil
+	}
+	if err := p.OnArmed(a.pendingChange(), res.NoRouterRollback); err != nil {
+		return a.disarmAfter(ctx, a.unchanged("record pending", "", err))
+	}
 	return nil
+}
+
+// pendingChange is the change a pending apply leaves pending.
+func (a *applier) pendingChange() Pending {
+	return Pending{Before: a.plan.Before, After: a.plan.After, RouterRollback: a.rb}
 }
 
 // disarm removes the on-router rollback, if one is armed.

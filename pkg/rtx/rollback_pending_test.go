@@ -35,17 +35,20 @@ func TestApplyTunnelPending(t *testing.T) {
 		cmds    []string
 		rb      *RouterRollback
 		noRB    bool // Result.NoRouterRollback is set
+		timer   bool // a session rollback timer was armed and confirmed
 	}{
 		{
+			// No session rollback timer while the schedule entry is armed.
 			name: "on",
-			cmds: slices.Concat([]string{showBGP}, armSteps, []string{arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm}),
+			cmds: slices.Concat([]string{showBGP}, armSteps, []string{defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes}),
 			rb:   armedRelative,
 		},
 		{
-			name:  "firmware without a router rollback: controller only",
+			name:  "firmware without a router rollback: controller and session timer",
 			setup: func(f *rollbackConsole) { f.revision = "14.01.20" },
 			cmds:  []string{showBGP, showEnv, arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm},
 			noRB:  true,
+			timer: true,
 		},
 	}
 	for _, tt := range tests {
@@ -67,8 +70,8 @@ func TestApplyTunnelPending(t *testing.T) {
 			if diff := cmp.Diff(want, res.Pending); diff != "" {
 				t.Errorf("Result.Pending mismatch (-want +got):\n%s", diff)
 			}
-			if res.Saved || !res.RollbackTimer || errors.Is(res.NoRouterRollback, ErrNoRouterRollback) != tt.noRB {
-				t.Errorf("Result = %+v, want not saved, rollback timer confirmed, NoRouterRollback set %v", res, tt.noRB)
+			if res.Saved || res.RollbackTimer != tt.timer || errors.Is(res.NoRouterRollback, ErrNoRouterRollback) != tt.noRB {
+				t.Errorf("Result = %+v, want not saved, rollback timer %v, NoRouterRollback set %v", res, tt.timer, tt.noRB)
 			}
 			if diff := cmp.Diff(plan.Before, f.saved.Lines()); diff != "" {
 				t.Errorf("saved config mismatch (-want +got):\n%s", diff)
@@ -92,7 +95,7 @@ func TestApplyTunnelPendingNothingToDo(t *testing.T) {
 // after it reverts and then disarms.
 func TestApplyTunnelPendingFailures(t *testing.T) {
 	t.Parallel()
-	success := []string{showBGP, showEnv, showConfig, showSaved, armRelative, showSchedules, arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm}
+	success := []string{showBGP, showEnv, showConfig, showSaved, armRelative, showSchedules, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes}
 	disarm := []string{showSchedules, disarm1, showSchedules}
 	undoAll := slices.Concat([]string{showBGP, referenceOff, deleteFilter, cmdRefresh}, disarm)
 	absolute := "schedule at 1 11/25 10:10:01 * load 0 difference silent"
@@ -108,14 +111,12 @@ func TestApplyTunnelPendingFailures(t *testing.T) {
 		{failAt: 4, step: "arm router rollback", running: "unchanged"},
 		{failAt: 5, then: slices.Concat([]string{absolute, showSchedules, showEnv}, success[6:]), step: "-"},
 		{failAt: 6, then: []string{disarm1}, step: "arm router rollback", running: "unchanged"},
-		{failAt: 7, then: disarm, step: "arm rollback timer", running: "unchanged"},
-		{failAt: 8, then: slices.Concat([]string{showBGP, cmdRefresh}, disarm), step: "configure", running: "reverted"},
-		{failAt: 9, then: slices.Concat([]string{showBGP, deleteFilter, cmdRefresh}, disarm), step: "configure", running: "reverted"},
-		{failAt: 10, then: undoAll, step: "refresh", running: "reverted"},
+		{failAt: 7, then: slices.Concat([]string{showBGP, cmdRefresh}, disarm), step: "configure", running: "reverted"},
+		{failAt: 8, then: slices.Concat([]string{showBGP, deleteFilter, cmdRefresh}, disarm), step: "configure", running: "reverted"},
+		{failAt: 9, then: undoAll, step: "refresh", running: "reverted"},
+		{failAt: 10, then: undoAll, running: "reverted"},
 		{failAt: 11, then: undoAll, running: "reverted"},
 		{failAt: 12, then: undoAll, running: "reverted"},
-		{failAt: 13, then: undoAll, running: "reverted"},
-		{failAt: 14, then: disarm, step: "confirm", running: "on until the rollback timer restores the previous configuration"},
 	}
 	if len(tests) != len(success) {
 		t.Fatalf("%d cases for %d steps", len(tests), len(success))
@@ -290,6 +291,141 @@ func TestRollbackPending(t *testing.T) {
 			}
 			if diff := cmp.Diff(p.Before, f.saved.Lines()); diff != "" {
 				t.Errorf("saved config mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestApplyTunnelPendingOnArmed checks PendingOptions.OnArmed: it is called
+// once, after arming and before the first configuration command, with what
+// is about to be pending; its error disarms and aborts with nothing
+// changed.
+func TestApplyTunnelPendingOnArmed(t *testing.T) {
+	t.Parallel()
+	armed := []string{showBGP, showEnv, showConfig, showSaved, armRelative, showSchedules}
+	errRecord := errors.New("journal full")
+	tests := []struct {
+		name     string
+		setup    func(*rollbackConsole)
+		hookErr  error
+		atCall   []string        // commands sent when the hook is called
+		rb       *RouterRollback // the hook's Pending.RouterRollback
+		noRB     bool            // the hook's noRouterRollback matches ErrNoRouterRollback
+		cmds     []string
+		disarmed bool
+	}{
+		{
+			name:   "armed",
+			atCall: armed,
+			rb:     armedRelative,
+			cmds:   slices.Concat(armed, []string{defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes}),
+		},
+		{
+			name:   "firmware without a router rollback",
+			setup:  func(f *rollbackConsole) { f.revision = "14.01.20" },
+			atCall: []string{showBGP, showEnv},
+			noRB:   true,
+			cmds:   []string{showBGP, showEnv, arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm},
+		},
+		{
+			name:     "hook fails: disarmed, nothing changed",
+			hookErr:  errRecord,
+			atCall:   armed,
+			rb:       armedRelative,
+			cmds:     slices.Concat(armed, []string{showSchedules, disarm1, showSchedules}),
+			disarmed: true,
+		},
+		{
+			name:    "hook fails without a router rollback: nothing changed",
+			setup:   func(f *rollbackConsole) { f.revision = "14.01.20" },
+			hookErr: errRecord,
+			atCall:  []string{showBGP, showEnv},
+			noRB:    true,
+			cmds:    []string{showBGP, showEnv},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newRollbackConsole(t, bgpOff)
+			if tt.setup != nil {
+				tt.setup(f)
+			}
+			plan := mustPlan(t, bgpOff, TunnelOn, PlanOptions{})
+			opts := pendingApply(false)
+			calls := 0
+			opts.Pending.OnArmed = func(p Pending, noRB error) error {
+				calls++
+				if diff := cmp.Diff(tt.atCall, f.commands()); diff != "" {
+					t.Errorf("commands when OnArmed is called mismatch (-want +got):\n%s", diff)
+				}
+				want := Pending{Before: plan.Before, After: plan.After, RouterRollback: tt.rb}
+				if diff := cmp.Diff(want, p); diff != "" {
+					t.Errorf("OnArmed Pending mismatch (-want +got):\n%s", diff)
+				}
+				if errors.Is(noRB, ErrNoRouterRollback) != tt.noRB {
+					t.Errorf("OnArmed noRouterRollback = %v, want set %v", noRB, tt.noRB)
+				}
+				return tt.hookErr
+			}
+			res, err := ApplyTunnel(t.Context(), f, plan, opts)
+			if calls != 1 {
+				t.Errorf("OnArmed called %d times, want once", calls)
+			}
+			if diff := cmp.Diff(tt.cmds, f.commands()); diff != "" {
+				t.Errorf("commands mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string(nil), f.schedules, cmpopts.EquateEmpty()); tt.hookErr != nil && diff != "" {
+				t.Errorf("schedules left mismatch (-want +got):\n%s", diff)
+			}
+			if tt.hookErr == nil {
+				if err != nil || res.Pending == nil {
+					t.Fatalf("ApplyTunnel = %+v, %v; want pending", res, err)
+				}
+				return
+			}
+			var ae *ApplyError
+			if !errors.As(err, &ae) || !errors.Is(err, tt.hookErr) {
+				t.Fatalf("ApplyTunnel = %v, want an *ApplyError wrapping %v", err, tt.hookErr)
+			}
+			want := ApplyError{Want: TunnelOn, Step: "record pending", Running: "unchanged", Saved: "unchanged", Err: tt.hookErr}
+			if diff := cmp.Diff(want, *ae, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("ApplyError mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestApplyTunnelPendingTimerFailures fails the session rollback timer and
+// its confirm of a pending change on firmware without a router rollback:
+// the timer is the only session safety net there.
+func TestApplyTunnelPendingTimerFailures(t *testing.T) {
+	t.Parallel()
+	success := []string{showBGP, showEnv, arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm}
+	tests := []struct {
+		failAt  int
+		step    string
+		running string
+	}{
+		{failAt: 3, step: "arm rollback timer", running: "unchanged"},
+		{failAt: 10, step: "confirm", running: "on until the rollback timer restores the previous configuration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.step, func(t *testing.T) {
+			t.Parallel()
+			f := newRollbackConsole(t, bgpOff)
+			f.revision, f.failAt = "14.01.20", tt.failAt
+			plan := mustPlan(t, bgpOff, TunnelOn, PlanOptions{})
+			_, err := ApplyTunnel(t.Context(), f, plan, pendingApply(false))
+			if diff := cmp.Diff(success[:tt.failAt], f.commands()); diff != "" {
+				t.Errorf("commands mismatch (-want +got):\n%s", diff)
+			}
+			var ae *ApplyError
+			if !errors.As(err, &ae) || ae.Step != tt.step || ae.RevertErr != nil {
+				t.Fatalf("ApplyTunnel = %v, want a failure at step %q without revert error", err, tt.step)
+			}
+			if ae.Running != tt.running {
+				t.Errorf("Running = %q, want %q", ae.Running, tt.running)
 			}
 		})
 	}

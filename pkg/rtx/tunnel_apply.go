@@ -62,7 +62,8 @@ type ApplyOptions struct {
 	// RollbackTimer is the `rollback timer` armed before the first
 	// configuration command, so that the router restores its configuration
 	// if the session is lost; 0 means VerifyTimeout plus two minutes,
-	// negative means never arm it.
+	// negative means never arm it. A pending apply whose on-router
+	// rollback is armed never arms it (see [ApplyTunnel]).
 	RollbackTimer time.Duration
 	// RevertTimeout bounds putting the previous configuration back after a
 	// failure, even when ctx is already cancelled; 0 means
@@ -158,8 +159,9 @@ const (
 type ApplyError struct {
 	// Want is the state the plan was to reach.
 	Want TunnelState
-	// Step is what failed: "check", "arm router rollback", "arm rollback
-	// timer", "configure", "refresh", "verify", "confirm" or "save".
+	// Step is what failed: "check", "arm router rollback", "record
+	// pending" (PendingOptions.OnArmed), "arm rollback timer",
+	// "configure", "refresh", "verify", "confirm" or "save".
 	Step string
 	// Command is the command that failed, if any.
 	Command string
@@ -243,11 +245,17 @@ func nonNil(errs ...error) []error {
 //
 // With opts.Pending the change is left pending: before step 2 it arms an
 // on-router rollback ([ArmRouterRollback]; firmware without one goes on
-// without it unless RequireRouterRollback, see Result.NoRouterRollback), and
-// in step 5 it confirms the session's rollback timer but never saves.
-// Result.Pending then says what to confirm or roll back. A failure after
-// arming reverts and disarms the on-router rollback (it stays armed only
-// when the revert failed, as the last safety net).
+// without it unless RequireRouterRollback, see Result.NoRouterRollback) and
+// calls PendingOptions.OnArmed; in step 5 it never saves. While the
+// on-router rollback is armed, step 2 arms no session rollback timer: the
+// schedule entry already undoes the change if the session is lost, and a
+// timer restoring its snapshot (taken after arming, so with the entry in
+// it) after the entry fired or was removed would put the entry back. Only
+// a pending apply without an on-router rollback arms the timer (and
+// confirms it in step 5). Result.Pending then says what to confirm or roll
+// back. A failure after arming reverts first and then disarms the on-router
+// rollback (it stays armed only when the revert failed, as the last safety
+// net).
 //
 // A refused command, a failed refresh or a failed verification puts the
 // previous BGP lines back, refreshes, does not save, and returns an
@@ -299,7 +307,8 @@ func ApplyTunnel(ctx context.Context, r Router, plan *TunnelPlan, opts ApplyOpti
 	}
 	if opts.Pending != nil {
 		if a.pending {
-			res.Pending = &Pending{Before: plan.Before, After: plan.After, RouterRollback: a.rb}
+			p := a.pendingChange()
+			res.Pending = &p
 		}
 	} else if !opts.NoSave {
 		if err := r.Save(ctx); err != nil {
@@ -343,13 +352,14 @@ func (a *applier) unchanged(step, cmd string, err error) error {
 	return &ApplyError{Want: a.plan.Want, Step: step, Command: cmd, Running: runningUnchanged, Saved: savedUnchanged, Err: err}
 }
 
-// armRollback arms the rollback timer when the firmware may support it.
+// armRollback arms the rollback timer when the firmware may support it and
+// no on-router rollback is armed.
 func (a *applier) armRollback(ctx context.Context) error {
 	f := a.opts.Features
 	if f == nil {
 		f = &Features{}
 	}
-	if a.opts.RollbackTimer < 0 || f.RollbackTimer == Unsupported {
+	if a.opts.RollbackTimer < 0 || a.rb != nil || f.RollbackTimer == Unsupported {
 		return nil
 	}
 	cmd := cmdRollbackTimer(a.opts.rollbackSeconds())
