@@ -182,38 +182,17 @@ func (t *telnetConn) negotiate(ev telnetEvent, out []byte) []byte {
 	opt := ev.opt
 	switch ev.cmd {
 	case tnWILL:
-		accept := opt == optEcho || opt == optSGA
-		switch {
-		case accept && t.remote[opt] != optOn:
-			t.remote[opt] = optOn
-			out = append(out, tnIAC, tnDO, opt)
-		case !accept && t.remote[opt] == optOff:
-			t.remote[opt] = optRefused
-			out = append(out, tnIAC, tnDONT, opt)
-		}
+		out = appendVerb(out, answerEnable(&t.remote[opt], opt == optEcho || opt == optSGA, tnDO, tnDONT), opt)
 	case tnWONT:
-		if t.remote[opt] == optOn {
-			t.remote[opt] = optOff
-			out = append(out, tnIAC, tnDONT, opt)
-		}
+		out = appendVerb(out, answerDisable(&t.remote[opt], tnDONT), opt)
 	case tnDO:
-		accept := opt == optTTYPE || opt == optNAWS
-		switch {
-		case accept && t.local[opt] != optOn:
-			t.local[opt] = optOn
-			out = append(out, tnIAC, tnWILL, opt)
-			if opt == optNAWS {
-				out = t.appendWindowSize(out)
-			}
-		case !accept && t.local[opt] == optOff:
-			t.local[opt] = optRefused
-			out = append(out, tnIAC, tnWONT, opt)
+		verb := answerEnable(&t.local[opt], opt == optTTYPE || opt == optNAWS, tnWILL, tnWONT)
+		out = appendVerb(out, verb, opt)
+		if verb == tnWILL && opt == optNAWS {
+			out = t.appendWindowSize(out)
 		}
 	case tnDONT:
-		if t.local[opt] == optOn {
-			t.local[opt] = optOff
-			out = append(out, tnIAC, tnWONT, opt)
-		}
+		out = appendVerb(out, answerDisable(&t.local[opt], tnWONT), opt)
 	case tnSB:
 		if opt == optTTYPE && t.local[opt] == optOn && len(ev.data) > 0 && ev.data[0] == ttypeSEND {
 			out = append(out, tnIAC, tnSB, optTTYPE, ttypeIS)
@@ -222,6 +201,40 @@ func (t *telnetConn) negotiate(ev telnetEvent, out []byte) []byte {
 		}
 	}
 	return out
+}
+
+// answerEnable applies the server's request to enable an option (its WILL for
+// st in remote, its DO for st in local) and returns the answer: yes when
+// accept and the option is not on yet, no the first time a refused option
+// is asked for, 0 (no answer) otherwise, so that negotiation cannot loop.
+func answerEnable(st *optionState, accept bool, yes, no byte) byte {
+	switch {
+	case accept && *st != optOn:
+		*st = optOn
+		return yes
+	case !accept && *st == optOff:
+		*st = optRefused
+		return no
+	}
+	return 0
+}
+
+// answerDisable applies the server's WONT or DONT: an option that was on is
+// switched off and acknowledged with no; otherwise the answer is 0 (none).
+func answerDisable(st *optionState, no byte) byte {
+	if *st != optOn {
+		return 0
+	}
+	*st = optOff
+	return no
+}
+
+// appendVerb appends IAC verb opt to out unless verb is 0 (no answer).
+func appendVerb(out []byte, verb, opt byte) []byte {
+	if verb == 0 {
+		return out
+	}
+	return append(out, tnIAC, verb, opt)
 }
 
 // appendWindowSize appends IAC SB NAWS <width> <height> IAC SE (RFC 1073),
