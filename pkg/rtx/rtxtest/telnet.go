@@ -226,47 +226,44 @@ func (t *telnetConn) option(verb, opt byte) error {
 	var reply []byte
 	switch verb {
 	case telnetDO, telnetDONT:
-		st, ours := t.us[opt]
-		switch {
-		case !ours && verb == telnetDO:
-			reply = []byte{telnetIAC, telnetWONT, opt}
-		case !ours:
-		case verb == telnetDO:
-			if st == optNo {
-				reply = []byte{telnetIAC, telnetWILL, opt}
-			}
-			t.us[opt] = optYes
-		default:
-			if st == optYes {
-				reply = []byte{telnetIAC, telnetWONT, opt}
-			}
-			t.us[opt] = optNo
-		}
+		reply = answerOption(t.us, opt, verb == telnetDO, telnetWILL, telnetWONT)
 	case telnetWILL, telnetWONT:
-		st, his := t.him[opt]
-		switch {
-		case !his && verb == telnetWILL:
-			reply = []byte{telnetIAC, telnetDONT, opt}
-		case !his:
-		case verb == telnetWILL:
-			if st == optNo {
-				reply = []byte{telnetIAC, telnetDO, opt}
-			}
-			t.him[opt] = optYes
-			if opt == optTType && st != optYes {
-				reply = append(reply, telnetIAC, telnetSB, optTType, ttypeSEND, telnetIAC, telnetSE)
-			}
-		default:
-			if st == optYes {
-				reply = []byte{telnetIAC, telnetDONT, opt}
-			}
-			t.him[opt] = optNo
+		was := t.him[opt]
+		reply = answerOption(t.him, opt, verb == telnetWILL, telnetDO, telnetDONT)
+		if opt == optTType && was != optYes && t.him[opt] == optYes {
+			reply = append(reply, telnetIAC, telnetSB, optTType, ttypeSEND, telnetIAC, telnetSE)
 		}
 	}
 	if reply == nil {
 		return nil
 	}
 	return t.writeRaw(reply)
+}
+
+// answerOption applies the client's request to switch opt on or off in states,
+// the options one side performs, and returns the reply with verb yes (on)
+// or no (off): a settled option that changes is acknowledged, an awaited
+// answer to an opening offer or a repeat is not, and an option missing from
+// states is refused when asked on.
+func answerOption(states map[byte]optState, opt byte, on bool, yes, no byte) []byte {
+	st, known := states[opt]
+	switch {
+	case !known && on:
+		return []byte{telnetIAC, no, opt}
+	case !known:
+		return nil
+	case on:
+		states[opt] = optYes
+		if st == optNo {
+			return []byte{telnetIAC, yes, opt}
+		}
+	default:
+		states[opt] = optNo
+		if st == optYes {
+			return []byte{telnetIAC, no, opt}
+		}
+	}
+	return nil
 }
 
 // subnegotiation handles a complete SB ... SE from the client. Only the
