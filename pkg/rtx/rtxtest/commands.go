@@ -24,6 +24,17 @@ var noSchedule = map[string]bool{
 	"delete": true,
 }
 
+// adminCommands lists the commands, besides genericConfigWords, that only an
+// administrator may run.
+var adminCommands = map[string]bool{
+	"bgp": true, "ip": true, "schedule": true, "login": true, "save": true, "load": true,
+	"confirm": true, "rollback": true, "date": true, "time": true, "ntpdate": true,
+}
+
+// rollbackCommands lists the commands that exist only on firmware with the
+// rollback feature.
+var rollbackCommands = map[string]bool{"load": true, "confirm": true, "rollback": true}
+
 // runLocked executes one non-interactive command line for session s at fake time at and
 // returns its output lines. The caller holds r.mu.
 func (r *Router) runLocked(s *session, ws []word, at time.Time) ([]string, error) {
@@ -32,17 +43,11 @@ func (r *Router) runLocked(s *session, ws []word, at time.Time) ([]string, error
 		return nil, nil
 	}
 	name := strings.ToLower(args[0])
-	admin := func() error {
-		if !s.admin {
-			return errAdminOnly
-		}
-		return nil
+	if rollbackCommands[name] && !r.sc.has(featureRollback) {
+		return nil, errInvalidCommand
 	}
-	rollbackFeature := func() error {
-		if !r.sc.has(featureRollback) {
-			return errInvalidCommand
-		}
-		return admin()
+	if (adminCommands[name] || genericConfigWords[name]) && !s.admin {
+		return nil, errAdminOnly
 	}
 	switch name {
 	case "show":
@@ -52,57 +57,30 @@ func (r *Router) runLocked(s *session, ws []word, at time.Time) ([]string, error
 	case "console":
 		return nil, r.consoleCommand(s, ws)
 	case "bgp":
-		if err := admin(); err != nil {
-			return nil, err
-		}
 		return r.bgpCommand(s, ws, at)
 	case "ip":
-		if err := admin(); err != nil {
-			return nil, err
-		}
 		return nil, r.ipCommand(ws, at)
 	case "schedule":
-		if err := admin(); err != nil {
-			return nil, err
-		}
 		return nil, r.scheduleCommand(ws, at)
 	case "login":
-		if err := admin(); err != nil {
-			return nil, err
-		}
 		return nil, r.loginCommand(ws, at)
 	case "save":
-		if err := admin(); err != nil {
-			return nil, err
-		}
 		return r.save(s, args[1:])
 	case "load":
-		if err := rollbackFeature(); err != nil {
-			return nil, err
-		}
 		return r.load(s, args[1:], at)
 	case "confirm":
-		if err := rollbackFeature(); err != nil {
-			return nil, err
-		}
 		if len(args) != 1 {
 			return nil, errParamCount
 		}
 		delete(r.rollbacks, s)
 		return nil, nil
 	case "rollback":
-		if err := rollbackFeature(); err != nil {
-			return nil, err
-		}
 		return nil, r.rollbackCommand(s, args[1:], at)
 	case "date", "time", "ntpdate":
 		// The fake clock moves only with real time and Advance; setting it is accepted and ignored.
-		return nil, admin()
+		return nil, nil
 	}
 	if genericConfigWords[name] {
-		if err := admin(); err != nil {
-			return nil, err
-		}
 		r.setConfig(raws(ws), at)
 		return nil, nil
 	}
