@@ -153,8 +153,8 @@ func (c *Client) start(ctx context.Context, telnet bool) error {
 	if c.d, err = driver.New(c.ch, platform(s.prefix, defaultColumns), s.level, c.log); err != nil {
 		return err
 	}
-	c.d.SetSecret(secretLogin, c.cfg.Password)
-	c.d.SetSecret(secretAdmin, c.cfg.AdminPassword)
+	c.d.SetSecret(SecretLogin, c.cfg.Password)
+	c.d.SetSecret(SecretAdmin, c.cfg.AdminPassword)
 	// The first line typed right after the banner is sometimes lost: spend
 	// it on an empty line and wait for its prompt.
 	if _, err := c.d.Run(ctx, ""); err != nil {

@@ -14,10 +14,12 @@ const (
 	levelAdmin = "administrator"
 )
 
-// Names of the secrets that answer password questions (driver.Question).
+// Names of the secrets that answer password questions (driver.Question),
+// as a [*driver.PasswordError] lists them in Secrets and Missing:
+// SecretLogin is Config.Password, SecretAdmin Config.AdminPassword.
 const (
-	secretLogin = "login"
-	secretAdmin = "administrator"
+	SecretLogin = "login"
+	SecretAdmin = "administrator"
 )
 
 // Console texts shared by every RTX model (see shared/rtx-console.md §4–§7).
@@ -87,9 +89,9 @@ func platform(prefix string, columns int) driver.Platform {
 		Questions: []driver.Question{
 			{Pattern: saveQuestion, Answer: "N"},
 			// The named forms come first: the plain one matches their end.
-			{Pattern: adminPasswordQuestion, Command: savedConfigCommand, Secrets: []string{secretAdmin}},
-			{Pattern: loginPasswordQuestion, Command: savedConfigCommand, Secrets: []string{secretLogin}},
-			{Pattern: passwordPrompt, Command: savedConfigCommand, Secrets: []string{secretLogin, secretAdmin}},
+			{Pattern: adminPasswordQuestion, Command: savedConfigCommand, Secrets: []string{SecretAdmin}},
+			{Pattern: loginPasswordQuestion, Command: savedConfigCommand, Secrets: []string{SecretLogin}},
+			{Pattern: passwordPrompt, Command: savedConfigCommand, Secrets: []string{SecretLogin, SecretAdmin}},
 		},
 		ErrorLine: errorLine,
 		Filters:   []driver.Filter{{Command: grepPipe, Line: searching}},

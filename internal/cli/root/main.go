@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -101,6 +102,34 @@ func ExitCode(err error) int {
 	return cli.ExitFailure
 }
 
+// passwordSources says where each secret of a [*driver.PasswordError]
+// comes from.
+var passwordSources = map[string]string{
+	rtx.SecretLogin: fmt.Sprintf("the login password (%s or --password-file)", cli.PasswordEnv),
+	rtx.SecretAdmin: fmt.Sprintf("the administrator password (%s or --admin-password-file)", cli.AdminPasswordEnv),
+}
+
+// passwordHint names the passwords a password question was answered with:
+// those that were not set when some were missing, else all that were sent.
+func passwordHint(e *driver.PasswordError) string {
+	verb, names := "check", e.Secrets
+	if len(e.Missing) > 0 {
+		verb, names = "set", e.Missing
+	}
+	if len(names) == 0 {
+		names = []string{rtx.SecretAdmin}
+	}
+	parts := make([]string, 0, len(names))
+	for _, n := range names {
+		src, ok := passwordSources[n]
+		if !ok {
+			src = "the " + n + " password"
+		}
+		parts = append(parts, src)
+	}
+	return verb + " " + strings.Join(parts, " and ")
+}
+
 // hint returns advice for err, or "".
 func hint(err error, cmd *cobra.Command) string {
 	var (
@@ -110,6 +139,7 @@ func hint(err error, cmd *cobra.Command) string {
 		conflictErr *rtx.FilterConflictError
 		peerErr     *rtx.PeerASError
 		heldErr     *lock.HeldError
+		pwErr       *driver.PasswordError
 	)
 	switch {
 	case errors.As(err, &conflictErr) && conflictErr.FreeID != 0:
@@ -124,8 +154,10 @@ func hint(err error, cmd *cobra.Command) string {
 		return fmt.Sprintf("if the router's key really changed, remove its old entry from %s (ssh-keygen -R HOST)", hostKeyErr.KnownHostsFile)
 	case errors.As(err, &authErr):
 		return fmt.Sprintf("check --user and the login password (%s or --password-file)", cli.PasswordEnv)
+	case errors.As(err, &pwErr):
+		return passwordHint(pwErr)
 	case errors.Is(err, driver.ErrBadPassword):
-		return fmt.Sprintf("check the administrator password (%s or --admin-password-file)", cli.AdminPasswordEnv)
+		return "check " + passwordSources[rtx.SecretAdmin]
 	case errors.Is(err, context.DeadlineExceeded):
 		return "the router did not answer in time; check the address or raise --timeout"
 	case errors.As(err, &flagErr) && cmd != nil:

@@ -120,3 +120,50 @@ func TestExecute(t *testing.T) {
 		})
 	}
 }
+
+func TestHintPassword(t *testing.T) {
+	t.Parallel()
+	const (
+		login = "the login password (RTXCTL_PASSWORD or --password-file)"
+		admin = "the administrator password (RTXCTL_ADMIN_PASSWORD or --admin-password-file)"
+	)
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{
+			name: "both rejected",
+			err:  fmt.Errorf("read saved configuration: %w", &driver.PasswordError{Command: "show config 0", Secrets: []string{"login", "administrator"}}),
+			want: "check " + login + " and " + admin,
+		},
+		{
+			name: "login rejected",
+			err:  &driver.PasswordError{Command: "show config 0", Secrets: []string{"login"}},
+			want: "check " + login,
+		},
+		{
+			name: "administrator missing",
+			err:  &driver.PasswordError{Command: "show config 0", Secrets: []string{"login", "administrator"}, Missing: []string{"administrator"}},
+			want: "set " + admin,
+		},
+		{
+			name: "both missing",
+			err:  &driver.PasswordError{Command: "show config 0", Secrets: []string{"login", "administrator"}, Missing: []string{"login", "administrator"}},
+			want: "set " + login + " and " + admin,
+		},
+		{
+			name: "administrator mode refused",
+			err:  &driver.PrivilegeError{From: "user", To: "admin", Err: driver.ErrBadPassword},
+			want: "check " + admin,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, hint(tt.err, nil)); diff != "" {
+				t.Errorf("hint(%v) mismatch (-want +got):\n%s", tt.err, diff)
+			}
+		})
+	}
+}

@@ -7,9 +7,6 @@ import (
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
-// CmdSavedConfig reads the saved configuration (config 0).
-const CmdSavedConfig = "show config 0"
-
 // Session adapts a console session to the pkg/rtx operations: every command
 // (and `save`) gets the per-operation deadline Timeout on top of the
 // caller's context, and the saved configuration can be read, so that
@@ -44,8 +41,11 @@ func (s Session) Save(ctx context.Context) error {
 // Info returns the model and revision announced at login.
 func (s Session) Info() rtx.Info { return s.Client.Info() }
 
-// SavedConfig returns the text of the saved configuration, read with
-// [CmdSavedConfig].
+// SavedConfig returns the text of the saved configuration the router
+// booted from, within the per-operation deadline (see
+// [rtx.Client.SavedConfig]: `show config N`, password questions answered).
 func (s Session) SavedConfig(ctx context.Context) (string, error) {
-	return s.Run(ctx, CmdSavedConfig)
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.Client.SavedConfig(ctx)
 }

@@ -48,8 +48,9 @@ advertised, what else the import filters advertise, and the router's model and
 firmware. Only show commands are sent; with -o json the same facts are one JSON
 object.
 
-The saved configuration is read with "show config 0". A change left pending
-by "tunnel on|off --rollback-in" (from the journal) is shown with its deadline.
+The saved configuration is the one the router booted from ("show config N",
+N from "show environment"). A change left pending by "tunnel on|off
+--rollback-in" (from the journal) is shown with its deadline.
 
 EXIT STATUS
   0  the state was read (whatever it is)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
@@ -25,10 +24,6 @@ type change struct {
 	host  string
 	sess  status.Session
 	store *state.Store
-	// consoleFix puts back console settings that an earlier session, cut
-	// off before it could restore them, left in the running configuration;
-	// it runs before the save.
-	consoleFix []string
 	// logger writes the log file (and standard error with -v).
 	logger *slog.Logger
 }
@@ -98,8 +93,8 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		return c.fail("read the saved configuration", err)
 	}
-	c.consoleFix = leftoverConsole(sc, saved)
-	configText = routerConsole(configText, saved)
+	// The backup holds the router's console settings, not the session's.
+	configText = client.RouterConsole(configText)
 	plan, err := c.plan(ctx, sc.BGP())
 	if err != nil {
 		return err
@@ -160,7 +155,7 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, saved *rtx
 	if err != nil {
 		return err
 	}
-	err = c.save(ctx)
+	err = c.sess.Save(ctx)
 	result := &rtx.Result{Plan: plan, Saved: err == nil}
 	c.recordResult(entry, result, err, false)
 	if err != nil {
@@ -198,24 +193,19 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	if err := c.writePlan(plan); err != nil {
 		return err
 	}
-	if c.opts.RollbackIn > 0 {
+	pendingRefresh := c.opts.RollbackIn > 0 && len(plan.Commands) == 0
+	if c.opts.RollbackIn > 0 && !pendingRefresh {
 		return c.applyPending(ctx, plan, configText)
 	}
 	entry, err := c.record(plan, plan.Steps(), configText, nil)
 	if err != nil {
 		return err
 	}
-	// ApplyTunnel leaves the save to c.save, which repairs the console
-	// settings first.
-	features := &rtx.Features{}
-	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, NoSave: true, Features: features})
-	if err == nil && !c.opts.NoSave {
-		if serr := c.save(ctx); serr != nil {
-			err = &rtx.ApplyError{Want: plan.Want, Step: "save", Running: string(plan.Want), Saved: stateUnknown, Err: serr}
-		} else {
-			res.Saved = true
-		}
+	if pendingRefresh {
+		c.notef("forced tunnel is already %s at %s: only a refresh, nothing to leave pending or save", plan.Want, c.host)
 	}
+	features := &rtx.Features{}
+	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, NoSave: c.opts.NoSave || pendingRefresh, Features: features})
 	c.recordResult(entry, res, err, features.RollbackTimer == rtx.Supported)
 	if err != nil {
 		return c.fail("", err)
@@ -224,87 +214,6 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 		c.notef("not saved (--no-save): the router runs forced tunnel %s, its saved configuration is unchanged", plan.Want)
 	}
 	return c.writeResult(report{Plan: plan, Changed: res.Changed, Saved: res.Saved, Neighbors: res.Neighbors, Backup: entry.Backup})
-}
-
-// save puts back leftover console settings and saves.
-func (c *change) save(ctx context.Context) error {
-	for _, cmd := range c.consoleFix {
-		if _, err := c.sess.Run(ctx, cmd); err != nil {
-			return fmt.Errorf("restore console settings: %w", err)
-		}
-	}
-	return c.sess.Save(ctx)
-}
-
-// sessionConsole are the console settings the client sets for automation
-// (see pkg/rtx): values an interrupted session may leave behind.
-var sessionConsole = map[string]string{"lines": "infinity", "columns": "200"}
-
-// leftoverConsole returns the commands that give `console lines` and
-// `console columns` their saved values again when the running
-// configuration (running) shows the automation values but the saved one
-// does not: a session that was cut off (and perhaps rolled back to a
-// snapshot taken while it ran) leaves them in the running configuration,
-// and the client would take them for the router's own settings and save
-// them.
-func leftoverConsole(running, saved *rtx.ShowConfig) []string {
-	var fix []string
-	for _, name := range []string{"lines", "columns"} {
-		cur, want := consoleValue(running, name), consoleValue(saved, name)
-		if cur != sessionConsole[name] || want == cur {
-			continue
-		}
-		if want == "" {
-			fix = append(fix, "no console "+name)
-		} else {
-			fix = append(fix, "console "+name+" "+want)
-		}
-	}
-	return fix
-}
-
-// routerConsole returns the `show config` text with the console settings
-// the client set for the session (`console lines infinity`, `console
-// columns 200`) replaced by the router's own: those of the saved
-// configuration, the best knowledge of what they were before the session.
-// The backup then holds the router's configuration, not the session's.
-func routerConsole(text string, saved *rtx.ShowConfig) string {
-	lines := strings.SplitAfter(text, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		name, value, ok := consoleSetting(l)
-		if !ok || value != sessionConsole[name] {
-			out = append(out, l)
-			continue
-		}
-		if want := consoleValue(saved, name); want != "" {
-			end := l[len(strings.TrimRight(l, "\r\n")):]
-			out = append(out, "console "+name+" "+want+end)
-		}
-	}
-	return strings.Join(out, "")
-}
-
-// consoleSetting parses a top-level `console lines|columns VALUE` line.
-func consoleSetting(line string) (name, value string, ok bool) {
-	f := strings.Fields(line)
-	if len(f) != 3 || f[0] != "console" || strings.HasPrefix(line, " ") {
-		return "", "", false
-	}
-	if _, known := sessionConsole[f[1]]; !known {
-		return "", "", false
-	}
-	return f[1], f[2], true
-}
-
-// consoleValue returns the value of `console NAME` in sc, "" when absent.
-func consoleValue(sc *rtx.ShowConfig, name string) string {
-	for _, l := range sc.TopLevel() {
-		if v, ok := strings.CutPrefix(l, "console "+name+" "); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
 
 // record backs up the configuration and appends the journal entry of the
