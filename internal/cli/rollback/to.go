@@ -28,7 +28,8 @@ func (r *router) restore(ctx context.Context, sess status.Session) (*Report, err
 	if err != nil {
 		return nil, fmt.Errorf("rollback --to %d at %s: read the configuration: %w", r.opts.To, r.host(), err)
 	}
-	backup, err := r.store.Backup(r.host(), configText)
+	// The backup holds the router's console settings, not the session's.
+	backup, err := r.store.Backup(r.host(), sess.Client.RouterConsole(configText))
 	if err != nil {
 		return nil, fmt.Errorf("rollback --to %d at %s: %w", r.opts.To, r.host(), err)
 	}
