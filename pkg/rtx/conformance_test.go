@@ -658,27 +658,79 @@ func consoleLines(cfg []string) []string {
 	return slices.DeleteFunc(slices.Clone(cfg), func(l string) bool { return !strings.HasPrefix(l, "console ") })
 }
 
-// TestConsoleLeftovers cuts a session off after it changed the console
-// settings, then checks that the next session takes the saved settings as
-// the router's own: a save keeps the saved console lines exactly.
+// checkRepairedConsole checks that the session c found console leftovers
+// and took the saved console lines (before) as the router's own: a backup
+// text ([rtx.Client.RouterConsole]) shows them, a save keeps them and
+// logout leaves them running. It closes c.
+func checkRepairedConsole(t *testing.T, srv *rtxtest.Server, c *rtx.Client, before []string) {
+	t.Helper()
+	if !c.ConsoleRepaired() {
+		t.Errorf("ConsoleRepaired() = false, want true")
+	}
+	sc, err := rtx.ParseShowConfig(c.RouterConsole(mustRun(t, c, "show config")))
+	if err != nil {
+		t.Fatalf("ParseShowConfig: %v", err)
+	}
+	if diff := cmp.Diff(before, consoleLines(sc.TopLevel())); diff != "" {
+		t.Errorf("RouterConsole console lines mismatch (-want +got):\n%s", diff)
+	}
+	if err := c.Save(testContext(t)); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	if diff := cmp.Diff(before, consoleLines(srv.Router.SavedConfig())); diff != "" {
+		t.Errorf("saved console lines mismatch (-want +got):\n%s", diff)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if diff := cmp.Diff(before, consoleLines(srv.Router.RunningConfig())); diff != "" {
+		t.Errorf("running console lines after Close mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// leftover returns a scenario edit that starts the router with one console
+// setting of a session (leftover: `console lines infinity` or `console
+// columns 200`) in the running configuration, as a cut-off session rolled
+// back to a snapshot may leave it; own is the saved console line ("" =
+// factory default).
+func leftover(language, own, leftover string) func(*rtxtest.Scenario) {
+	return func(sc *rtxtest.Scenario) {
+		sc.Language = language
+		base := sc.SavedConfig
+		if own != "" {
+			sc.SavedConfig += own + "\n"
+		}
+		sc.RunningConfig = base + leftover + "\n"
+	}
+}
+
+// TestConsoleLeftovers starts with console settings an earlier session
+// left behind: a first session is cut off after it changed them (cut), or
+// the running configuration holds a single session setting. It checks that
+// the next session takes the saved settings as the router's own: a backup
+// text shows them, a save keeps them exactly, logout leaves them.
 func TestConsoleLeftovers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
 		scenario func(*rtxtest.Scenario)
-		config   func(*rtx.Config)
+		cut      bool
 	}{
-		{name: "factory console settings"},
-		{name: "own console settings", scenario: func(sc *rtxtest.Scenario) { sc.Lines = "20"; sc.Columns = 100 }},
-		{name: "english, show config in administrator mode only", scenario: func(sc *rtxtest.Scenario) {
+		{name: "factory console settings", cut: true},
+		{name: "own console settings", cut: true, scenario: func(sc *rtxtest.Scenario) { sc.Lines = "20"; sc.Columns = 100 }},
+		{name: "english, show config in administrator mode only", cut: true, scenario: func(sc *rtxtest.Scenario) {
 			sc.Language = "en"
 			sc.Variants.ShowConfigAdminOnly = true
 		}},
-		{name: "saved config asks for passwords", scenario: func(sc *rtxtest.Scenario) {
+		{name: "saved config asks for passwords", cut: true, scenario: func(sc *rtxtest.Scenario) {
 			sc.SavedConfig += passwordLines
 			sc.Variants.SavedConfigPasswords = true
 			sc.Variants.SavedConfigPrompts = "admin"
 		}},
+		{name: "single lines, factory saved", scenario: leftover("ja", "", "console lines infinity")},
+		{name: "single columns, factory saved", scenario: leftover("ja", "", "console columns 200")},
+		{name: "single lines, own saved", scenario: leftover("ja", "console lines 40", "console lines infinity")},
+		{name: "single columns, own saved, english", scenario: leftover("en", "console columns 120", "console columns 200")},
 	}
 	for _, tr := range transports {
 		t.Run(tr, func(t *testing.T) {
@@ -690,43 +742,20 @@ func TestConsoleLeftovers(t *testing.T) {
 						if tt.scenario != nil {
 							tt.scenario(sc)
 						}
-						sc.Faults.Drops = []rtxtest.DropFault{{Command: forcedFilter, When: "after", Occurrence: 1}}
+						if tt.cut {
+							sc.Faults.Drops = []rtxtest.DropFault{{Command: forcedFilter, When: "after", Occurrence: 1}}
+						}
 					})
 					cfg := clientConfig(t, srv, tr)
 					before := consoleLines(srv.Router.SavedConfig())
-
-					first := dial(t, cfg)
-					mustAdmin(t, first)
-					if first.ConsoleRepaired() {
-						t.Errorf("first session: ConsoleRepaired() = true, want false")
+					if tt.cut {
+						cutOff(t, srv, cfg, before)
 					}
-					if _, err := first.Run(testContext(t), forcedFilter); !errors.Is(err, io.ErrUnexpectedEOF) {
-						t.Fatalf("Run(%q) error = %v, want the connection dropped", forcedFilter, err)
-					}
-					first.Close()
-					if got := consoleLines(srv.Router.RunningConfig()); slices.Equal(got, before) {
-						t.Fatalf("running console lines %q: the cut-off session left nothing to repair", got)
-					}
-
-					second := dial(t, cfg)
-					mustAdmin(t, second)
-					if !second.ConsoleRepaired() {
-						t.Errorf("second session: ConsoleRepaired() = false, want true")
-					}
-					if err := second.Save(testContext(t)); err != nil {
-						t.Fatalf("Save: %v", err)
-					}
-					if diff := cmp.Diff(before, consoleLines(srv.Router.SavedConfig())); diff != "" {
-						t.Errorf("saved console lines mismatch (-want +got):\n%s", diff)
-					}
-					if !slices.Contains(srv.Router.SavedConfig(), forcedFilter) {
+					c := dial(t, cfg)
+					mustAdmin(t, c)
+					checkRepairedConsole(t, srv, c, before)
+					if tt.cut && !slices.Contains(srv.Router.SavedConfig(), forcedFilter) {
 						t.Errorf("saved config lacks %q", forcedFilter)
-					}
-					if err := second.Close(); err != nil {
-						t.Fatalf("Close: %v", err)
-					}
-					if diff := cmp.Diff(before, consoleLines(srv.Router.RunningConfig())); diff != "" {
-						t.Errorf("running console lines after Close mismatch (-want +got):\n%s", diff)
 					}
 				})
 			}
@@ -734,68 +763,22 @@ func TestConsoleLeftovers(t *testing.T) {
 	}
 }
 
-// TestConsoleSingleLeftover starts with one console setting of the session
-// (`console lines infinity` or `console columns 200`) left in the running
-// configuration, as a cut-off session rolled back to a snapshot may leave
-// it, and checks that the saved value is taken as the router's own: a save
-// and logout keep the saved console lines exactly, and the backup text
-// shows them.
-func TestConsoleSingleLeftover(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name     string
-		language string
-		own      string // the saved console line; "" = factory default
-		leftover string // the running one
-	}{
-		{name: "lines, factory saved", language: "ja", leftover: "console lines infinity"},
-		{name: "columns, factory saved", language: "ja", leftover: "console columns 200"},
-		{name: "lines, own saved", language: "ja", own: "console lines 40", leftover: "console lines infinity"},
-		{name: "columns, own saved, english", language: "en", own: "console columns 120", leftover: "console columns 200"},
+// cutOff runs a first session that changes the console settings and is
+// cut off by the server's drop fault right after it sent forcedFilter,
+// leaving console settings that differ from the saved ones (before).
+func cutOff(t *testing.T, srv *rtxtest.Server, cfg rtx.Config, before []string) {
+	t.Helper()
+	first := dial(t, cfg)
+	mustAdmin(t, first)
+	if first.ConsoleRepaired() {
+		t.Errorf("first session: ConsoleRepaired() = true, want false")
 	}
-	for _, tr := range transports {
-		t.Run(tr, func(t *testing.T) {
-			t.Parallel()
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					t.Parallel()
-					srv := newServer(t, func(sc *rtxtest.Scenario) {
-						sc.Language = tt.language
-						base := sc.SavedConfig
-						if tt.own != "" {
-							sc.SavedConfig += tt.own + "\n"
-						}
-						sc.RunningConfig = base + tt.leftover + "\n"
-					})
-					before := consoleLines(srv.Router.SavedConfig())
-					c := dial(t, clientConfig(t, srv, tr))
-					mustAdmin(t, c)
-					if !c.ConsoleRepaired() {
-						t.Errorf("ConsoleRepaired() = false, want true")
-					}
-					text := mustRun(t, c, "show config")
-					sc, err := rtx.ParseShowConfig(c.RouterConsole(text))
-					if err != nil {
-						t.Fatalf("ParseShowConfig: %v", err)
-					}
-					if diff := cmp.Diff(before, consoleLines(sc.TopLevel())); diff != "" {
-						t.Errorf("RouterConsole console lines mismatch (-want +got):\n%s", diff)
-					}
-					if err := c.Save(testContext(t)); err != nil {
-						t.Fatalf("Save: %v", err)
-					}
-					if diff := cmp.Diff(before, consoleLines(srv.Router.SavedConfig())); diff != "" {
-						t.Errorf("saved console lines mismatch (-want +got):\n%s", diff)
-					}
-					if err := c.Close(); err != nil {
-						t.Fatalf("Close: %v", err)
-					}
-					if diff := cmp.Diff(before, consoleLines(srv.Router.RunningConfig())); diff != "" {
-						t.Errorf("running console lines after Close mismatch (-want +got):\n%s", diff)
-					}
-				})
-			}
-		})
+	if _, err := first.Run(testContext(t), forcedFilter); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("Run(%q) error = %v, want the connection dropped", forcedFilter, err)
+	}
+	first.Close()
+	if got := consoleLines(srv.Router.RunningConfig()); slices.Equal(got, before) {
+		t.Fatalf("running console lines %q: the cut-off session left nothing to repair", got)
 	}
 }
 

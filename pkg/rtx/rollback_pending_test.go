@@ -25,30 +25,55 @@ func pendingApply(require bool) ApplyOptions {
 // armedRelative is the RouterRollback the pending tests arm.
 var armedRelative = &RouterRollback{ID: 1, Command: "load 0 difference silent", Line: armRelative, Relative: true, Deadline: routerNow.Add(10*time.Minute + time.Second)}
 
+// TestApplyTunnelPending leaves a change pending, checking the exact
+// commands (no session rollback timer while the schedule entry is armed)
+// and PendingOptions.OnArmed: called once, after arming and before the
+// first configuration command, with what is about to be pending; its error
+// disarms and aborts with nothing changed.
 func TestApplyTunnelPending(t *testing.T) {
 	t.Parallel()
-	armSteps := []string{showEnv, showConfig, showSaved, armRelative, showSchedules}
+	armed := []string{showBGP, showEnv, showConfig, showSaved, armRelative, showSchedules}
+	unarmed := []string{showBGP, showEnv}
+	oldFirmware := func(f *rollbackConsole) { f.revision = "14.01.20" }
+	errRecord := errors.New("journal full")
 	tests := []struct {
 		name    string
 		setup   func(*rollbackConsole)
-		require bool
+		hookErr error
+		atCall  []string // commands sent when OnArmed is called
 		cmds    []string
 		rb      *RouterRollback
-		noRB    bool // Result.NoRouterRollback is set
+		noRB    bool // Result.NoRouterRollback and OnArmed's noRouterRollback are set
 		timer   bool // a session rollback timer was armed and confirmed
 	}{
 		{
-			// No session rollback timer while the schedule entry is armed.
-			name: "on",
-			cmds: slices.Concat([]string{showBGP}, armSteps, []string{defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes}),
-			rb:   armedRelative,
+			name:   "on",
+			atCall: armed,
+			cmds:   slices.Concat(armed, []string{defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes}),
+			rb:     armedRelative,
 		},
 		{
-			name:  "firmware without a router rollback: controller and session timer",
-			setup: func(f *rollbackConsole) { f.revision = "14.01.20" },
-			cmds:  []string{showBGP, showEnv, arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm},
-			noRB:  true,
-			timer: true,
+			name:   "firmware without a router rollback: controller and session timer",
+			setup:  oldFirmware,
+			atCall: unarmed,
+			cmds:   slices.Concat(unarmed, []string{arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm}),
+			noRB:   true,
+			timer:  true,
+		},
+		{
+			name:    "OnArmed fails: disarmed, nothing changed",
+			hookErr: errRecord,
+			atCall:  armed,
+			cmds:    slices.Concat(armed, []string{showSchedules, disarm1, showSchedules}),
+			rb:      armedRelative,
+		},
+		{
+			name:    "OnArmed fails without a router rollback: nothing changed",
+			setup:   oldFirmware,
+			hookErr: errRecord,
+			atCall:  unarmed,
+			cmds:    unarmed,
+			noRB:    true,
 		},
 	}
 	for _, tt := range tests {
@@ -59,22 +84,54 @@ func TestApplyTunnelPending(t *testing.T) {
 				tt.setup(f)
 			}
 			plan := mustPlan(t, bgpOff, TunnelOn, PlanOptions{})
-			res, err := ApplyTunnel(t.Context(), f, plan, pendingApply(tt.require))
-			if err != nil {
-				t.Fatalf("ApplyTunnel: %v", err)
+			want := &Pending{Before: plan.Before, After: plan.After, RouterRollback: tt.rb}
+			opts := pendingApply(false)
+			calls := 0
+			opts.Pending.OnArmed = func(p Pending, noRB error) error {
+				calls++
+				if diff := cmp.Diff(tt.atCall, f.commands()); diff != "" {
+					t.Errorf("commands when OnArmed is called mismatch (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(*want, p); diff != "" {
+					t.Errorf("OnArmed Pending mismatch (-want +got):\n%s", diff)
+				}
+				if errors.Is(noRB, ErrNoRouterRollback) != tt.noRB {
+					t.Errorf("OnArmed noRouterRollback = %v, want set %v", noRB, tt.noRB)
+				}
+				return tt.hookErr
+			}
+			res, err := ApplyTunnel(t.Context(), f, plan, opts)
+			if calls != 1 {
+				t.Errorf("OnArmed called %d times, want once", calls)
 			}
 			if diff := cmp.Diff(tt.cmds, f.commands()); diff != "" {
 				t.Errorf("commands mismatch (-want +got):\n%s", diff)
 			}
-			want := &Pending{Before: plan.Before, After: plan.After, RouterRollback: tt.rb}
+			if diff := cmp.Diff(plan.Before, f.saved.Lines()); diff != "" {
+				t.Errorf("saved config mismatch (-want +got):\n%s", diff)
+			}
+			if tt.hookErr != nil {
+				var ae *ApplyError
+				if !errors.As(err, &ae) || !errors.Is(err, tt.hookErr) {
+					t.Fatalf("ApplyTunnel = %v, want an *ApplyError wrapping %v", err, tt.hookErr)
+				}
+				wantErr := ApplyError{Want: TunnelOn, Step: "record pending", Running: "unchanged", Saved: "unchanged", Err: tt.hookErr}
+				if diff := cmp.Diff(wantErr, *ae, cmpopts.EquateErrors()); diff != "" {
+					t.Errorf("ApplyError mismatch (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff([]string(nil), f.schedules, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("schedules left mismatch (-want +got):\n%s", diff)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ApplyTunnel: %v", err)
+			}
 			if diff := cmp.Diff(want, res.Pending); diff != "" {
 				t.Errorf("Result.Pending mismatch (-want +got):\n%s", diff)
 			}
 			if res.Saved || res.RollbackTimer != tt.timer || errors.Is(res.NoRouterRollback, ErrNoRouterRollback) != tt.noRB {
 				t.Errorf("Result = %+v, want not saved, rollback timer %v, NoRouterRollback set %v", res, tt.timer, tt.noRB)
-			}
-			if diff := cmp.Diff(plan.Before, f.saved.Lines()); diff != "" {
-				t.Errorf("saved config mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -291,106 +348,6 @@ func TestRollbackPending(t *testing.T) {
 			}
 			if diff := cmp.Diff(p.Before, f.saved.Lines()); diff != "" {
 				t.Errorf("saved config mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestApplyTunnelPendingOnArmed checks PendingOptions.OnArmed: it is called
-// once, after arming and before the first configuration command, with what
-// is about to be pending; its error disarms and aborts with nothing
-// changed.
-func TestApplyTunnelPendingOnArmed(t *testing.T) {
-	t.Parallel()
-	armed := []string{showBGP, showEnv, showConfig, showSaved, armRelative, showSchedules}
-	errRecord := errors.New("journal full")
-	tests := []struct {
-		name     string
-		setup    func(*rollbackConsole)
-		hookErr  error
-		atCall   []string        // commands sent when the hook is called
-		rb       *RouterRollback // the hook's Pending.RouterRollback
-		noRB     bool            // the hook's noRouterRollback matches ErrNoRouterRollback
-		cmds     []string
-		disarmed bool
-	}{
-		{
-			name:   "armed",
-			atCall: armed,
-			rb:     armedRelative,
-			cmds:   slices.Concat(armed, []string{defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes}),
-		},
-		{
-			name:   "firmware without a router rollback",
-			setup:  func(f *rollbackConsole) { f.revision = "14.01.20" },
-			atCall: []string{showBGP, showEnv},
-			noRB:   true,
-			cmds:   []string{showBGP, showEnv, arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm},
-		},
-		{
-			name:     "hook fails: disarmed, nothing changed",
-			hookErr:  errRecord,
-			atCall:   armed,
-			rb:       armedRelative,
-			cmds:     slices.Concat(armed, []string{showSchedules, disarm1, showSchedules}),
-			disarmed: true,
-		},
-		{
-			name:    "hook fails without a router rollback: nothing changed",
-			setup:   func(f *rollbackConsole) { f.revision = "14.01.20" },
-			hookErr: errRecord,
-			atCall:  []string{showBGP, showEnv},
-			noRB:    true,
-			cmds:    []string{showBGP, showEnv},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := newRollbackConsole(t, bgpOff)
-			if tt.setup != nil {
-				tt.setup(f)
-			}
-			plan := mustPlan(t, bgpOff, TunnelOn, PlanOptions{})
-			opts := pendingApply(false)
-			calls := 0
-			opts.Pending.OnArmed = func(p Pending, noRB error) error {
-				calls++
-				if diff := cmp.Diff(tt.atCall, f.commands()); diff != "" {
-					t.Errorf("commands when OnArmed is called mismatch (-want +got):\n%s", diff)
-				}
-				want := Pending{Before: plan.Before, After: plan.After, RouterRollback: tt.rb}
-				if diff := cmp.Diff(want, p); diff != "" {
-					t.Errorf("OnArmed Pending mismatch (-want +got):\n%s", diff)
-				}
-				if errors.Is(noRB, ErrNoRouterRollback) != tt.noRB {
-					t.Errorf("OnArmed noRouterRollback = %v, want set %v", noRB, tt.noRB)
-				}
-				return tt.hookErr
-			}
-			res, err := ApplyTunnel(t.Context(), f, plan, opts)
-			if calls != 1 {
-				t.Errorf("OnArmed called %d times, want once", calls)
-			}
-			if diff := cmp.Diff(tt.cmds, f.commands()); diff != "" {
-				t.Errorf("commands mismatch (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff([]string(nil), f.schedules, cmpopts.EquateEmpty()); tt.hookErr != nil && diff != "" {
-				t.Errorf("schedules left mismatch (-want +got):\n%s", diff)
-			}
-			if tt.hookErr == nil {
-				if err != nil || res.Pending == nil {
-					t.Fatalf("ApplyTunnel = %+v, %v; want pending", res, err)
-				}
-				return
-			}
-			var ae *ApplyError
-			if !errors.As(err, &ae) || !errors.Is(err, tt.hookErr) {
-				t.Fatalf("ApplyTunnel = %v, want an *ApplyError wrapping %v", err, tt.hookErr)
-			}
-			want := ApplyError{Want: TunnelOn, Step: "record pending", Running: "unchanged", Saved: "unchanged", Err: tt.hookErr}
-			if diff := cmp.Diff(want, *ae, cmpopts.EquateErrors()); diff != "" {
-				t.Errorf("ApplyError mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
