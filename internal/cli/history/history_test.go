@@ -2,16 +2,14 @@ package history
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/state"
 )
 
@@ -35,28 +33,9 @@ func TestNewCmdHistory(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ios, _, _, _ := iostreams.Test()
-			dir := t.TempDir()
-			f := &cli.Factory{IO: ios, Config: func() (*config.Config, error) { return cfg, nil },
-				LookupEnv: func(k string) (string, bool) { return dir, k == "XDG_STATE_HOME" }}
-			var got *Options
-			cmd := NewCmdHistory(f, func(o *Options) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(ios.ErrOut)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
-			var flagErr *cli.FlagError
-			if tt.wantFlag {
-				if !errors.As(err, &flagErr) {
-					t.Fatalf("error = %v, want a *cli.FlagError", err)
-				}
+			got, err := clitest.Execute(clitest.NewFactory(cfg, t.TempDir()), NewCmdHistory, strings.Fields(tt.args))
+			if !clitest.CheckUsage(t, err, tt.wantFlag) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got.Host != tt.wantHost || got.Output != tt.wantOutput {
 				t.Errorf("host, output = %q, %q; want %q, %q", got.Host, got.Output, tt.wantHost, tt.wantOutput)

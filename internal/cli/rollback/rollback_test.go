@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/state"
@@ -45,29 +46,9 @@ func TestNewCmdRollback(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ios, _, _, _ := iostreams.Test()
-			stateDir := t.TempDir()
-			f := &cli.Factory{IO: ios, Config: func() (*config.Config, error) { return cfg, nil },
-				LookupEnv: func(k string) (string, bool) { return stateDir, k == "XDG_STATE_HOME" }}
-			var got *Options
-			cmd := NewCmdRollback(f, func(o *Options) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(ios.ErrOut)
-			cmd.SetErr(ios.ErrOut)
-			cmd.SetFlagErrorFunc(cli.WrapFlagError)
-			err := cmd.Execute()
-			var flagErr *cli.FlagError
-			if tt.wantFlag {
-				if !errors.As(err, &flagErr) {
-					t.Fatalf("error = %v, want a *cli.FlagError", err)
-				}
+			got, err := clitest.Execute(clitest.NewFactory(cfg, t.TempDir()), NewCmdRollback, strings.Fields(tt.args))
+			if !clitest.CheckUsage(t, err, tt.wantFlag) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			p := parsed{Router: got.Router, Host: got.Target.Host.Host, PeerAS: got.Target.PeerAS, To: got.To, Expired: got.Expired, Verify: got.VerifyTimeout}
 			if diff := cmp.Diff(tt.want, p); diff != "" {

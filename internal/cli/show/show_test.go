@@ -7,8 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 )
 
 func TestNewCmdShow(t *testing.T) {
@@ -62,20 +62,8 @@ func TestNewCmdShow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ios, _, _, _ := iostreams.Test()
-			f := &cli.Factory{IO: ios, Config: func() (*config.Config, error) { return cfg, nil }}
-			var got *Options
-			cmd := NewCmdShow(f, func(o *Options) error { got = o; return nil })
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(ios.ErrOut)
-			cmd.SetErr(ios.ErrOut)
-			cmd.SetFlagErrorFunc(cli.WrapFlagError)
-			err := cmd.Execute()
-			var flagErr *cli.FlagError
-			if tt.wantUsage != errors.As(err, &flagErr) {
-				t.Fatalf("show %q: error = %v, want usage error: %v", tt.args, err, tt.wantUsage)
-			}
-			if tt.wantUsage {
+			got, err := clitest.Execute(clitest.NewFactory(cfg, ""), NewCmdShow, tt.args)
+			if !clitest.CheckUsage(t, err, tt.wantUsage) {
 				return
 			}
 			p := parsed{Router: got.Router, Command: got.Command, Admin: got.Admin, Output: got.Conn.Output, Target: got.Target}

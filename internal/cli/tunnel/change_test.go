@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -89,23 +89,7 @@ func TestNewCmdOnOff(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ios, _, _, _ := iostreams.Test()
-			f := &cli.Factory{
-				IO:     ios,
-				Config: func() (*config.Config, error) { return cfg, nil },
-				LookupEnv: func(k string) (string, bool) {
-					return map[string]string{"XDG_STATE_HOME": "/state"}[k], k == "XDG_STATE_HOME"
-				},
-			}
-			var got *Options
-			cmd := tt.newCmd(f, func(o *Options) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(strings.Fields(tt.args))
-			cmd.SetOut(ios.ErrOut)
-			cmd.SetErr(ios.ErrOut)
-			err := cmd.Execute()
+			got, err := clitest.Execute(clitest.NewFactory(cfg, "/state"), tt.newCmd, strings.Fields(tt.args))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
