@@ -1,6 +1,7 @@
 package rtx
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +10,20 @@ import (
 
 func TestParseBGPLines(t *testing.T) {
 	t.Parallel()
+	// malformed holds BGP lines ParseBGPLines cannot read: it keeps them,
+	// verbatim, in Other; want gets a copy, so that changing the input
+	// cannot pass for keeping it.
+	malformed := []string{
+		"bgp import filter x include 0.0.0.0/0",
+		"bgp import filter 3 exclude 0.0.0.0/0",
+		"bgp import filter 4 include 10.0.0.0/8 metric=1 10.1.0.0/16",
+		"bgp import 65521 static filter 1 two",
+		"bgp import 65521 static",
+		"bgp neighbor 1 65521",
+		"bgp neighbor pre-shared-key 1 text *",
+		"bgp export filter 1 include all",
+		"bgp force-to-advertise 65521 default",
+	}
 	tests := []struct {
 		name string
 		in   []string
@@ -65,31 +80,7 @@ func TestParseBGPLines(t *testing.T) {
 				},
 			},
 		},
-		{
-			name: "malformed lines kept verbatim",
-			in: []string{
-				"bgp import filter x include 0.0.0.0/0",
-				"bgp import filter 3 exclude 0.0.0.0/0",
-				"bgp import filter 4 include 10.0.0.0/8 metric=1 10.1.0.0/16",
-				"bgp import 65521 static filter 1 two",
-				"bgp import 65521 static",
-				"bgp neighbor 1 65521",
-				"bgp neighbor pre-shared-key 1 text *",
-				"bgp export filter 1 include all",
-				"bgp force-to-advertise 65521 default",
-			},
-			want: &BGP{Other: []string{
-				"bgp import filter x include 0.0.0.0/0",
-				"bgp import filter 3 exclude 0.0.0.0/0",
-				"bgp import filter 4 include 10.0.0.0/8 metric=1 10.1.0.0/16",
-				"bgp import 65521 static filter 1 two",
-				"bgp import 65521 static",
-				"bgp neighbor 1 65521",
-				"bgp neighbor pre-shared-key 1 text *",
-				"bgp export filter 1 include all",
-				"bgp force-to-advertise 65521 default",
-			}},
-		},
+		{name: "malformed lines kept verbatim", in: malformed, want: &BGP{Other: slices.Clone(malformed)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package rtx
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -106,8 +105,7 @@ func TestPendingIntegrationRouterFires(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-			defer cancel()
+			ctx := integrationContext(t)
 			srv, tr := startEither(t, tt.scenario, tt.edit)
 			initial := srv.Router.SavedConfig()
 			c := dialFake(t, ctx, srv, tr)
@@ -170,8 +168,7 @@ func TestPendingIntegrationConfirm(t *testing.T) {
 	for _, tr := range []string{"ssh", "telnet"} {
 		t.Run(tr, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-			defer cancel()
+			ctx := integrationContext(t)
 			srv := startFake(t, func(sc *rtxtest.Scenario) {
 				sc.SavedConfig += "schedule at 1 */* 00:00:00 * ntpdate ntp.example.jp syslog\n"
 			})
@@ -229,8 +226,7 @@ func TestPendingIntegrationRollback(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-			defer cancel()
+			ctx := integrationContext(t)
 			srv := startFake(t, nil)
 			initial := srv.Router.SavedConfig()
 			c := dialFake(t, ctx, srv, "ssh")
@@ -276,8 +272,7 @@ func TestPendingIntegrationRollback(t *testing.T) {
 // change, and then the lines recorded after it.
 func TestRestoreBGPIntegration(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
+	ctx := integrationContext(t)
 	srv := startFake(t, nil)
 	initial := srv.Router.SavedConfig()
 	c := dialFake(t, ctx, srv, "telnet")
@@ -333,8 +328,7 @@ func TestArmRouterRollbackIntegrationRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-			defer cancel()
+			ctx := integrationContext(t)
 			srv, tr := startEither(t, tt.scenario, tt.edit)
 			running := srv.Router.RunningConfig()
 			c := dialFake(t, ctx, srv, tr)
@@ -360,8 +354,7 @@ func TestArmRouterRollbackIntegrationRefused(t *testing.T) {
 // controller undoes the change.
 func TestPendingIntegrationCronOnly(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
+	ctx := integrationContext(t)
 	srv := startFake(t, func(sc *rtxtest.Scenario) { sc.Revision = "14.01.20" })
 	initial := srv.Router.SavedConfig()
 	c := dialFake(t, ctx, srv, "ssh")

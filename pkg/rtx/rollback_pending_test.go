@@ -25,6 +25,20 @@ func pendingApply(require bool) ApplyOptions {
 // armedRelative is the RouterRollback the pending tests arm.
 var armedRelative = &RouterRollback{ID: 1, Command: "load 0 difference silent", Line: armRelative, Relative: true, Deadline: routerNow.Add(10*time.Minute + time.Second)}
 
+// pendingConsole returns a console running config, with forced tunnelling
+// off saved, failing command failAt (0: none), and the schedule entry of
+// armedRelative armed when armed is set; and the Pending of forced
+// tunnelling on that armedRelative guards.
+func pendingConsole(t *testing.T, config string, failAt int, armed bool) (*rollbackConsole, Pending) {
+	t.Helper()
+	f := newRollbackConsole(t, config)
+	f.saved, f.failAt = mustBGP(t, bgpOff), failAt
+	if armed {
+		f.schedules = []string{armRelative}
+	}
+	return f, Pending{Before: mustBGP(t, bgpOff).Lines(), After: mustBGP(t, bgpOn).Lines(), RouterRollback: armedRelative}
+}
+
 // TestApplyTunnelPending leaves a change pending, checking the exact
 // commands (no session rollback timer while the schedule entry is armed)
 // and PendingOptions.OnArmed: called once, after arming and before the
@@ -276,12 +290,7 @@ func TestConfirmPending(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newRollbackConsole(t, tt.config)
-			f.saved, f.failAt = mustBGP(t, bgpOff), tt.failAt
-			if tt.armed {
-				f.schedules = []string{armRelative}
-			}
-			p := Pending{Before: mustBGP(t, bgpOff).Lines(), After: mustBGP(t, bgpOn).Lines(), RouterRollback: armedRelative}
+			f, p := pendingConsole(t, tt.config, tt.failAt, tt.armed)
 			if tt.noRB {
 				p.RouterRollback = nil
 			}
@@ -327,12 +336,7 @@ func TestRollbackPending(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newRollbackConsole(t, tt.config)
-			f.saved, f.failAt = mustBGP(t, bgpOff), tt.failAt
-			if tt.armed {
-				f.schedules = []string{armRelative}
-			}
-			p := Pending{Before: mustBGP(t, bgpOff).Lines(), After: mustBGP(t, bgpOn).Lines(), RouterRollback: armedRelative}
+			f, p := pendingConsole(t, tt.config, tt.failAt, tt.armed)
 			got, err := RollbackPending(t.Context(), f, p, RestoreOptions{})
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("RollbackPending error = %v, want error %v", err, tt.wantErr)

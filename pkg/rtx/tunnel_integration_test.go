@@ -52,6 +52,15 @@ func startFake(t *testing.T, edit func(*rtxtest.Scenario)) *rtxtest.Server {
 	return srv
 }
 
+// integrationContext bounds an integration test so that a hang fails
+// instead of stalling.
+func integrationContext(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // dialFake logs into srv over the transport and enters administrator mode.
 func dialFake(t *testing.T, ctx context.Context, srv *rtxtest.Server, transport string) *Client {
 	t.Helper()
@@ -108,8 +117,7 @@ func TestTunnelIntegration(t *testing.T) {
 		for _, v := range variants {
 			t.Run(tr+"/"+v.name, func(t *testing.T) {
 				t.Parallel()
-				ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-				defer cancel()
+				ctx := integrationContext(t)
 				srv := startFake(t, v.edit)
 				initial := srv.Router.SavedConfig()
 				c := dialFake(t, ctx, srv, tr)
@@ -196,8 +204,7 @@ func TestTunnelIntegrationFailures(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tr+"/"+tt.name, func(t *testing.T) {
 				t.Parallel()
-				ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-				defer cancel()
+				ctx := integrationContext(t)
 				srv := startFake(t, nil)
 				initial := srv.Router.SavedConfig()
 				c := dialFake(t, ctx, srv, tr)
@@ -223,8 +230,7 @@ func TestTunnelIntegrationFailures(t *testing.T) {
 
 func TestTunnelIntegrationOldFirmware(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
+	ctx := integrationContext(t)
 	srv := startFake(t, func(sc *rtxtest.Scenario) { sc.Revision = "14.01.20" })
 	c := dialFake(t, ctx, srv, "ssh")
 	features := &Features{}
@@ -253,8 +259,7 @@ func TestTunnelIntegrationDroppedConnection(t *testing.T) {
 	for _, tr := range []string{"ssh", "telnet"} {
 		t.Run(tr, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-			defer cancel()
+			ctx := integrationContext(t)
 			srv := startFake(t, nil)
 			initial := srv.Router.SavedConfig()
 			c := dialFake(t, ctx, srv, tr)

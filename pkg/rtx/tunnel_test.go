@@ -197,25 +197,28 @@ func TestPlanTunnelErrors(t *testing.T) {
 			if !errors.Is(err, tt.target) {
 				t.Fatalf("PlanTunnel = %v, want an error matching %v", err, tt.target)
 			}
-			if tt.conflict != nil {
-				var got *FilterConflictError
-				if !errors.As(err, &got) {
-					t.Fatalf("PlanTunnel = %v, want a *FilterConflictError", err)
-				}
-				if diff := cmp.Diff(tt.conflict, got); diff != "" {
-					t.Errorf("FilterConflictError mismatch (-want +got):\n%s", diff)
-				}
-			}
-			if tt.peer != nil {
-				var got *PeerASError
-				if !errors.As(err, &got) {
-					t.Fatalf("PlanTunnel = %v, want a *PeerASError", err)
-				}
-				if diff := cmp.Diff(tt.peer, got); diff != "" {
-					t.Errorf("PeerASError mismatch (-want +got):\n%s", diff)
-				}
-			}
+			checkErrorAs(t, err, tt.conflict)
+			checkErrorAs(t, err, tt.peer)
 		})
+	}
+}
+
+// checkErrorAs fails t unless err holds an error of want's type equal to
+// want; a nil want checks nothing.
+func checkErrorAs[E any, P interface {
+	*E
+	error
+}](t *testing.T, err error, want P) {
+	t.Helper()
+	if want == nil {
+		return
+	}
+	var got P
+	if !errors.As(err, &got) {
+		t.Fatalf("PlanTunnel = %v, want a %T", err, want)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%T mismatch (-want +got):\n%s", want, diff)
 	}
 }
 
