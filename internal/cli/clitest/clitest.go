@@ -4,14 +4,18 @@
 package clitest
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/state"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
 // NewFactory returns a Factory over test streams whose config file is cfg
@@ -66,4 +70,35 @@ func CheckUsage(t testing.TB, err error, wantUsage bool) bool {
 		t.Fatal(err)
 	}
 	return true
+}
+
+// RefuseConnect returns a ConnectFunc for a command that must decide
+// without the router: it fails t and returns an error.
+func RefuseConnect(t testing.TB) cli.ConnectFunc {
+	return func(context.Context, cli.Target) (*rtx.Client, error) {
+		t.Error("command connected to the router")
+		return nil, errors.New("no router")
+	}
+}
+
+// AppendInterrupted appends to store the entry a run interrupted in the
+// middle of a change leaves: action at host, pending until deadline, failed.
+func AppendInterrupted(t testing.TB, store *state.Store, host string, action state.Action, deadline time.Time) {
+	t.Helper()
+	if _, err := store.Append(state.Entry{Host: host, Action: action, Pending: true, Deadline: deadline, Result: state.ResultFailed}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CheckEntryState fails t unless entry id of host's journal in store is in
+// state want.
+func CheckEntryState(t testing.TB, store *state.Store, host string, id int, want state.State) {
+	t.Helper()
+	e, _, err := store.Entry(host, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.State != want {
+		t.Errorf("%s entry %d: state = %q, want %q", host, id, e.State, want)
+	}
 }

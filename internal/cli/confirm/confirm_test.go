@@ -1,7 +1,6 @@
 package confirm
 
 import (
-	"context"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -83,16 +82,11 @@ func TestRunWithoutRouter(t *testing.T) {
 			dir := t.TempDir()
 			store := &state.Store{Root: dir}
 			if tt.pending {
-				if _, err := store.Append(state.Entry{Host: "127.0.0.1", Action: state.ActionTunnelOn, Pending: true, Deadline: deadline, Result: state.ResultFailed}); err != nil {
-					t.Fatal(err)
-				}
+				clitest.AppendInterrupted(t, store, "127.0.0.1", state.ActionTunnelOn, deadline)
 			}
 			opts := &Options{
-				IO: ios,
-				Connect: func(context.Context, cli.Target) (*rtx.Client, error) {
-					t.Error("confirm connected")
-					return nil, errors.New("no router")
-				},
+				IO:       ios,
+				Connect:  clitest.RefuseConnect(t),
 				Now:      func() time.Time { return tt.now },
 				Log:      cli.LogOptions{File: filepath.Join(dir, "rtxctl.log")},
 				StateDir: dir,
@@ -120,13 +114,7 @@ func TestRunWithoutRouter(t *testing.T) {
 			if gotCode != tt.wantCode {
 				t.Errorf("command-specific exit status = %d, want %d", gotCode, tt.wantCode)
 			}
-			e, _, err := store.Entry("127.0.0.1", 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e.State != tt.wantState {
-				t.Errorf("state = %q, want %q", e.State, tt.wantState)
-			}
+			clitest.CheckEntryState(t, store, "127.0.0.1", 1, tt.wantState)
 		})
 	}
 }

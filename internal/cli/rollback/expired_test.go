@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/state"
@@ -112,12 +113,6 @@ func TestExpiredOneRouterFails(t *testing.T) {
 		t.Errorf("running bgp lines mismatch (-want +got):\n%s", cmp.Diff(plan.Before, got))
 	}
 	for host, want := range map[string]state.State{"0-unreachable": state.StatePending, "127.0.0.1": state.StateExpiredReverted} {
-		e, _, err := store.Entry(host, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.State != want {
-			t.Errorf("%s: state = %q, want %q", host, e.State, want)
-		}
+		clitest.CheckEntryState(t, store, host, 1, want)
 	}
 }
