@@ -43,9 +43,17 @@ type rollbackConsole struct {
 	clockJump time.Duration
 }
 
-func newRollbackConsole(t *testing.T, config string) *rollbackConsole {
+// newRollbackConsole returns a console of current firmware running config;
+// each non-nil setup then edits it, as a test case asks.
+func newRollbackConsole(t *testing.T, config string, setups ...func(*rollbackConsole)) *rollbackConsole {
 	t.Helper()
-	return &rollbackConsole{fakeConsole: newFakeConsole(t, config), revision: "14.01.42", clock: routerNow}
+	f := &rollbackConsole{fakeConsole: newFakeConsole(t, config), revision: "14.01.42", clock: routerNow}
+	for _, setup := range setups {
+		if setup != nil {
+			setup(f)
+		}
+	}
+	return f
 }
 
 func (f *rollbackConsole) config(schedules []string, bgp *BGP, extra []string) string {

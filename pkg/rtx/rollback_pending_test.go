@@ -93,10 +93,7 @@ func TestApplyTunnelPending(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newRollbackConsole(t, bgpOff)
-			if tt.setup != nil {
-				tt.setup(f)
-			}
+			f := newRollbackConsole(t, bgpOff, tt.setup)
 			plan := mustPlan(t, bgpOff, TunnelOn, PlanOptions{})
 			want := &Pending{Before: plan.Before, After: plan.After, RouterRollback: tt.rb}
 			opts := pendingApply(false)

@@ -70,10 +70,7 @@ func TestArmRouterRollback(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newRollbackConsole(t, bgpOff)
-			if tt.setup != nil {
-				tt.setup(f)
-			}
+			f := newRollbackConsole(t, bgpOff, tt.setup)
 			opts := tt.opts
 			opts.Now = func() time.Time { return routerNow.Add(-tt.want.Skew) }
 			got, err := ArmRouterRollback(t.Context(), f, opts)
@@ -132,10 +129,7 @@ func TestArmRouterRollbackRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newRollbackConsole(t, bgpOff)
-			if tt.setup != nil {
-				tt.setup(f)
-			}
+			f := newRollbackConsole(t, bgpOff, tt.setup)
 			opts := tt.opts
 			opts.Now = func() time.Time { return routerNow }
 			_, err := ArmRouterRollback(t.Context(), f, opts)
