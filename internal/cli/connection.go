@@ -46,6 +46,7 @@ type Target struct {
 	Transcript       io.Writer     // receives the session transcript (secrets redacted); nil = none
 	Debug            bool          // log protocol events to standard error
 	AcceptNewHostKey bool          // trust an unknown host key and record it in the known_hosts file
+	ReadOnly         bool          // the command changes nothing: the router's console settings are left alone too
 }
 
 // ConnectFunc opens a logged-in console session to a router.

@@ -119,10 +119,11 @@ func (f *Factory) connect(ctx context.Context, t Target) (*rtx.Client, error) {
 			LegacyAlgorithms:      t.LegacySSHAlgorithms,
 			Logger:                logger,
 		},
-		Telnet:     transport.TelnetConfig{Logger: logger},
-		Encoding:   encoding,
-		Transcript: t.Transcript,
-		Logger:     logger,
+		Telnet:       transport.TelnetConfig{Logger: logger},
+		Encoding:     encoding,
+		LeaveConsole: t.ReadOnly,
+		Transcript:   t.Transcript,
+		Logger:       logger,
 	}
 	ctx, cancel := t.WithTimeout(ctx)
 	defer cancel()

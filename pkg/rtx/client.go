@@ -33,6 +33,13 @@ type Config struct {
 	// Encoding forces the output encoding: "shift_jis", "euc-jp", "utf-8" or
 	// "ascii". "" detects it from `console character` after login.
 	Encoding string
+	// LeaveConsole leaves the router's console settings alone: the session
+	// does not set `console lines infinity` and `console columns 200` (so it
+	// sends no configuration command of its own); paged output is answered
+	// with a space and hard wrapping at the router's `console columns` is
+	// undone instead. Read-only commands use it. The zero value sets them for
+	// the session and restores them before every save and logout.
+	LeaveConsole bool
 	// Transcript, if not nil, receives the session in golden-transcript
 	// format with both passwords redacted.
 	Transcript io.Writer

@@ -218,6 +218,34 @@ func TestConformance(t *testing.T) {
 			},
 		},
 		{
+			name: "console left alone: paged, wrapped output read whole, no console command",
+			scenario: func(sc *rtxtest.Scenario) {
+				sc.Columns = 80
+				sc.Lines = "10"
+			},
+			config: func(cfg *rtx.Config) { cfg.LeaveConsole = true },
+			run: func(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
+				mustAdmin(t, c)
+				lines := strings.Split(strings.TrimSuffix(mustRun(t, c, "show config"), "\n"), "\n")
+				const header = 5
+				if len(lines) <= 10 || !strings.HasSuffix(lines[3], "MAC-Address=00:a0:de:00:00:02 MAC-Address=00:a0:de:00:00:03") {
+					t.Fatalf("show config = %q, want more than one page and the main: line whole", lines)
+				}
+				if diff := cmp.Diff(srv.Router.RunningConfig(), lines[header:]); diff != "" {
+					t.Errorf("show config lines mismatch (-want +got):\n%s", diff)
+				}
+				c.Close()
+				for _, cmd := range srv.Router.Commands() {
+					if strings.HasPrefix(cmd, "console ") || strings.HasPrefix(cmd, "no console ") {
+						t.Errorf("command log has %q, want no console setting sent", cmd)
+					}
+				}
+				if diff := cmp.Diff(srv.Router.SavedConfig(), srv.Router.RunningConfig()); diff != "" {
+					t.Errorf("running config differs from saved (-saved +running):\n%s", diff)
+				}
+			},
+		},
+		{
 			name: "error lines in Japanese and English",
 			run: func(t *testing.T, c *rtx.Client, _ *rtxtest.Server) {
 				checkCommandError(t, c, "bgp use on", "エラー")

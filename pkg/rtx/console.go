@@ -148,7 +148,7 @@ func (c *Client) savedConsole(ctx context.Context) (consoleSettings, error) {
 
 // tweakConsole sets the session's console settings where they differ.
 func (c *Client) tweakConsole(ctx context.Context) error {
-	if !c.console.known {
+	if !c.console.known || c.cfg.LeaveConsole {
 		return nil
 	}
 	c.console.retweak = false
@@ -168,7 +168,7 @@ func (c *Client) tweakConsole(ctx context.Context) error {
 // restoreConsole puts back every console line that differs from the
 // router's own settings, columns first.
 func (c *Client) restoreConsole(ctx context.Context) error {
-	if !c.console.known {
+	if !c.console.known || c.cfg.LeaveConsole {
 		return nil
 	}
 	if c.console.cur.columns != c.console.orig.columns {

@@ -204,23 +204,27 @@ func fakeOf(ts *testscript.TestScript) *fakeRef {
 // the BGP process (the session's console settings excepted).
 var configCommandRE = regexp.MustCompile(`^(no )?(bgp |save|rollback|confirm|load|schedule )`)
 
+// consoleCommandRE matches the commands that change a console setting.
+var consoleCommandRE = regexp.MustCompile(`^(no )?console `)
+
 // cmdFakeLog prints the configuration commands the fake router received
 // since the last fakelog, one per line; with -sessions, a line
 // "administrator" marks where each session entered administrator mode,
 // so that commands of two sessions that interleave show up in the wrong
-// block:
+// block; with -console, the session's console settings are printed too:
 //
-//	fakelog [-sessions]
+//	fakelog [-sessions | -console]
 func cmdFakeLog(ts *testscript.TestScript, neg bool, args []string) {
 	sessions := len(args) == 1 && args[0] == "-sessions"
-	if neg || len(args) > 1 || len(args) == 1 && !sessions {
-		ts.Fatalf("usage: fakelog [-sessions]")
+	console := len(args) == 1 && args[0] == "-console"
+	if neg || len(args) > 1 || len(args) == 1 && !sessions && !console {
+		ts.Fatalf("usage: fakelog [-sessions | -console]")
 	}
 	f := fakeOf(ts)
 	out := ts.Stdout()
 	cmds := f.srv.Router.Commands()
 	for _, c := range cmds[f.seen:] {
-		if configCommandRE.MatchString(c) || sessions && c == "administrator" {
+		if configCommandRE.MatchString(c) || sessions && c == "administrator" || console && consoleCommandRE.MatchString(c) {
 			fmt.Fprintln(out, c)
 		}
 	}

@@ -91,6 +91,7 @@ EXIT STATUS
 			if opts.Target, err = opts.Conn.Target(cfg, opts.Router, opts.Admin); err != nil {
 				return err
 			}
+			opts.Target.ReadOnly = true
 			if runF != nil {
 				return runF(opts)
 			}

@@ -27,7 +27,7 @@ func TestNewCmdShow(t *testing.T) {
 			h.Transport = "ssh"
 		}
 		h.KnownHosts, h.Encoding = "~/.ssh/known_hosts", "auto"
-		return cli.Target{Host: h, Admin: admin, Timeout: cli.DefaultTimeout}
+		return cli.Target{Host: h, Admin: admin, Timeout: cli.DefaultTimeout, ReadOnly: true}
 	}
 	tests := []struct {
 		name      string

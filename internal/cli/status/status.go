@@ -82,6 +82,7 @@ EXIT STATUS
 			if opts.Target, err = opts.Conn.Target(cfg, opts.Router, opts.Admin); err != nil {
 				return err
 			}
+			opts.Target.ReadOnly = true
 			if !cmd.Flags().Changed("peer-as") {
 				opts.PeerAS = opts.Target.PeerAS
 			}

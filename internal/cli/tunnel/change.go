@@ -157,6 +157,7 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 	if o.Target, err = o.Conn.Target(cfg, o.Router, true); err != nil {
 		return err
 	}
+	o.Target.ReadOnly = o.DryRun
 	fs := cmd.Flags()
 	if !fs.Changed("peer-as") {
 		o.PeerAS = o.Target.PeerAS
