@@ -93,7 +93,7 @@ func (r *Router) showConfig(args []string, at time.Time) ([]string, error) {
 		"# MAC Address : " + macList,
 		"# Memory " + r.memory(),
 		hw,
-		"# Reporting Date: " + at.In(jst).Format("Jan _2 15:04:05 2006"),
+		"# Reporting Date: " + at.In(jst).Format("Jan 2 15:04:05 2006"), // "Jan 1 09:01:40 1980" in the RTX1500 capture
 	}
 	return append(out, cfg.lines...), nil
 }

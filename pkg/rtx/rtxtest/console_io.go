@@ -95,9 +95,11 @@ func (s *session) readLine(ctx context.Context, echo bool) (string, error) {
 	}
 }
 
-// echo writes a typed character, wrapping at the console columns.
+// echo writes a typed character, wrapping like output: the prompt and the echo share the
+// physical line.
 func (s *session) echo(b byte, redraw bool) {
-	if s.col >= s.columns() {
+	width, eager := s.wrapWidth()
+	if s.col >= width {
 		s.out.WriteString("\r\n")
 		s.col = 0
 	}
@@ -108,6 +110,10 @@ func (s *session) echo(b byte, redraw bool) {
 		s.out.WriteString("\x1b[K")
 	}
 	s.col++
+	if eager && s.col >= width {
+		s.out.WriteString("\r\n")
+		s.col = 0
+	}
 }
 
 // prompt writes the prompt: the console prompt prefix and `> ` or `# `.
@@ -133,16 +139,24 @@ func (r *Router) promptPrefix() string {
 	return ""
 }
 
-// columns is the `console columns` setting.
-func (s *session) columns() int {
+// wrapWidth is how many display columns a physical line holds: `console columns` - 1, or
+// `console columns` with the wrap_width variant "columns". eager reports the wrap_exact
+// variant "blank": the router breaks the line as soon as it is full, so a line exactly as
+// wide as a physical line is followed by an empty one.
+func (s *session) wrapWidth() (width int, eager bool) {
 	s.r.mu.Lock()
 	defer s.r.mu.Unlock()
+	width = 80
 	if v, ok := s.r.running.get("console columns"); ok && len(v) > 0 {
 		if n, err := strconv.Atoi(v[0]); err == nil && n > 0 {
-			return n
+			width = n
 		}
 	}
-	return 80
+	v := s.r.sc.Variants
+	if v.WrapWidth != "columns" {
+		width--
+	}
+	return width, v.WrapExact == "blank"
 }
 
 // pageLines is the `console lines` setting; 0 = infinity.
@@ -210,14 +224,16 @@ func textWidth(s string) int {
 	return n
 }
 
-// wrap hard-wraps a line at columns, counting wide characters as 2.
-func wrap(line string, columns int) []string {
+// wrap hard-wraps a line into physical lines of at most width display columns (wide
+// characters count 2; one that does not fit moves whole to the next physical line). When
+// eager is set, a last physical line that is exactly full is followed by an empty one.
+func wrap(line string, width int, eager bool) []string {
 	var out []string
 	var cur strings.Builder
 	w := 0
 	for _, r := range line {
 		rw := runeWidth(r)
-		if w+rw > columns {
+		if w+rw > width && w > 0 {
 			out = append(out, cur.String())
 			cur.Reset()
 			w = 0
@@ -225,27 +241,39 @@ func wrap(line string, columns int) []string {
 		cur.WriteRune(r)
 		w += rw
 	}
-	return append(out, cur.String())
+	out = append(out, cur.String())
+	if eager && w == width {
+		out = append(out, "")
+	}
+	return out
 }
 
-// printLines writes output lines, wrapped at the console columns and stopping
-// every `console lines` - 1 lines at the pager marker: SPACE shows the next page, Enter
-// the next line, q or Ctrl-C stops the output.
+// printLines writes output lines, wrapped as the console wraps them, through the pager.
 func (s *session) printLines(ctx context.Context, lines []string) error {
-	columns, page := s.columns(), s.pageLines()
+	width, eager := s.wrapWidth()
+	var physical []string
+	for _, line := range lines {
+		physical = append(physical, wrap(line, width, eager)...)
+	}
+	return s.printPhysical(ctx, physical)
+}
+
+// printPhysical writes physical lines as they are, stopping every `console lines` - 1
+// lines at the pager marker: SPACE shows the next page, Enter the next line, q or Ctrl-C
+// stops the output.
+func (s *session) printPhysical(ctx context.Context, lines []string) error {
+	page := s.pageLines()
 	shown := 0
 	for _, line := range lines {
-		for _, part := range wrap(line, columns) {
-			if page > 0 && shown >= page-1 {
-				next, err := s.pager(ctx)
-				if err != nil || next < 0 {
-					return err
-				}
-				shown = page - 1 - next
+		if page > 0 && shown >= page-1 {
+			next, err := s.pager(ctx)
+			if err != nil || next < 0 {
+				return err
 			}
-			s.writeLine(part)
-			shown++
+			shown = page - 1 - next
 		}
+		s.writeLine(line)
+		shown++
 	}
 	return nil
 }

@@ -403,22 +403,38 @@ func TestPagerInfinity(t *testing.T) {
 
 func TestWrap(t *testing.T) {
 	t.Parallel()
+	x := func(n int) string { return strings.Repeat("x", n) }
 	tests := []struct {
-		line    string
-		columns int
-		want    []string
+		line  string
+		width int
+		eager bool
+		want  []string
 	}{
-		{"abc", 80, []string{"abc"}},
-		{"", 80, []string{""}},
-		{strings.Repeat("x", 81), 80, []string{strings.Repeat("x", 80), "x"}},
-		{strings.Repeat("x", 160), 80, []string{strings.Repeat("x", 80), strings.Repeat("x", 80)}},
-		{"ab" + strings.Repeat("あ", 40), 80, []string{"ab" + strings.Repeat("あ", 39), "あ"}},
-		{"ｱｲｳ", 2, []string{"ｱｲ", "ｳ"}},
+		{"abc", 79, false, []string{"abc"}},
+		{"", 79, false, []string{""}},
+		{"", 79, true, []string{""}},
+		{x(78), 79, true, []string{x(78)}},
+		{x(79), 79, false, []string{x(79)}},
+		{x(79), 79, true, []string{x(79), ""}},
+		{x(80), 79, false, []string{x(79), "x"}},
+		{x(80), 79, true, []string{x(79), "x"}},
+		{x(158), 79, false, []string{x(79), x(79)}},
+		{x(158), 79, true, []string{x(79), x(79), ""}},
+		{x(159), 79, false, []string{x(79), x(79), "x"}},
+		{x(81), 80, false, []string{x(80), "x"}},
+		{x(160), 80, false, []string{x(80), x(80)}},
+		{x(160), 80, true, []string{x(80), x(80), ""}},
+		// A wide character that does not fit in the last column moves whole.
+		{"a" + strings.Repeat("あ", 40), 79, false, []string{"a" + strings.Repeat("あ", 39), "あ"}},
+		{"a" + strings.Repeat("あ", 39), 79, true, []string{"a" + strings.Repeat("あ", 39), ""}},
+		{"ab" + strings.Repeat("あ", 40), 79, true, []string{"ab" + strings.Repeat("あ", 38), "ああ"}},
+		{"ab" + strings.Repeat("あ", 40), 80, false, []string{"ab" + strings.Repeat("あ", 39), "あ"}},
+		{"ｱｲｳ", 2, false, []string{"ｱｲ", "ｳ"}},
 	}
 	for _, tt := range tests {
-		got := wrap(tt.line, tt.columns)
+		got := wrap(tt.line, tt.width, tt.eager)
 		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("wrap(%q, %d) mismatch (-want +got):\n%s", tt.line, tt.columns, diff)
+			t.Errorf("wrap(%q, %d, %t) mismatch (-want +got):\n%s", tt.line, tt.width, tt.eager, diff)
 		}
 	}
 }
@@ -426,29 +442,47 @@ func TestWrap(t *testing.T) {
 func TestEchoWrap(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name    string
-		columns int
-		prompt  string
+		name      string
+		columns   int
+		prompt    string
+		wrapWidth string
+		cmdLen    int
+		want      []int // lengths of the echo's physical lines
+		full      bool  // the last physical line is exactly full
 	}{
-		{"default 80", 0, ""},
-		{"100 with prompt", 100, "RTX1210"},
+		{"default 80", 0, "", "", 200, []int{77, 79, 44}, false},
+		{"80 at columns", 0, "", "columns", 200, []int{78, 80, 42}, false},
+		{"100 with prompt", 100, "RTX1210", "", 200, []int{90, 99, 11}, false},
+		{"100 with prompt at columns", 100, "RTX1210", "columns", 200, []int{91, 100, 9}, false},
+		{"exactly full", 0, "", "", 77 + 79, []int{77, 79}, true},
+		{"exactly full at columns", 0, "", "columns", 78, []int{78}, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			sc := englishScenario()
-			sc.Columns, sc.Prompt = tt.columns, tt.prompt
-			c := sshConsole(t, NewRouter(sc), "rtxctl")
-			cols := max(tt.columns, 80)
-			cmd := "show config | grep " + strings.Repeat("z", 200)
-			c.send(cmd + "\r")
-			got := c.expectEnd("\r\n" + tt.prompt + "> ")
-			first := cols - len(tt.prompt) - 2
-			want := cmd[:first] + "\r\n" + cmd[first:first+cols] + "\r\n" + cmd[first+cols:] + "\r\nSearching ...\r\n" + tt.prompt + "> "
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("echo wrap mismatch (-want +got):\n%s", diff)
-			}
-		})
+		for _, exact := range []string{"", "blank"} {
+			t.Run(tt.name+"/wrap_exact="+exact, func(t *testing.T) {
+				t.Parallel()
+				sc := englishScenario()
+				sc.Columns, sc.Prompt = tt.columns, tt.prompt
+				sc.Variants.WrapWidth, sc.Variants.WrapExact = tt.wrapWidth, exact
+				c := sshConsole(t, NewRouter(sc), "rtxctl")
+				cmd := "show config | grep " + strings.Repeat("z", tt.cmdLen-len("show config | grep "))
+				c.send(cmd + "\r")
+				got := c.expectEnd("\r\n" + tt.prompt + "> ")
+				var lines []string
+				rest := cmd
+				for _, n := range tt.want {
+					lines = append(lines, rest[:n])
+					rest = rest[n:]
+				}
+				if exact == "blank" && tt.full {
+					lines = append(lines, "")
+				}
+				want := strings.Join(lines, "\r\n") + "\r\nSearching ...\r\n" + tt.prompt + "> "
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("echo wrap mismatch (-want +got):\n%s", diff)
+				}
+			})
+		}
 	}
 }
 

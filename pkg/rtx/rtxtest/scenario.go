@@ -150,6 +150,12 @@ type Variants struct {
 	// SaveQuestionOtherKeys decides what keys other than Y/N do at the (Y/N) question:
 	// "ignore" (or "": wait for Y or N) or "repeat" (print the question again).
 	SaveQuestionOtherKeys string `yaml:"save_question_other_keys"`
+	// WrapWidth is how many characters a physical line holds: "columns-1" (or "": `console
+	// columns` - 1, as every real capture shows) or "columns".
+	WrapWidth string `yaml:"wrap_width"`
+	// WrapExact is what follows a line exactly as wide as a physical line: "" (only its own
+	// CR LF) or "blank" (the router breaks the full line too, so an empty physical line follows).
+	WrapExact string `yaml:"wrap_exact"`
 	// PagerMarkerEnglish is the English-mode pager marker; "" = "---more---".
 	PagerMarkerEnglish string `yaml:"pager_marker_english"`
 	// PagerErase is how the pager removes its marker: "spaces" (or "": CR, spaces, CR) or
@@ -338,6 +344,8 @@ func (v *Variants) validate() error {
 		name, value string
 		allowed     []string
 	}{
+		{"wrap_width", v.WrapWidth, []string{"columns-1", "columns"}},
+		{"wrap_exact", v.WrapExact, []string{"blank"}},
 		{"empty_password_login", v.EmptyPasswordLogin, []string{"username", "anonymous"}},
 		{"login_failure", v.LoginFailure, []string{"message", "silent"}},
 		{"admin_failure", v.AdminFailure, []string{"message", "silent"}},

@@ -320,7 +320,7 @@ func TestLoadVerbose(t *testing.T) {
 	got := c.run("load 0", "# ")
 	var want []string
 	for _, l := range r.SavedConfig() {
-		want = append(want, wrap(l, 80)...)
+		want = append(want, wrap(l, 79, false)...)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("load output mismatch (-want +got):\n%s", diff)
