@@ -284,8 +284,11 @@ func (s *session) pager(ctx context.Context) (int, error) {
 	r := s.r
 	r.mu.Lock()
 	marker := r.text("pager_marker")
-	if !r.charset().japanese && r.sc.Variants.PagerMarkerEnglish != "" {
-		marker = r.sc.Variants.PagerMarkerEnglish
+	if v := r.sc.Variants.PagerMarkerJapanese; r.charset().japanese && v != "" {
+		marker = v
+	}
+	if v := r.sc.Variants.PagerMarkerEnglish; !r.charset().japanese && v != "" {
+		marker = v
 	}
 	backspaces := r.sc.Variants.PagerErase == "backspaces"
 	r.mu.Unlock()

@@ -335,7 +335,8 @@ func TestPager(t *testing.T) {
 		name     string
 		language string
 		erase    string
-		marker   string
+		variant  string // pager_marker_english or pager_marker_japanese, by language
+		marker   string // as displayed
 		keys     string // sent one at a time at each marker
 		want     int    // config lines shown
 	}{
@@ -343,8 +344,12 @@ func TestPager(t *testing.T) {
 		{name: "enter shows one more line", language: "en", marker: "---more---", keys: "\rq", want: 10},
 		{name: "q stops", language: "en", marker: "---more---", keys: "q", want: 9},
 		{name: "ctrl-c stops", language: "en", marker: "---more---", keys: "\x03", want: 9},
-		{name: "japanese marker", language: "ja", marker: sjis(t, "---つづく---"), keys: "q", want: 9},
-		{name: "custom english marker and backspaces", language: "en", erase: "backspaces", marker: "--More--", keys: "q", want: 9},
+		{name: "japanese marker", language: "ja", marker: "---つづく---", keys: "q", want: 9},
+		{name: "custom english marker and backspaces", language: "en", erase: "backspaces", variant: "--More--", marker: "--More--", keys: "q", want: 9},
+		// The spacings of the command reference's typesetting.
+		{name: "japanese marker space before dashes", language: "ja", variant: "---つづく ---", marker: "---つづく ---", keys: " q", want: 18},
+		{name: "japanese marker spaced", language: "ja", variant: "--- つづく ---", marker: "--- つづく ---", keys: "q", want: 9},
+		{name: "japanese marker two spaces and backspaces", language: "ja", erase: "backspaces", variant: "--- つづく  ---", marker: "--- つづく  ---", keys: "\rq", want: 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -353,8 +358,12 @@ func TestPager(t *testing.T) {
 			sc.Language = tt.language
 			sc.Lines = "10"
 			sc.Variants.PagerErase = tt.erase
-			if tt.marker == "--More--" {
-				sc.Variants.PagerMarkerEnglish = tt.marker
+			marker := tt.marker
+			if tt.language == "ja" {
+				sc.Variants.PagerMarkerJapanese = tt.variant
+				marker = sjis(t, marker)
+			} else {
+				sc.Variants.PagerMarkerEnglish = tt.variant
 			}
 			for i := range 15 {
 				sc.SavedConfig += "description " + string(rune('a'+i)) + "\n"
@@ -363,18 +372,15 @@ func TestPager(t *testing.T) {
 			c.send("show config\r")
 			var out strings.Builder
 			for _, k := range tt.keys {
-				out.WriteString(c.expect(tt.marker))
+				out.WriteString(c.expect(marker))
 				c.send(string(k))
 			}
 			out.WriteString(c.expectEnd("> "))
 			got := out.String()
-			n := len(tt.marker)
+			n := textWidth(tt.marker)
 			erase := "\r" + strings.Repeat(" ", n) + "\r"
 			if tt.erase == "backspaces" {
 				erase = strings.Repeat("\b", n) + strings.Repeat(" ", n) + strings.Repeat("\b", n)
-			}
-			if tt.language == "ja" {
-				erase = "\r" + strings.Repeat(" ", 12) + "\r"
 			}
 			if strings.Count(got, erase) != len(tt.keys) {
 				t.Errorf("want %d marker erasures %q in %q", len(tt.keys), erase, got)

@@ -156,6 +156,9 @@ type Variants struct {
 	// WrapExact is what follows a line exactly as wide as a physical line: "" (only its own
 	// CR LF) or "blank" (the router breaks the full line too, so an empty physical line follows).
 	WrapExact string `yaml:"wrap_exact"`
+	// PagerMarkerJapanese is the Japanese-mode pager marker; "" = "---つづく---" (as captured
+	// sessions show it; the command reference typesets `---つづく ---` and `--- つづく  ---`).
+	PagerMarkerJapanese string `yaml:"pager_marker_japanese"`
 	// PagerMarkerEnglish is the English-mode pager marker; "" = "---more---".
 	PagerMarkerEnglish string `yaml:"pager_marker_english"`
 	// PagerErase is how the pager removes its marker: "spaces" (or "": CR, spaces, CR) or
