@@ -592,39 +592,40 @@ func (r *Router) showBGPNeighbor(args []string, now time.Time) ([]string, error)
 func (r *Router) neighborBlock(n neighbor, now time.Time) []string {
 	state := r.neighborState(n, now)
 	localAS := r.bgp.value("bgp autonomous-system")
-	label := r.text("bgp_state")
+	stateLine := fmt.Sprintf("  %s = %s", r.statusText("bgp_state"), r.stateWord(state))
+	head := r.statusText("bgp_neighbor", n.addr, n.remoteAS, localAS)
 	if state != "Established" {
 		return []string{
-			fmt.Sprintf("BGP neighbor is %s, remote AS %s, local AS %s, external link", n.addr, n.remoteAS, localAS),
-			"  BGP version 0, remote router ID 0.0.0.0",
-			fmt.Sprintf("  %s = %s", label, state),
-			"  Last read 00:00:00, hold time is 0, keepalive interval is 0 seconds",
-			"  Received 0 messages, 0 notifications, 0 in queue",
-			"  Sent 0 messages, 0 notifications, 0 in queue",
-			"  Connection established 0; dropped 0",
-			"  Last reset never",
-			"Local host: unspecified",
-			fmt.Sprintf("Foreign host: %s, Foreign port: 0", n.addr),
+			head,
+			r.statusText("bgp_version", 0, "0.0.0.0"),
+			stateLine,
+			r.statusText("bgp_last_read", 0, 0),
+			r.statusText("bgp_received", 0),
+			r.statusText("bgp_sent", 0),
+			r.statusText("bgp_connections", 0),
+			r.statusText("bgp_last_reset"),
+			r.statusText("bgp_local_host", r.statusText("bgp_unspecified")),
+			r.statusText("bgp_foreign_host", n.addr, 0),
 		}
 	}
 	up := now.Sub(r.bgp.refreshedAt.Add(r.establishDelay()))
 	hold, _ := strconv.Atoi(n.holdTime)
 	local := n.localAddress
 	if local == "" {
-		local = "unspecified"
+		local = r.statusText("bgp_unspecified")
 	}
 	msgs := int(up/(time.Duration(max(hold/3, 1))*time.Second)) + 1
 	return []string{
-		fmt.Sprintf("BGP neighbor is %s, remote AS %s, local AS %s, external link", n.addr, n.remoteAS, localAS),
-		fmt.Sprintf("  BGP version 4, remote router ID %s", n.addr),
-		fmt.Sprintf("  %s = Established, up for %s", label, clockDuration(up)),
-		fmt.Sprintf("  Last read 00:00:00, hold time is %d, keepalive interval is %d seconds", hold, hold/3),
-		fmt.Sprintf("  Received %d messages, 0 notifications, 0 in queue", msgs),
-		fmt.Sprintf("  Sent %d messages, 0 notifications, 0 in queue", msgs),
-		"  Connection established 1; dropped 0",
-		"  Last reset never",
-		fmt.Sprintf("Local host: %s, Local port: 179", local),
-		fmt.Sprintf("Foreign host: %s, Foreign port: 50123", n.addr),
+		head,
+		r.statusText("bgp_version", 4, n.addr),
+		stateLine + r.statusText("bgp_up_for", clockDuration(up)),
+		r.statusText("bgp_last_read", hold, hold/3),
+		r.statusText("bgp_received", msgs),
+		r.statusText("bgp_sent", msgs),
+		r.statusText("bgp_connections", 1),
+		r.statusText("bgp_last_reset"),
+		r.statusText("bgp_local_host", local) + r.statusText("bgp_local_port", 179),
+		r.statusText("bgp_foreign_host", n.addr, 50123),
 	}
 }
 

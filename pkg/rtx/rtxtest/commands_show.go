@@ -134,7 +134,7 @@ func (r *Router) showConfigDifference(args []string) ([]string, error) {
 	return out, nil
 }
 
-// showEnvironment prints `show environment`.
+// showEnvironment prints `show environment` in the layout of the RTX1210 capture.
 func (r *Router) showEnvironment(at time.Time) []string {
 	hw := fmt.Sprintf("  main:  %s ver=00 serial=%s", r.model(), r.serial())
 	for _, m := range r.macs() {
@@ -147,16 +147,16 @@ func (r *Router) showEnvironment(at time.Time) []string {
 		r.model() + " FlashROM Table Ver. 1.00",
 		r.firmwareLine(),
 		hw,
-		"CPU:    1%(5sec)   0%(1min)   0%(5min)    Memory: 16% used",
-		"Packet-buffer:   0%(small)   0%(middle)   7%(large)   0%(huge) used",
-		"Firmware: exec0  Config. file: config0",
-		"Default firmware: exec0  Default config. file: config0",
-		"Serial Baudrate: 9600",
-		"Boot time: " + r.bootTime.In(jst).Format(timeLayout),
-		"Current time: " + at.In(jst).Format(timeLayout),
-		fmt.Sprintf("Elapsed time from boot: %ddays %s", int(up.Hours())/24, clockDuration(up%(24*time.Hour))),
-		"Security Class: 1, FORGET: ON, TELNET: OFF",
-		"Inside Temperature(C.): 45",
+		r.statusText("env_cpu"),
+		r.statusText("env_packet"),
+		r.statusText("env_config", 0),
+		r.statusText("env_default", 0),
+		r.statusText("env_baudrate"),
+		r.statusText("env_boot_time", r.bootTime.In(jst).Format(timeLayout)),
+		r.statusText("env_current_time", at.In(jst).Format(timeLayout)),
+		r.statusText("env_elapsed", int(up.Hours())/24, clockDuration(up%(24*time.Hour))),
+		r.statusText("env_security"),
+		r.statusText("env_temperature"),
 	}
 }
 

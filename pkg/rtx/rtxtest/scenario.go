@@ -196,6 +196,14 @@ type Variants struct {
 	// both), "admin" (`Password: `, then `Administrator Password: `) or "named"
 	// (`Login Password: `, then `Administrator Password: `).
 	SavedConfigPrompts string `yaml:"saved_config_prompts"`
+	// LocalizedStatus prints the labels of `show status bgp neighbor` and
+	// `show environment` in Japanese while `console character` is a Japanese one (real
+	// routers localise status output; only `実行中設定ファイル` has been captured, the other
+	// wordings are guesses). The BGP state words stay English unless LocalizedStateWords.
+	LocalizedStatus bool `yaml:"localized_status"`
+	// LocalizedStateWords prints BGP states in Japanese in Japanese mode (確立 for
+	// Established, アクティブ for Active...): a pure guess a client must survive.
+	LocalizedStateWords bool `yaml:"localized_state_words"`
 	// Messages overrides message texts per language ("ja", "en") and message key; see
 	// docs/fakertx-scenarios.md for the keys.
 	Messages map[string]map[string]string `yaml:"messages"`
@@ -370,7 +378,8 @@ func (v *Variants) validate() error {
 			return fmt.Errorf("messages: language %q: want ja or en", lang)
 		}
 		for key := range msgs {
-			if _, ok := defaultMessages[key]; !ok {
+			_, known := defaultMessages[key]
+			if _, ok := statusMessages[key]; !ok && !known {
 				return fmt.Errorf("messages %s: unknown key %q", lang, key)
 			}
 		}
