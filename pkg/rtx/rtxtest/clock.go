@@ -98,7 +98,7 @@ func (r *Router) restoreLocked(s *session, at time.Time) {
 	}
 	delete(r.rollbacks, s)
 	r.running = rb.snapshot.clone()
-	r.dirty = !r.running.equal(r.saved[0])
+	r.dirty = !r.running.equal(r.saved[r.configNo])
 	r.syncSchedules(at)
 	if !r.sc.Variants.RollbackNoRefresh {
 		r.refreshLocked(at)
@@ -121,11 +121,15 @@ func (r *Router) rollbackCommand(s *session, args []string, at time.Time) error 
 	return nil
 }
 
-// restartLocked restarts the router at fake time at: the running configuration becomes
-// the saved one, BGP re-establishes, rollback timers are dropped and every session is
-// disconnected.
+// restartLocked restarts the router at fake time at: it boots from the default config
+// file, which becomes the running configuration and the Config. file; BGP re-establishes,
+// rollback timers are dropped and every session is disconnected.
 func (r *Router) restartLocked(at time.Time) {
-	r.running = r.saved[0].clone()
+	r.configNo = r.bootNo
+	if _, ok := r.saved[r.configNo]; !ok {
+		r.saved[r.configNo] = &config{} // a Go scenario that names no text for it
+	}
+	r.running = r.saved[r.configNo].clone()
 	r.dirty = false
 	r.rollbacks = map[*session]*rollback{}
 	r.bootTime = at

@@ -265,9 +265,9 @@ func (r *Router) loginCommand(ws []word, at time.Time) error {
 	return nil
 }
 
-// save runs `save [N]`.
+// save runs `save [N]`; without N it writes the Config. file.
 func (r *Router) save(s *session, args []string) ([]string, error) {
-	n := 0
+	n := r.configNo
 	switch len(args) {
 	case 0:
 	case 1:
@@ -278,17 +278,18 @@ func (r *Router) save(s *session, args []string) ([]string, error) {
 	default:
 		return nil, errParamCount
 	}
-	r.saveLocked(s, n)
-	return []string{r.text("saving", fmt.Sprintf("CONFIG%d", n))}, nil
+	return []string{r.saveLocked(s, n)}, nil
 }
 
-// saveLocked writes the running configuration to saved config n and stops s's rollback timer.
-func (r *Router) saveLocked(s *session, n int) {
+// saveLocked writes the running configuration to saved config n, stops s's rollback timer
+// and returns the save message.
+func (r *Router) saveLocked(s *session, n int) string {
 	r.saved[n] = r.running.clone()
-	if n == 0 {
+	if n == r.configNo {
 		r.dirty = false
 	}
 	delete(r.rollbacks, s)
+	return r.text("saving", fmt.Sprintf("CONFIG%d", n))
 }
 
 // load runs `load [config|file] CONFIG [difference] [silent|interactive]

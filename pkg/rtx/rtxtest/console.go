@@ -365,7 +365,7 @@ func (s *session) exit(ctx context.Context, args []string) error {
 	delete(r.rollbacks, s)
 	dirty := r.dirty
 	if r.sc.Variants.Dirty == "differs" {
-		dirty = !r.running.equal(r.saved[0])
+		dirty = !r.running.equal(r.saved[r.configNo])
 	}
 	r.mu.Unlock()
 	if !admin {
@@ -383,12 +383,11 @@ func (s *session) exit(ctx context.Context, args []string) error {
 	return nil
 }
 
-// saveNow saves the running configuration to config 0 and returns the save message.
+// saveNow saves the running configuration to the Config. file and returns the save message.
 func (s *session) saveNow() string {
 	s.r.mu.Lock()
 	defer s.r.mu.Unlock()
-	s.r.saveLocked(s, 0)
-	return s.r.text("saving", "CONFIG0")
+	return s.r.saveLocked(s, s.r.configNo)
 }
 
 // saveQuestion asks the single-key (Y/N) question; Y saves, N keeps the changes unsaved.

@@ -2,6 +2,7 @@ package rtxtest
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -620,5 +621,96 @@ func TestExitJapanese(t *testing.T) {
 	}
 	if diff := cmp.Diff(r.RunningConfig(), r.SavedConfig()); diff != "" {
 		t.Errorf("saved config after Y (-running +saved):\n%s", diff)
+	}
+}
+
+func TestBootConfiguration(t *testing.T) {
+	t.Parallel()
+	const other = "ip route default gateway 192.168.254.254\nip lan1 address 192.168.2.1/24\n"
+	otherLines := []string{"ip route default gateway 192.168.254.254", "ip lan1 address 192.168.2.1/24"}
+	tests := []struct {
+		name              string
+		configFile        int
+		defaultConfigFile *int
+		savedConfigs      map[int]string
+		wantEnv           []string // Config. file and Default config. file lines
+		wantSave          string   // save's message
+		wantRestart       []string // running configuration after restart; nil = the saved one
+		wantFiles         [2]int   // ConfigFiles after restart
+	}{
+		{
+			name:     "factory",
+			wantEnv:  []string{"Firmware: exec0  Config. file: config0", "Default firmware: exec0  Default config. file: config0"},
+			wantSave: "Saving ... CONFIG0 Done",
+		},
+		{
+			name:       "runs and boots config1",
+			configFile: 1, savedConfigs: map[int]string{0: other},
+			wantEnv:  []string{"Firmware: exec0  Config. file: config1", "Default firmware: exec0  Default config. file: config1"},
+			wantSave: "Saving ... CONFIG1 Done", wantFiles: [2]int{1, 1},
+		},
+		{
+			// The RTX1210 capture: config0 running, config2 at boot.
+			name:              "runs config0, boots config2",
+			defaultConfigFile: ptr(2), savedConfigs: map[int]string{2: other},
+			wantEnv:     []string{"Firmware: exec0  Config. file: config0", "Default firmware: exec0  Default config. file: config2"},
+			wantSave:    "Saving ... CONFIG0 Done",
+			wantRestart: otherLines, wantFiles: [2]int{2, 2},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sc := longSessionScenario()
+			sc.Columns = 200
+			sc.ConfigFile, sc.DefaultConfigFile, sc.SavedConfigs = tt.configFile, tt.defaultConfigFile, tt.savedConfigs
+			r := NewRouter(sc)
+			c := adminConsole(t, r)
+			if diff := cmp.Diff(tt.wantEnv, c.run("show environment", "# ")[6:8]); diff != "" {
+				t.Errorf("show environment mismatch (-want +got):\n%s", diff)
+			}
+			for n, text := range tt.savedConfigs {
+				got := c.run(fmt.Sprintf("show config %d", n), "# ")
+				if diff := cmp.Diff(parseConfig(text).lines, got[5:]); diff != "" {
+					t.Errorf("show config %d mismatch (-want +got):\n%s", n, diff)
+				}
+				if got := c.run(fmt.Sprintf("load %d silent no-configure-refresh", n), "# "); got != nil {
+					t.Errorf("load %d printed %q", n, got)
+				}
+				if diff := cmp.Diff(parseConfig(text).lines, r.RunningConfig()); diff != "" {
+					t.Errorf("running config after load %d (-want +got):\n%s", n, diff)
+				}
+				c.run(fmt.Sprintf("load %d silent no-configure-refresh", tt.configFile), "# ")
+			}
+			c.run("ip lan3 address 10.3.0.1/24", "# ")
+			if diff := cmp.Diff([]string{tt.wantSave}, c.run("save", "# ")); diff != "" {
+				t.Errorf("save mismatch (-want +got):\n%s", diff)
+			}
+			saved, ok := r.SavedConfigFile(tt.configFile)
+			if diff := cmp.Diff(r.RunningConfig(), saved); !ok || diff != "" {
+				t.Errorf("config %d after save (found %t; -running +saved):\n%s", tt.configFile, ok, diff)
+			}
+			if diff := cmp.Diff(saved, r.SavedConfig()); diff != "" {
+				t.Errorf("SavedConfig is not config %d (-want +got):\n%s", tt.configFile, diff)
+			}
+			c.send("restart\r")
+			if err := c.wait(); !errors.Is(err, ErrDropped) {
+				t.Fatalf("ServeConsole after restart = %v, want ErrDropped", err)
+			}
+			want := tt.wantRestart
+			if want == nil {
+				want = saved
+			}
+			if diff := cmp.Diff(want, r.RunningConfig()); diff != "" {
+				t.Errorf("running config after restart (-want +got):\n%s", diff)
+			}
+			running, boot := r.ConfigFiles()
+			if diff := cmp.Diff(tt.wantFiles, [2]int{running, boot}); diff != "" {
+				t.Errorf("ConfigFiles after restart (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want, r.SavedConfig()); diff != "" {
+				t.Errorf("SavedConfig after restart (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -38,6 +38,8 @@ type Router struct {
 	running   *config           // running configuration
 	saved     map[int]*config   // saved configurations by number
 	dirty     bool              // a configuration command ran since the last save
+	configNo  int               // the saved configuration the router runs (Config. file)
+	bootNo    int               // the saved configuration it boots from (Default config. file)
 	bgp       bgpState          // applied BGP state
 	commands  []string          // command log
 	seen      map[string]int    // how often each command line was entered (for faults)
@@ -76,7 +78,11 @@ func NewRouter(sc *Scenario) *Router {
 		saved.set(line)
 		running.set(line)
 	}
-	r.saved[0] = saved
+	r.configNo, r.bootNo = sc.ConfigFile, sc.defaultConfigFile()
+	r.saved[r.configNo] = saved
+	for n, text := range sc.SavedConfigs {
+		r.saved[n] = parseConfig(text)
+	}
 	r.running = running.clone()
 	r.dirty = !slices.Equal(saved.lines, running.lines)
 	r.bgp.apply(r.running, now.Add(-r.establishDelay()))
@@ -141,12 +147,34 @@ func (r *Router) RunningConfig() []string {
 	return slices.Clone(r.running.lines)
 }
 
-// SavedConfig returns the saved configuration (config 0) lines, without the header.
+// SavedConfig returns the lines of the saved configuration the router runs (the
+// `Config. file:`, which `save` writes), without the header.
 func (r *Router) SavedConfig() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.tickLocked()
-	return slices.Clone(r.saved[0].lines)
+	return slices.Clone(r.saved[r.configNo].lines)
+}
+
+// SavedConfigFile returns the lines of saved configuration n (0..4) and whether there is one.
+func (r *Router) SavedConfigFile(n int) ([]string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tickLocked()
+	cfg, ok := r.saved[n]
+	if !ok {
+		return nil, false
+	}
+	return slices.Clone(cfg.lines), true
+}
+
+// ConfigFiles returns the number of the saved configuration the router runs
+// (`Config. file:`) and of the one it boots from (`Default config. file:`).
+func (r *Router) ConfigFiles() (running, boot int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tickLocked()
+	return r.configNo, r.bootNo
 }
 
 // AppliedConfig returns the BGP configuration lines the BGP process runs with: the `bgp`

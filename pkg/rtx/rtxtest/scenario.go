@@ -55,9 +55,19 @@ type Scenario struct {
 	Memory string `yaml:"memory"`
 	// Serial is the serial number in the config header's main: line; "" = "S00000000".
 	Serial string `yaml:"serial"`
-	// SavedConfig is the saved configuration (config 0), one command per line, as
-	// `show config` prints it without the header.
+	// SavedConfig is the saved configuration the router runs (config ConfigFile), one
+	// command per line, as `show config` prints it without the header.
 	SavedConfig string `yaml:"saved_config"`
+	// ConfigFile is the saved configuration the router booted from and runs
+	// (`Config. file:` in show environment, 0..4): `save` without a number writes it.
+	ConfigFile int `yaml:"config_file"`
+	// DefaultConfigFile is the saved configuration the router boots from
+	// (`Default config. file:`, 0..4): `restart` loads it and makes it the Config. file; nil =
+	// ConfigFile. A number other than ConfigFile needs an entry in SavedConfigs.
+	DefaultConfigFile *int `yaml:"default_config_file"`
+	// SavedConfigs are the texts of the other saved configurations (0..4 except
+	// ConfigFile), in the format of SavedConfig.
+	SavedConfigs map[int]string `yaml:"saved_configs"`
 	// RunningConfig is the running configuration; "" = the same as SavedConfig.
 	RunningConfig string `yaml:"running_config"`
 	// BGP sets the timing of the simulated BGP sessions.
@@ -320,6 +330,9 @@ func (sc *Scenario) validate() error {
 			return fmt.Errorf("lines %q: want 10..100 or infinity", sc.Lines)
 		}
 	}
+	if err := sc.validateConfigFiles(); err != nil {
+		return err
+	}
 	if sc.Columns != 0 && (sc.Columns < 80 || sc.Columns > 4096) {
 		return fmt.Errorf("columns %d: want 80..4096", sc.Columns)
 	}
@@ -348,6 +361,35 @@ func (sc *Scenario) validate() error {
 		}
 	}
 	return nil
+}
+
+// validateConfigFiles checks config_file, default_config_file and saved_configs.
+func (sc *Scenario) validateConfigFiles() error {
+	if sc.ConfigFile < 0 || sc.ConfigFile > 4 {
+		return fmt.Errorf("config_file %d: want 0..4", sc.ConfigFile)
+	}
+	for n := range sc.SavedConfigs {
+		if n < 0 || n > 4 {
+			return fmt.Errorf("saved_configs %d: want 0..4", n)
+		}
+		if n == sc.ConfigFile {
+			return fmt.Errorf("saved_configs %d: config_file's text is saved_config", n)
+		}
+	}
+	if n := sc.defaultConfigFile(); n != sc.ConfigFile {
+		if _, ok := sc.SavedConfigs[n]; !ok {
+			return fmt.Errorf("default_config_file %d: no text for it in saved_configs", n)
+		}
+	}
+	return nil
+}
+
+// defaultConfigFile is the saved configuration the router boots from.
+func (sc *Scenario) defaultConfigFile() int {
+	if sc.DefaultConfigFile == nil {
+		return sc.ConfigFile
+	}
+	return *sc.DefaultConfigFile
 }
 
 func (v *Variants) validate() error {

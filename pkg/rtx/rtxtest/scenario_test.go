@@ -96,6 +96,15 @@ func TestParseScenario(t *testing.T) {
 		{name: "bad message key", yaml: "variants: {messages: {ja: {nope: x}}}\n", wantErr: "nope"},
 		{name: "bad drop moment", yaml: "faults: {drops: [{command: save, when: during}]}\n", wantErr: "during"},
 		{name: "bad duration", yaml: "bgp: {establish_delay: soon}\n", wantErr: "soon"},
+		{
+			name: "boot configuration",
+			yaml: "config_file: 1\ndefault_config_file: 2\nsaved_configs: {2: 'ip lan1 address 192.168.2.1/24'}\n",
+			want: &Scenario{ConfigFile: 1, DefaultConfigFile: ptr(2), SavedConfigs: map[int]string{2: "ip lan1 address 192.168.2.1/24"}},
+		},
+		{name: "bad config file", yaml: "config_file: 5\n", wantErr: "config_file"},
+		{name: "saved config number out of range", yaml: "saved_configs: {7: x}\n", wantErr: "saved_configs 7"},
+		{name: "config file text twice", yaml: "config_file: 1\nsaved_configs: {1: x}\n", wantErr: "saved_configs 1"},
+		{name: "default config file without text", yaml: "default_config_file: 3\n", wantErr: "default_config_file 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,3 +160,6 @@ func TestScenarioFeatures(t *testing.T) {
 		})
 	}
 }
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }
