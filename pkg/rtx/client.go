@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -73,10 +72,10 @@ type Client struct {
 	d       *driver.Driver
 	info    Info
 	console consoleState
-	// boot is the number of the saved configuration the router booted
-	// from, read once; bootKnown says whether it was.
-	boot      int
-	bootKnown bool
+	// files are the saved configurations the router runs and boots from,
+	// read once; filesKnown says whether they were.
+	files      ConfigFiles
+	filesKnown bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -186,10 +185,10 @@ func (c *Client) Info() Info { return c.info }
 // administrator mode).
 func (c *Client) ConsoleRepaired() bool { return c.console.repaired }
 
-// SavedConfig returns the saved configuration the router booted from
-// (`show config N`, with N from the `Config. file:` line of
-// `show environment`, read once per session), as [Client.Run] returns it.
-// It makes *Client a [SavedConfigReader].
+// SavedConfig returns the saved configuration the router runs, the one
+// `save` writes (`show config N`, with N from the `Config. file:` line of
+// `show environment`, read once per session; see [Client.ConfigFiles]), as
+// [Client.Run] returns it. It makes *Client a [SavedConfigReader].
 //
 // When that configuration holds password commands the router asks for the
 // login and administrator passwords; they are answered with Config.Password
@@ -198,33 +197,34 @@ func (c *Client) ConsoleRepaired() bool { return c.console.repaired }
 // password is a [*driver.PasswordError], which matches
 // [driver.ErrBadPassword].
 func (c *Client) SavedConfig(ctx context.Context) (string, error) {
-	n, err := c.bootConfig(ctx)
+	files, err := c.ConfigFiles(ctx)
 	if err != nil {
 		return "", fmt.Errorf("read saved configuration: %w", err)
 	}
-	out, err := c.Run(ctx, cmdShowSavedConfig(n))
+	out, err := c.Run(ctx, cmdShowSavedConfig(files.Running))
 	if err != nil {
 		return "", fmt.Errorf("read saved configuration: %w", err)
 	}
 	return out, nil
 }
 
-// bootConfig returns the number of the saved configuration the router
-// booted from (and that `save` writes), read from `show environment` once
-// per session; a missing `Config. file:` line means config 0.
-func (c *Client) bootConfig(ctx context.Context) (int, error) {
-	if c.bootKnown {
-		return c.boot, nil
+// ConfigFiles returns the saved configuration the router runs (what
+// `save` writes) and the one it loads at its next boot, read from
+// `show environment` (in English, see [Client.RunStatus]) once per
+// session: a missing `Config. file:` line means config 0, a missing
+// `Default config. file:` line the running one. It makes *Client a
+// [ConfigFileReader].
+func (c *Client) ConfigFiles(ctx context.Context) (ConfigFiles, error) {
+	if c.filesKnown {
+		return c.files, nil
 	}
-	out, err := c.d.Run(ctx, cmdShowEnvironment)
+	out, err := c.RunStatus(ctx, cmdShowEnvironment)
 	if err != nil {
-		return 0, fmt.Errorf("read the boot configuration number: %w", err)
+		return ConfigFiles{}, fmt.Errorf("read the configuration file numbers: %w", err)
 	}
-	if m := configFileRE.FindStringSubmatch(out); m != nil {
-		c.boot, _ = strconv.Atoi(m[1])
-	}
-	c.bootKnown = true
-	return c.boot, nil
+	c.files.Running, c.files.Boot = parseConfigFiles(out)
+	c.filesKnown = true
+	return c.files, nil
 }
 
 // Administrator enters administrator mode, answering `Password: ` with
@@ -257,6 +257,10 @@ func (c *Client) Administrator(ctx context.Context) error {
 // passwords; Run answers them as [Client.SavedConfig] describes, and a
 // rejected or missing password is a [*driver.PasswordError].
 //
+// A configuration listing (`show config`, `show config N`, without a pipe)
+// is read in the router's own `console character` (see
+// [Client.RunStatus]), so that any non-ASCII text in it arrives intact.
+//
 // A successful `console lines`, `console columns` or `console character`
 // command is taken as the router's own setting: the output decoder (unless
 // Config.Encoding forces one) and the unwrap width follow it, a save keeps
@@ -265,6 +269,11 @@ func (c *Client) Administrator(ctx context.Context) error {
 func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
 	if c.console.retweak {
 		if err := c.tweakConsole(ctx); err != nil {
+			return "", err
+		}
+	}
+	if configListing.MatchString(cmd) {
+		if err := c.routerCharacter(ctx); err != nil {
 			return "", err
 		}
 	}

@@ -26,30 +26,63 @@ type Environment struct {
 	// Now is the router clock from `Current time: 2020/03/17 16:21:59 +09:00`,
 	// in the router's time zone.
 	Now time.Time
-	// ConfigFile is the saved configuration the router booted from and that
-	// `save` writes (`Config. file: config0` gives 0).
+	// ConfigFile is the saved configuration the router runs: the one
+	// `save` (without a number) writes and a scheduled `load` must restore
+	// (`Config. file: config0` or `実行中設定ファイル: config0` gives 0; 0 when
+	// missing).
 	ConfigFile int
+	// BootConfig is the saved configuration the router loads at its
+	// next boot, and so what a `restart` brings back
+	// (`Default config. file: config2` gives 2). It equals ConfigFile when
+	// that line is missing.
+	BootConfig int
 }
 
 var (
 	currentTimeRE = regexp.MustCompile(`Current time\s*:\s*(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) ?([+-]\d{2}:\d{2})?`)
 	firmwareRE    = regexp.MustCompile(`^(\S+) Rev\.(\d+\.\d+\.\d+)`)
-	configFileRE  = regexp.MustCompile(`(?:^|\s)Config\. file:\s*config(\d+)`)
+	// configFileRE matches `Config. file: config0` (group 1 empty: the
+	// running file) and `Default config. file: config2` (group 1 set: the
+	// boot file), and the Japanese labels: `実行中設定ファイル` (real) for the
+	// running file and two guesses for the boot file, which no capture shows
+	// (the client reads this output in English; see [Client.RunStatus]).
+	configFileRE = regexp.MustCompile(`(?i)(?:^|\s)(?:(default\s+)config\.\s*file|config\.\s*file|実行中設定ファイル|(デフォルト設定ファイル|起動設定ファイル))\s*[:：]\s*config(\d+)`)
 )
 
+// parseConfigFiles reads the running and the boot configuration numbers
+// from `show environment`; a missing running line means 0 and a missing
+// boot line the running file.
+func parseConfigFiles(text string) (running, boot int) {
+	boot = -1
+	for _, m := range configFileRE.FindAllStringSubmatch(text, -1) {
+		n, err := strconv.Atoi(m[3])
+		if err != nil {
+			continue
+		}
+		if m[1] != "" || m[2] != "" {
+			boot = n
+		} else {
+			running = n
+		}
+	}
+	if boot < 0 {
+		boot = running
+	}
+	return running, boot
+}
+
 // ParseEnvironment parses the output of `show environment`. The clock must
-// be there ([ErrNoClock] otherwise); a missing `Config. file:` means config 0.
-// A `Current time:` without a zone offset is read as UTC.
+// be there ([ErrNoClock] otherwise); a missing `Config. file:` means config
+// 0, a missing `Default config. file:` the running file. A `Current time:`
+// without a zone offset is read as UTC.
 func ParseEnvironment(text string) (*Environment, error) {
 	env := &Environment{}
+	env.ConfigFile, env.BootConfig = parseConfigFiles(text)
 	found := false
 	for _, line := range splitLines(text) {
 		line = strings.TrimSpace(line)
 		if m := firmwareRE.FindStringSubmatch(line); m != nil && env.Model == "" {
 			env.Model, env.Revision = m[1], m[2]
-		}
-		if m := configFileRE.FindStringSubmatch(line); m != nil {
-			env.ConfigFile, _ = strconv.Atoi(m[1])
 		}
 		if m := currentTimeRE.FindStringSubmatch(line); m != nil {
 			t, err := parseRouterTime(m[1], m[2])
@@ -83,9 +116,10 @@ func parseRouterTime(stamp, offset string) (time.Time, error) {
 	return t, nil
 }
 
-// ReadEnvironment runs `show environment` and parses it.
+// ReadEnvironment runs `show environment` and parses it, in English when r
+// can switch its console ([StatusRunner]).
 func ReadEnvironment(ctx context.Context, r Commander) (*Environment, error) {
-	out, err := r.Run(ctx, cmdShowEnvironment)
+	out, err := runStatus(ctx, r, cmdShowEnvironment)
 	if err != nil {
 		return nil, fmt.Errorf("read router environment: %w", err)
 	}

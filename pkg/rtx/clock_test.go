@@ -42,13 +42,25 @@ func TestParseEnvironment(t *testing.T) {
 		{
 			name: "RTX1210",
 			text: showEnvironmentRTX1210,
-			want: &Environment{Model: "RTX1210", Revision: "14.01.28", Now: time.Date(2020, 3, 17, 16, 21, 59, 0, jst)},
+			want: &Environment{Model: "RTX1210", Revision: "14.01.28", Now: time.Date(2020, 3, 17, 16, 21, 59, 0, jst), BootConfig: 2},
 		},
 		{
 			name: "CRLF, other config file, negative offset",
 			text: "RTX830 Rev.15.02.20 (Mon Jan  1 00:00:00 2024)\r\nFirmware: exec0  Config. file: config2\r\nCurrent time: 2024/12/31 23:59:59 -05:00\r\n",
-			want: &Environment{Model: "RTX830", Revision: "15.02.20", ConfigFile: 2,
+			want: &Environment{Model: "RTX830", Revision: "15.02.20", ConfigFile: 2, BootConfig: 2,
 				Now: time.Date(2024, 12, 31, 23, 59, 59, 0, time.FixedZone("-05:00", -5*60*60))},
+		},
+		{
+			// The running label is real (RTX1300); the boot label a guess.
+			name: "Japanese labels",
+			text: "RTX1300 Rev.23.00.12 (Mon Jan  1 00:00:00 2024)\n実行中ファームウェア: exec0  実行中設定ファイル: config1\n" +
+				"デフォルトファームウェア: exec0  起動設定ファイル: config3\nCurrent time: 2024/01/02 03:04:05 +09:00\n",
+			want: &Environment{Model: "RTX1300", Revision: "23.00.12", ConfigFile: 1, BootConfig: 3, Now: time.Date(2024, 1, 2, 3, 4, 5, 0, jst)},
+		},
+		{
+			name: "only the default config file",
+			text: "Default firmware: exec0  Default config. file: config4\nCurrent time: 2024/01/02 03:04:05 +09:00\n",
+			want: &Environment{BootConfig: 4, Now: time.Date(2024, 1, 2, 3, 4, 5, 0, jst)},
 		},
 		{
 			name: "no offset: UTC",

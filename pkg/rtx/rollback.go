@@ -78,7 +78,10 @@ type ArmOptions struct {
 	Deadline time.Time
 	// AllowRestart allows a scheduled `restart` (a full reboot into the
 	// saved configuration) when the firmware cannot run `load` from a
-	// schedule. false means such firmware gets a [NoRouterRollbackError].
+	// schedule. false means such firmware gets a [NoRouterRollbackError],
+	// and so does a router that boots from another saved configuration
+	// than the one it runs (a restart would not bring back the running
+	// one).
 	AllowRestart bool
 	// Now is the controller clock; nil means time.Now.
 	Now func() time.Time
@@ -134,11 +137,16 @@ func cmdLoadSaved(n int) string { return fmt.Sprintf("load %d difference silent"
 // change made afterwards and left unsaved is undone even when the
 // controller is gone. The router must be in administrator mode.
 //
-//  1. It reads `show environment`: firmware revision, router clock and the
-//     config file the router booted from (N).
+//  1. It reads `show environment` (in English, see [StatusRunner]):
+//     firmware revision, router clock, the config file the router runs
+//     and `save` writes (N, `Config. file:`) and the one it boots from
+//     (`Default config. file:`).
 //  2. It chooses the command from [FirmwareRollbackSupport]: `load N
 //     difference silent` (which refreshes BGP by itself), else `restart`
-//     when opts.AllowRestart, else a [*NoRouterRollbackError].
+//     when opts.AllowRestart and the router boots from config N, else a
+//     [*NoRouterRollbackError] (a restart into another configuration
+//     would not undo the change, it would replace the whole
+//     configuration).
 //  3. It compares `show config` with `show config N`, ignoring `console
 //     lines` and `console columns` (the session's own settings): any other
 //     difference is an [*UnsavedChangesError], because the scheduled command
@@ -180,6 +188,10 @@ func armRouterRollback(ctx context.Context, r Commander, opts ArmOptions) (*Rout
 	switch {
 	case support.ScheduledLoad == Supported:
 		rb.Command = cmdLoadSaved(env.ConfigFile)
+	case opts.AllowRestart && env.BootConfig != env.ConfigFile:
+		return nil, &NoRouterRollbackError{Model: env.Model, Revision: env.Revision,
+			Reason: fmt.Sprintf("the firmware cannot run load from schedule at, and a scheduled restart would boot config %d, not config %d that the router runs and saves to",
+				env.BootConfig, env.ConfigFile)}
 	case opts.AllowRestart:
 		rb.Command, rb.Restart = cmdRestart, true
 	default:

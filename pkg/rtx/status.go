@@ -187,6 +187,10 @@ type TunnelStatus struct {
 	// SavedChecked reports whether the saved configuration could be read
 	// (the router implements [SavedConfigReader]).
 	SavedChecked bool `json:"saved_checked"`
+	// ConfigFiles are the saved configuration the router runs (the one
+	// compared with) and the one it boots from; nil when the router does
+	// not implement [ConfigFileReader].
+	ConfigFiles *ConfigFiles `json:"config_files,omitempty"`
 	// PeerAS is the remote AS looked at (given or derived from the neighbors).
 	PeerAS int `json:"peer_as"`
 	// FilterID is the filter that carries the default route when rtxctl
@@ -227,6 +231,40 @@ type Commander interface {
 // `show config difference` is not used: its output format is not known.
 type SavedConfigReader interface {
 	SavedConfig(ctx context.Context) (string, error)
+}
+
+// StatusRunner is implemented by sessions that can read status output in
+// English whatever the router's console language ([Client.RunStatus]).
+// The operations of this package run the status commands whose text they
+// parse (`show status ...`, `show environment`) through it when r
+// implements it, and through Run otherwise.
+type StatusRunner interface {
+	RunStatus(ctx context.Context, cmd string) (string, error)
+}
+
+// runStatus runs cmd, whose output is parsed, in English when r can.
+func runStatus(ctx context.Context, r Commander, cmd string) (string, error) {
+	if sr, ok := r.(StatusRunner); ok {
+		return sr.RunStatus(ctx, cmd)
+	}
+	return r.Run(ctx, cmd)
+}
+
+// ConfigFiles names the saved configurations a router uses.
+type ConfigFiles struct {
+	// Running is the saved configuration the router runs: what `save`
+	// writes and what the saved comparison reads (`Config. file:`).
+	Running int `json:"running"`
+	// Boot is the saved configuration the router loads at its next boot
+	// (`Default config. file:`); a `restart` brings it back.
+	Boot int `json:"boot"`
+}
+
+// ConfigFileReader is implemented by routers that can tell which saved
+// configuration they run and which they boot from ([Client.ConfigFiles]).
+// [ReadTunnelStatus] reports them when r implements it.
+type ConfigFileReader interface {
+	ConfigFiles(ctx context.Context) (ConfigFiles, error)
 }
 
 // infoer is implemented by *Client; it supplies model and revision.
@@ -281,7 +319,7 @@ func ReadNeighbors(ctx context.Context, r Commander, addrs []string) ([]Neighbor
 
 func readNeighbor(ctx context.Context, r Commander, addr string) (NeighborState, error) {
 	st := NeighborState{Address: addr}
-	text, err := r.Run(ctx, cmdNeighborStatus(addr))
+	text, err := runStatus(ctx, r, cmdNeighborStatus(addr))
 	if err != nil {
 		return st, fmt.Errorf("read bgp neighbor %s: %w", addr, err)
 	}
@@ -291,7 +329,7 @@ func readNeighbor(ctx context.Context, r Commander, addr string) (NeighborState,
 			break
 		}
 	}
-	text, err = r.Run(ctx, cmdAdvertisedRoutes(addr))
+	text, err = runStatus(ctx, r, cmdAdvertisedRoutes(addr))
 	if err != nil {
 		return st, fmt.Errorf("read routes advertised to %s: %w", addr, err)
 	}
@@ -324,6 +362,13 @@ func ReadTunnelStatus(ctx context.Context, r Commander, opts StatusOptions) (*Tu
 	if in, ok := r.(infoer); ok {
 		info := in.Info()
 		st.Model, st.Revision = info.Model, info.Revision
+	}
+	if cr, ok := r.(ConfigFileReader); ok {
+		files, err := cr.ConfigFiles(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read forced tunnel status: %w", err)
+		}
+		st.ConfigFiles = &files
 	}
 	if sr, ok := r.(SavedConfigReader); ok {
 		text, err := sr.SavedConfig(ctx)

@@ -9,8 +9,10 @@ import (
 
 // Session adapts a console session to the pkg/rtx operations: every command
 // (and `save`) gets the per-operation deadline Timeout on top of the
-// caller's context, and the saved configuration can be read, so that
-// [rtx.ReadTunnelStatus] compares it with the running one. A zero Timeout
+// caller's context, status text is read in English ([rtx.StatusRunner]),
+// and the saved configuration can be read, so that [rtx.ReadTunnelStatus]
+// compares it with the running one and names the one the router boots
+// from. A zero Timeout
 // adds no deadline. It is not safe for concurrent use, like the client.
 type Session struct {
 	Client  *rtx.Client
@@ -36,6 +38,22 @@ func (s Session) Save(ctx context.Context) error {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	return s.Client.Save(ctx)
+}
+
+// RunStatus runs one command whose output is parsed, in English, within
+// the per-operation deadline (see [rtx.Client.RunStatus]).
+func (s Session) RunStatus(ctx context.Context, cmd string) (string, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.Client.RunStatus(ctx, cmd)
+}
+
+// ConfigFiles returns the saved configurations the router runs and boots
+// from, within the per-operation deadline (see [rtx.Client.ConfigFiles]).
+func (s Session) ConfigFiles(ctx context.Context) (rtx.ConfigFiles, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return s.Client.ConfigFiles(ctx)
 }
 
 // Info returns the model and revision announced at login.
