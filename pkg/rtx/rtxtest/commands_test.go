@@ -486,3 +486,69 @@ func TestShowStatusUser(t *testing.T) {
 		t.Errorf("show status user mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestOutputs(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 120)
+	tests := []struct {
+		name    string
+		outputs map[string]string
+		cmd     string
+		want    []string
+	}{
+		{"exact", map[string]string{"show ip route": "a\nb\n"}, "show ip route", []string{"a", "b"}},
+		{"case and spaces", map[string]string{"  Show IP Route ": "a\n"}, " SHOW ip ROUTE  ", []string{"a"}},
+		{"crlf and no final line end", map[string]string{"show ip route": "a\r\nb"}, "show ip route", []string{"a", "b"}},
+		{"empty", map[string]string{"show ip route": ""}, "show ip route", nil},
+		{"not wrapped", map[string]string{"show environment": long + "\n"}, "show environment", []string{long}},
+		{"replaces an error", map[string]string{"show nothing": "fine\n"}, "show nothing", []string{"fine"}},
+		{"prompt-like lines", map[string]string{"show config": "RTX1210# \n# \n> \n"}, "show config", []string{"RTX1210# ", "# ", "> "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sc := englishScenario()
+			sc.Outputs = tt.outputs
+			c := adminConsole(t, NewRouter(sc))
+			got := c.run(tt.cmd, "# ")
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%q output mismatch (-want +got):\n%s", tt.cmd, diff)
+			}
+		})
+	}
+}
+
+// TestOutputsRunAndPage checks that a command with a verbatim output still runs, that
+// a long verbatim output is paged, and that other command lines keep the fake's output.
+func TestOutputsRunAndPage(t *testing.T) {
+	t.Parallel()
+	sc := englishScenario()
+	sc.Lines = "10"
+	sc.Outputs = map[string]string{
+		"save":                 "Saving ... CONFIG0 Done .\n",
+		"show environment":     strings.Repeat(strings.Repeat("y", 100)+"\n", 12),
+		"show ip route detail": "a\n",
+	}
+	r := NewRouter(sc)
+	c := adminConsole(t, r)
+	if got := c.run("show ip route", "# "); len(got) < 2 || !strings.HasPrefix(got[0], "Destination ") {
+		t.Errorf("show ip route = %q, want the fake's own table", got)
+	}
+	c.run("ip lan3 address 10.3.0.1/24", "# ")
+	if diff := cmp.Diff([]string{"Saving ... CONFIG0 Done ."}, c.run("save", "# ")); diff != "" {
+		t.Errorf("save output (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(r.RunningConfig(), r.SavedConfig()); diff != "" {
+		t.Errorf("save with a verbatim output did not save (-running +saved):\n%s", diff)
+	}
+	c.send("show environment\r")
+	first := c.expect("---more---")
+	c.send(" ")
+	rest := c.expectEnd("\r\n# ")
+	if got := strings.Count(first, "\r\n") - 1; got != 9 {
+		t.Errorf("first page shows %d lines, want 9: %q", got, first)
+	}
+	if got := strings.Count(first+rest, strings.Repeat("y", 100)+"\r\n"); got != 12 {
+		t.Errorf("%d whole 100-character lines, want 12: %q", got, first+rest)
+	}
+}

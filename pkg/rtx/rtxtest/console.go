@@ -279,8 +279,13 @@ func (s *session) command(ctx context.Context, line string) error {
 		if cerr != nil {
 			out = append(out, r.errorText(cerr))
 		}
+		verbatim, ok := r.outputs[strings.ToLower(key)]
 		r.mu.Unlock()
-		err = s.printLines(ctx, out)
+		if ok {
+			err = s.printPhysical(ctx, verbatim)
+		} else {
+			err = s.printLines(ctx, out)
+		}
 	}
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package rtxtest
 
 import (
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -94,4 +95,47 @@ func TestRealCaptureOutputWrap(t *testing.T) {
 			t.Errorf("show config mismatch (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// TestRealCaptureOutputs serves every real capture of command output through the
+// scenario's outputs and reads it back over the SSH server: the same lines, unwrapped, in
+// the console character's encoding.
+func TestRealCaptureOutputs(t *testing.T) {
+	t.Parallel()
+	grep := captureLines(t, "rtx1210_ssh_grep_wrap_realbytes.txt")
+	tests := []struct {
+		file, command, language string
+		lines                   []string // the output part of the capture; nil = all of it
+	}{
+		{file: "aws_advertised_routes_default.txt", command: "show status bgp neighbor 169.254.255.1 advertised-routes", language: "en.ascii"},
+		{file: "aws_show_ip_route.txt", command: "show ip route", language: "en.ascii"},
+		{file: "aws_show_status_bgp_neighbor_active.txt", command: "show status bgp neighbor", language: "en.ascii"},
+		{file: "rtx1210_show_environment_en.txt", command: "show environment", language: "en.ascii"},
+		{file: "rtx1210_ssh_grep_wrap_realbytes.txt", command: `show config | grep "dhcp scope"`, language: "en.ascii", lines: grep[1 : len(grep)-1]},
+		{file: "rtx1220_show_config.txt", command: "show config", language: "ja.utf8"},
+		{file: "rtx1300_show_environment_ja_fragment.txt", command: "show environment", language: "ja.sjis"},
+		{file: "rtx1500_show_config_80col_wrapped.txt", command: "show config", language: "en.ascii"},
+		{file: "error_lines_rtx1300.txt", command: "bgp use on", language: "ja.euc"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			want := tt.lines
+			if want == nil {
+				want = captureLines(t, tt.file)
+			}
+			sc := DefaultScenario()
+			sc.Language, sc.Lines = tt.language, "infinity"
+			sc.Outputs = map[string]string{tt.command: strings.Join(want, "\n") + "\n"}
+			srv := NewServer(sc)
+			t.Cleanup(srv.Close)
+			s := loginSSH(t, srv)
+			io.WriteString(s.in, tt.command+"\r")
+			got := strings.TrimSuffix(sshReadUntil(t, s.out, "\r\n> "), "\r\n> ")
+			lines := strings.Split(got, "\r\n")[1:] // after the echo
+			if diff := cmp.Diff(want, decodeLines(t, tt.language, lines)); diff != "" {
+				t.Errorf("%s served as %q (-capture +received):\n%s", tt.file, tt.command, diff)
+			}
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -46,6 +47,7 @@ type Router struct {
 	schedules map[int]*schedule // armed schedules by ID
 	rollbacks map[*session]*rollback
 	sessions  []*session
+	outputs   map[string][]string // verbatim outputs by lower-case command line
 	restarts  int // number of restarts, so sessions notice one
 }
 
@@ -78,6 +80,7 @@ func NewRouter(sc *Scenario) *Router {
 		saved.set(line)
 		running.set(line)
 	}
+	r.outputs = verbatimOutputs(sc.Outputs)
 	r.configNo, r.bootNo = sc.ConfigFile, sc.defaultConfigFile()
 	r.saved[r.configNo] = saved
 	for n, text := range sc.SavedConfigs {
@@ -88,6 +91,20 @@ func NewRouter(sc *Scenario) *Router {
 	r.bgp.apply(r.running, now.Add(-r.establishDelay()))
 	r.syncSchedules(now)
 	return r
+}
+
+// verbatimOutputs splits the scenario's outputs into lines, keyed by the lower-case
+// command line.
+func verbatimOutputs(outputs map[string]string) map[string][]string {
+	m := make(map[string][]string, len(outputs))
+	for cmd, text := range outputs {
+		var lines []string
+		if text != "" {
+			lines = strings.Split(strings.TrimSuffix(strings.ReplaceAll(text, "\r\n", "\n"), "\n"), "\n")
+		}
+		m[strings.ToLower(strings.TrimSpace(cmd))] = lines
+	}
+	return m
 }
 
 // Scenario returns the scenario the router was created from. Do not modify it.

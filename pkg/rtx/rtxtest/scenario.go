@@ -70,6 +70,12 @@ type Scenario struct {
 	SavedConfigs map[int]string `yaml:"saved_configs"`
 	// RunningConfig is the running configuration; "" = the same as SavedConfig.
 	RunningConfig string `yaml:"running_config"`
+	// Outputs are verbatim command outputs: a command line (surrounding spaces ignored,
+	// matched case-insensitively) maps to the text printed instead of the fake's own
+	// output (LF line ends; sent with CR LF in the current console character). The command
+	// still runs; its text is printed as the physical lines given, without wrapping, and
+	// paged. Administrator, exit, quit and restart are not affected.
+	Outputs map[string]string `yaml:"outputs"`
 	// BGP sets the timing of the simulated BGP sessions.
 	BGP BGPOptions `yaml:"bgp"`
 	// Variants picks the behaviour at every point the console reference marks UNCONFIRMED.
