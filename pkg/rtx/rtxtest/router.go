@@ -48,7 +48,7 @@ type Router struct {
 	rollbacks map[*session]*rollback
 	sessions  []*session
 	outputs   map[string][]string // verbatim outputs by lower-case command line
-	restarts  int // number of restarts, so sessions notice one
+	restarts  int                 // number of restarts, so sessions notice one
 }
 
 // NewRouter creates a router from a scenario (nil = [DefaultScenario]). The running
