@@ -24,6 +24,7 @@ type Driver struct {
 	owed    int
 	owedCmd string
 	secrets map[string]string // answers to password questions, by name
+	wrap    wrapping          // what the session learned of the device's hard wrapping
 }
 
 // New returns a Driver for a session currently at the level named level.
@@ -148,11 +149,11 @@ func (d *Driver) missing(names []string) []string {
 // output cleans the raw text read after cmd and returns it with the first
 // error line, if any.
 func (d *Driver) output(cmd, raw string) (string, string) {
-	body := stripEcho(raw, cmd)
+	body := d.wrap.stripEcho(raw, cmd, d.columns)
 	if body == "" {
 		return "", ""
 	}
-	lines := unwrap(strings.Split(body, "\n"), d.columns)
+	lines := d.wrap.unwrap(strings.Split(body, "\n"), d.columns, d.lineStart(cmd))
 	lines = d.filter(cmd, lines)
 	var msg string
 	for _, l := range lines {
@@ -236,6 +237,7 @@ func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp)
 		switch {
 		case m.Index < nLevels:
 			r.level = &d.p.Levels[m.Index]
+			d.wrap.prompt = displayWidth(strings.TrimPrefix(m.Prompt, "\n"))
 			return r, nil
 		case m.Index < nQuestions:
 			q := questions[m.Index-nLevels]

@@ -1,16 +1,182 @@
 package driver
 
 import (
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 )
+
+// fact is something a session may have learned about the device.
+type fact int8
+
+const (
+	unknown fact = iota
+	yes
+	no
+)
+
+// wrapping is what a session has learned about how the device hard-wraps
+// its lines. Real routers put `console columns` - 1 display columns on a
+// physical line and break in the middle of a token, in output and in the
+// echo of typed commands (the prompt counts); an unseen device may use the
+// full width. A wide character that does not fit moves whole to the next
+// physical line, leaving the broken one a column short. Whether a line that
+// fills a physical line exactly is followed by an extra empty one is not
+// known either. The zero value knows nothing.
+type wrapping struct {
+	short  fact // a physical line holds columns - 1 (yes) or columns (no)
+	blank  fact // an exactly full last physical line is followed by an empty one
+	prompt int  // display width of the prompt the next echo follows; 0 if unknown
+}
+
+// joint is how [wrapping.unwrap] treats a line after a possibly full one.
+type joint int
+
+const (
+	split     joint = iota // the line begins a logical line
+	joined                 // the line continues the one before
+	dropEmpty              // the line is the empty one after an exactly full line
+)
+
+// full reports whether a physical line n display columns wide may fill the
+// physical line exactly.
+func (w *wrapping) full(n, columns int) bool {
+	switch w.short {
+	case yes:
+		return n == columns-1
+	case no:
+		return n == columns
+	}
+	return n == columns-1 || n == columns
+}
+
+// sure reports whether a physical line n display columns wide certainly
+// fills the physical line exactly.
+func (w *wrapping) sure(n, columns int) bool {
+	return w.full(n, columns) && (w.short != unknown || n == columns)
+}
+
+// width is the width of a physical line: the learned one, or columns - 1
+// as on every router seen so far.
+func (w *wrapping) width(columns int) int {
+	if w.short == no {
+		return columns
+	}
+	return columns - 1
+}
+
+// learnWidth learns the width of a physical line from one that is known to
+// be full and n display columns wide; next is the text after the break.
+// Nothing is learned if a wide character starts next (it may have been one
+// column too wide for the rest of the line).
+func (w *wrapping) learnWidth(n int, next string, columns int) {
+	if w.short != unknown || startsWide(next) {
+		return
+	}
+	switch n {
+	case columns - 1:
+		w.short = yes
+	case columns:
+		w.short = no
+	}
+}
+
+// unwrap joins the physical lines the device hard-wrapped back into logical
+// lines. start classifies the lines of the command's output (nil: nothing is
+// known about them). A line is joined to the one before only if that one
+// may be full, exactly or but for a wide character that did not fit; then
+// start decides, and where it cannot, the width rule: a line exactly
+// columns wide proves that the device uses the full width, otherwise
+// columns - 1 is assumed, as real routers do.
+func (w *wrapping) unwrap(lines []string, columns int, start func([]string, string) LineStart) []string {
+	if columns <= 0 || len(lines) < 2 {
+		return lines
+	}
+	if w.short == unknown && slices.ContainsFunc(lines, func(l string) bool { return displayWidth(l) == columns }) {
+		w.short = no
+	}
+	out := make([]string, 0, len(lines))
+	for i := 0; i < len(lines); {
+		var cur strings.Builder
+		cur.WriteString(lines[i])
+		last := lines[i]
+		for i++; i < len(lines); i++ {
+			j := w.join(out, cur.String(), last, lines[i], columns, start)
+			if j == dropEmpty {
+				i++
+			}
+			if j != joined {
+				break
+			}
+			cur.WriteString(lines[i])
+			last = lines[i]
+		}
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// join decides how next relates to last, the physical line before it, which
+// ends cur, the logical line so far; done holds the logical lines before
+// cur.
+func (w *wrapping) join(done []string, cur, last, next string, columns int, start func([]string, string) LineStart) joint {
+	n := displayWidth(last)
+	exact := w.full(n, columns)
+	if !exact && !(startsWide(next) && w.full(n+1, columns)) {
+		return split
+	}
+	class := LineUnknown
+	if start != nil {
+		class = start(append(done[:len(done):len(done)], cur), next)
+	}
+	if next == "" {
+		// A continuation is never empty: last ended exactly at the edge.
+		if class == LineContinues {
+			w.blank = yes
+		}
+		if w.blank == yes {
+			return dropEmpty
+		}
+		return split
+	}
+	if exact && w.blank == yes && w.sure(n, columns) {
+		// Such a device ends an exactly full line with an empty one.
+		return joined
+	}
+	switch class {
+	case LineContinues:
+		w.learnWidth(n, next, columns)
+		return joined
+	case LineStarts:
+		if w.sure(n, columns) {
+			w.blank = no
+		}
+		return split
+	}
+	if n == w.width(columns) || startsWide(next) && n+1 == w.width(columns) {
+		return joined
+	}
+	return split
+}
+
+// lineStart returns the platform's classifier of cmd's output lines, or
+// nil if no rule applies.
+func (d *Driver) lineStart(cmd string) func([]string, string) LineStart {
+	for _, r := range d.p.Lines {
+		if r.Command.MatchString(cmd) {
+			return r.Start
+		}
+	}
+	return nil
+}
 
 // stripEcho removes the device's echo of cmd from the start of out: it
 // finds the typed characters (possibly preceded by redrawn text and broken
 // by hard-wrap line ends) on the first lines and consumes up to the line end
 // after them. If the echo cannot be found, the first line is dropped.
-func stripEcho(out, cmd string) string {
+func (w *wrapping) stripEcho(out, cmd string, columns int) string {
 	first := strings.IndexByte(out, '\n')
 	if first < 0 {
 		// No line end yet: the whole text is echo (a command with no output
@@ -19,17 +185,58 @@ func stripEcho(out, cmd string) string {
 	}
 	want := []rune(cmd)
 	text := []rune(out)
-	firstRunes := len([]rune(out[:first]))
+	firstRunes := utf8.RuneCountInString(out[:first])
 	for start := 0; start <= firstRunes; start++ {
 		if end, ok := echoAt(text, start, want); ok {
-			rest := string(text[end:])
-			if i := strings.IndexByte(rest, '\n'); i >= 0 {
-				return rest[i+1:]
-			}
-			return ""
+			return w.afterEcho(text, end, columns)
 		}
 	}
 	return out[first+1:]
+}
+
+// afterEcho returns the text after the line end that follows the echo,
+// which ends at end. The echo's physical lines teach the wrap width (the
+// prompt shares the first one); when the echo fills its last physical line
+// exactly, an empty line after it is taken for the extra line end some
+// devices print there, not for output, unless the device is known not to.
+func (w *wrapping) afterEcho(text []rune, end, columns int) string {
+	nl := slices.Index(text[end:], '\n')
+	if nl < 0 {
+		return ""
+	}
+	nl += end
+	rest := string(text[nl+1:])
+	if columns <= 0 {
+		return rest
+	}
+	phys := strings.Split(string(text[:nl]), "\n")
+	// Every physical line of the echo but the last is full.
+	widths := make([]int, len(phys))
+	for i, p := range phys {
+		widths[i] = displayWidth(p)
+	}
+	if w.prompt > 0 {
+		widths[0] += w.prompt
+	}
+	for i, n := range widths[:len(widths)-1] {
+		if i > 0 || w.prompt > 0 {
+			w.learnWidth(n, "", columns)
+		}
+	}
+	col := widths[len(widths)-1]
+	if len(phys) == 1 && w.prompt == 0 {
+		return rest
+	}
+	if !w.full(col, columns) {
+		return rest
+	}
+	if after, ok := strings.CutPrefix(rest, "\n"); ok && w.blank != no {
+		return after
+	}
+	if rest != "" && w.sure(col, columns) {
+		w.blank = no
+	}
+	return rest
 }
 
 // echoAt reports whether want appears in text at start, ignoring line ends
@@ -48,37 +255,28 @@ func echoAt(text []rune, start int, want []rune) (int, bool) {
 	return i, true
 }
 
-// unwrap joins lines the device hard-wrapped: a line whose display width is
-// exactly columns continues on the next line.
-func unwrap(lines []string, columns int) []string {
-	if columns <= 0 {
-		return lines
-	}
-	var out []string
-	var cur strings.Builder
-	for i, l := range lines {
-		cur.WriteString(l)
-		if displayWidth(l) == columns && i < len(lines)-1 {
-			continue
-		}
-		out = append(out, cur.String())
-		cur.Reset()
-	}
-	return out
+// startsWide reports whether s begins with a character two columns wide.
+func startsWide(s string) bool {
+	r, size := utf8.DecodeRuneInString(s)
+	return size > 0 && runeWidth(r) == 2
 }
 
-// displayWidth counts the columns s occupies on a Japanese terminal: wide,
-// full-width and ambiguous-width characters (two bytes in Shift_JIS) take
-// two columns, ASCII and half-width katakana one.
+// displayWidth counts the columns s occupies on a Japanese terminal.
 func displayWidth(s string) int {
 	n := 0
 	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
-			n += 2
-		default:
-			n++
-		}
+		n += runeWidth(r)
 	}
 	return n
+}
+
+// runeWidth is the number of columns r occupies on a Japanese terminal:
+// wide, full-width and ambiguous-width characters (two bytes in Shift_JIS)
+// take two, ASCII and half-width katakana one.
+func runeWidth(r rune) int {
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
+		return 2
+	}
+	return 1
 }

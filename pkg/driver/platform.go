@@ -79,9 +79,43 @@ type Platform struct {
 	// Quiet is the silence that settles such a match; zero means
 	// channel.DefaultQuiet.
 	Quiet time.Duration
-	// Columns is the console width at which the device hard-wraps lines;
-	// zero disables unwrapping. See [Driver.SetColumns].
+	// Columns is the console width (`console columns`) by which the device
+	// hard-wraps lines: a physical line holds Columns - 1 or Columns
+	// display columns (the driver accepts both and learns which); zero
+	// disables unwrapping. See [Driver.SetColumns].
 	Columns int
+	// Lines tell, for the output of some commands, which physical lines can
+	// begin a logical line; the first rule whose Command matches applies.
+	// Where none does, or a rule answers [LineUnknown], the width alone
+	// decides whether a line was hard-wrapped.
+	Lines []LineRule
+}
+
+// LineStart says whether a physical output line can begin a logical line.
+type LineStart int
+
+const (
+	// LineUnknown means the line may begin a logical line or continue one.
+	LineUnknown LineStart = iota
+	// LineStarts means the line can only begin a logical line: it is not
+	// joined to a full-width line before it.
+	LineStarts
+	// LineContinues means the line cannot begin a logical line: after a
+	// full-width line it is that line's continuation (an empty one is an
+	// extra line end the device printed after a line that filled the
+	// width exactly).
+	LineContinues
+)
+
+// LineRule classifies the physical output lines of the commands Command
+// matches: device knowledge that tells a line which happens to fill the
+// console width from one the device hard-wrapped.
+type LineRule struct {
+	Command *regexp.Regexp
+	// Start classifies line. before holds the logical lines of the output
+	// so far; its last element is the one line would continue (complete or
+	// not). Start must not modify before.
+	Start func(before []string, line string) LineStart
 }
 
 func (p *Platform) level(name string) (*Level, error) {

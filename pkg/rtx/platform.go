@@ -2,6 +2,7 @@ package rtx
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/rtxctl/rtxctl/pkg/channel"
@@ -24,9 +25,10 @@ const (
 
 // Console texts shared by every RTX model (see shared/rtx-console.md §4–§7).
 var (
-	// pagerMarker is "---つづく---" (Japanese) or "---more---" (English), with
-	// or without spaces around the word.
-	pagerMarker = regexp.MustCompile(`-{2,3} ?(?:つづく|more|MORE) ?-{2,3}`)
+	// pagerMarker is "---つづく---" (Japanese) or "---more---" (English, in
+	// any case), with any spaces before it and around the word: the
+	// command reference prints "---つづく ---" and "--- つづく  ---".
+	pagerMarker = regexp.MustCompile(`^ *-{2,3} *(?:つづく|(?i:more)) *-{2,3}`)
 	errorLine   = regexp.MustCompile(`^(?:Error|エラー)\s*[:：]`)
 	// saveQuestion is asked when leaving administrator mode with unsaved
 	// changes; it is answered with a single key.
@@ -55,9 +57,92 @@ var (
 	// headerLine matches the comment lines that open `show config` output;
 	// configuration lines never start with "#".
 	headerLine = regexp.MustCompile(`^#`)
-	bannerInfo = regexp.MustCompile(`(?m)^(\S+) Rev\.(\d+\.\d+\.\d+)`)
-	saveDone   = regexp.MustCompile(`(?:Saving|セーブ中).*(?:Done|終了)`)
+	// showConfigGrep and showConfigListing match the commands that print
+	// configuration lines: `show config`, `show config N`, `show config pp
+	// N`, `show config tunnel N [expand]`, with or without `| grep` pipes.
+	showConfigGrep    = regexp.MustCompile(showConfigPrefix + `\|\s*grep\b`)
+	showConfigListing = regexp.MustCompile(showConfigPrefix + `$`)
+	// blockStart matches a configuration line that opens a block of
+	// indented lines (`pp select 1`, `tunnel select 2`).
+	blockStart = regexp.MustCompile(`^[a-z][a-z0-9-]* select \S`)
+	// keywordShape matches a word that could be a configuration keyword.
+	keywordShape = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	bannerInfo   = regexp.MustCompile(`(?m)^(\S+) Rev\.(\d+\.\d+\.\d+)`)
+	saveDone     = regexp.MustCompile(`(?:Saving|セーブ中).*(?:Done|終了)`)
 )
+
+// showConfigPrefix is `show config` with the arguments that still print
+// configuration lines.
+const showConfigPrefix = `(?i)^\s*show\s+config(?:\s+\d+(?:\.\d+)?)?(?:\s+(?:pp|tunnel)\s+\S+(?:\s+expand)?)?\s*`
+
+// configKeywords are the first words of RTX configuration lines, at column
+// 0 or inside a block: the configuration commands of the Yamaha command
+// reference and of real configurations (shared/rtx-console.md,
+// testdata/real). A line starting with one of them and a space begins a
+// configuration line.
+var configKeywords = map[string]bool{
+	"account": true, "administrator": true, "alarm": true, "auth": true, "bgp": true,
+	"bridge": true, "console": true, "cooperation": true, "dashboard": true,
+	"description": true, "dhcp": true, "dns": true, "ethernet": true,
+	"external-memory": true, "http": true, "httpd": true, "ip": true, "ipsec": true,
+	"ipv6": true, "isdn": true, "l2tp": true, "lan": true, "leased": true, "line": true,
+	"login": true, "lua": true, "mail": true, "mobile": true, "nat": true,
+	"netvolante-dns": true, "ntpdate": true, "operation": true, "ospf": true,
+	"packetdump": true, "pki": true, "pp": true, "ppp": true, "pppoe": true,
+	"pptp": true, "provider": true, "queue": true, "radius": true, "rip": true,
+	"rollback": true, "schedule": true, "sd": true, "security": true, "set": true,
+	"sftpd": true, "sip": true, "snmp": true, "snmpv2c": true, "snmpv3": true,
+	"sntpd": true, "speed": true, "sshd": true, "statistics": true, "switch": true,
+	"syslog": true, "system": true, "telnetd": true, "tftp": true, "timezone": true,
+	"tunnel": true, "upnp": true, "url": true, "usbhost": true, "user": true,
+	"vlan": true, "wins": true, "yno": true,
+}
+
+// configLineStart classifies a physical line of `show config` output for
+// unwrapping (see [driver.LineRule]); grep is set for `| grep` output,
+// whose indented block lines come without the line that opens their block.
+//
+// A configuration line begins with "#" (a header line), with a keyword at
+// column 0, or, inside a `pp select`/`tunnel select` block, with one or two
+// spaces and a keyword (nested `ipsec tunnel` lines have two). Anything
+// else cannot begin one: an empty line (show config prints none), a line
+// starting with a digit or punctuation, a first word with "=", ":" or other
+// characters no keyword has, an indented line outside a block. A lowercase
+// word that is not a known keyword is left to the width rule.
+//
+// A continuation that happens to start with a keyword and a space (a
+// description broken just before the word "ip ") is taken for a new line:
+// a line filling the width exactly is far more common than a break that
+// falls right before a keyword.
+func configLineStart(grep bool) func(before []string, line string) driver.LineStart {
+	return func(before []string, line string) driver.LineStart {
+		if strings.HasPrefix(line, "#") || grep && searching.MatchString(line) {
+			return driver.LineStarts
+		}
+		body := strings.TrimLeft(line, " ")
+		if indent := len(line) - len(body); indent > 2 || indent > 0 && !grep && !inBlock(before) {
+			return driver.LineContinues
+		}
+		word, _, arg := strings.Cut(body, " ")
+		switch {
+		case !keywordShape.MatchString(word):
+			return driver.LineContinues
+		case arg && configKeywords[word]:
+			return driver.LineStarts
+		}
+		return driver.LineUnknown
+	}
+}
+
+// inBlock reports whether the last unindented line of before opens a block.
+func inBlock(before []string) bool {
+	for _, l := range slices.Backward(before) {
+		if !strings.HasPrefix(l, " ") {
+			return blockStart.MatchString(l)
+		}
+	}
+	return false
+}
 
 // platform returns the RTX console personality for a session whose prompts
 // carry prefix (the `console prompt` string, "" by default).
@@ -96,6 +181,10 @@ func platform(prefix string, columns int) driver.Platform {
 		ErrorLine: errorLine,
 		Filters:   []driver.Filter{{Command: grepPipe, Line: searching}},
 		Columns:   columns,
+		Lines: []driver.LineRule{
+			{Command: showConfigGrep, Start: configLineStart(true)},
+			{Command: showConfigListing, Start: configLineStart(false)},
+		},
 	}
 	if strings.TrimSpace(prefix) == "" {
 		pl.PromptLikeOutput = showConfigCommand
