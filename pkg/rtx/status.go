@@ -340,10 +340,11 @@ func readNeighbor(ctx context.Context, r Commander, addr string) (NeighborState,
 
 // ReadTunnelStatus reads the running BGP configuration and the state of the
 // peer's neighbors and tells whether forced tunnelling is on. It only runs
-// `show` commands. When r implements [SavedConfigReader] the saved
-// configuration is compared too; when it implements Info() (as *Client does)
-// model and revision are filled in. Cancelling ctx aborts the command in
-// progress.
+// `show` commands (status text in English when r is a [StatusRunner]).
+// When r implements [SavedConfigReader] the saved configuration is
+// compared too; when it implements [ConfigFileReader] TunnelStatus.ConfigFiles
+// is filled in; when it implements Info() (as *Client does) model and
+// revision are filled in. Cancelling ctx aborts the command in progress.
 func ReadTunnelStatus(ctx context.Context, r Commander, opts StatusOptions) (*TunnelStatus, error) {
 	bgp, err := ReadBGP(ctx, r)
 	if err != nil {

@@ -1,6 +1,7 @@
 // Package status implements `rtxctl status`: report whether forced
 // tunnelling is on, off or partial on a router, with the BGP facts behind
-// the answer. It only runs show commands.
+// the answer. It runs show commands only, apart from switching the console
+// to English for the status text and back.
 package status
 
 import (
@@ -45,11 +46,15 @@ func NewCmdStatus(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 is inconsistent), whether the running BGP lines equal the saved ones, the peer
 AS, the neighbor's address and BGP state, whether the default route is
 advertised, what else the import filters advertise, and the router's model and
-firmware. Only show commands are sent; with -o json the same facts are one JSON
-object.
+firmware. Only show commands are sent, apart from the console character (see
+below); with -o json the same facts are one JSON object.
 
-The saved configuration is the one the router booted from ("show config N",
-N from "show environment"). A change left pending by "tunnel on|off
+The saved configuration is the one the router runs and "save" writes ("show
+config N", N from the "Config. file" of "show environment"); when the router
+boots from another one ("Default config. file"), a "boots from" row (in JSON,
+config_files.boot) names it. Status text is read with the console switched to
+English ASCII and the router's own console character put back afterwards, so
+the running configuration is left as it was. A change left pending by "tunnel on|off
 --rollback-in" (from the journal) is shown with its deadline.
 
 EXIT STATUS
@@ -180,6 +185,9 @@ func Write(w io.Writer, st *rtx.TunnelStatus) error {
 		row("saved", "yes (running BGP lines equal the saved ones)")
 	default:
 		row("saved", "no (running BGP lines differ from the saved ones)")
+	}
+	if f := st.ConfigFiles; f != nil && f.Boot != f.Running {
+		row("boots from", "config%d (the router runs config%d, which save writes; a restart loads config%d)", f.Boot, f.Running, f.Boot)
 	}
 	row("peer AS", "%d", st.PeerAS)
 	row("import filter", "%d", st.FilterID)

@@ -103,6 +103,39 @@ issue:              bgp neighbor 10.0.0.4 is not established (state Active)
 `,
 		},
 		{
+			name: "boots from another configuration",
+			st: &rtx.TunnelStatus{
+				Host: "r1", Tunnel: rtx.TunnelOff, Config: rtx.TunnelOff, Saved: true, SavedChecked: true,
+				ConfigFiles: &rtx.ConfigFiles{Running: 0, Boot: 2}, PeerAS: 65521, FilterID: 2, Model: "RTX1210",
+			},
+			want: `host:               r1
+forced tunnel:      off
+saved:              yes (running BGP lines equal the saved ones)
+boots from:         config2 (the router runs config0, which save writes; a restart loads config2)
+peer AS:            65521
+import filter:      2
+neighbor:           none
+advertises default: no
+model:              RTX1210
+`,
+		},
+		{
+			name: "boots from the configuration it runs",
+			st: &rtx.TunnelStatus{
+				Host: "r1", Tunnel: rtx.TunnelOff, Config: rtx.TunnelOff, Saved: true, SavedChecked: true,
+				ConfigFiles: &rtx.ConfigFiles{Running: 1, Boot: 1}, PeerAS: 65521, FilterID: 2, Model: "RTX1210",
+			},
+			want: `host:               r1
+forced tunnel:      off
+saved:              yes (running BGP lines equal the saved ones)
+peer AS:            65521
+import filter:      2
+neighbor:           none
+advertises default: no
+model:              RTX1210
+`,
+		},
+		{
 			name: "no neighbor, saved unknown",
 			st:   &rtx.TunnelStatus{Host: "r1", Tunnel: rtx.TunnelOff, Config: rtx.TunnelOff, PeerAS: 65521, FilterID: 2, Model: "RTX830"},
 			want: `host:               r1
