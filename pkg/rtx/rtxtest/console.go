@@ -249,6 +249,9 @@ func (s *session) command(ctx context.Context, line string) error {
 			return err
 		}
 	}
+	if fl, ok := floodFault(f.Floods, key, n, ""); ok {
+		return s.flood(ctx, fl)
+	}
 	if text, ok := failFault(f.FailCommands, key, n); ok {
 		if text == "" {
 			s.errorLine(errInvalidCommand)
@@ -289,6 +292,9 @@ func (s *session) command(ctx context.Context, line string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if fl, ok := floodFault(f.Floods, key, n, "output"); ok {
+		return s.flood(ctx, fl)
 	}
 	if dropFault(f.Drops, key, n, "after") {
 		return ErrDropped

@@ -1,5 +1,10 @@
 package rtxtest
 
+import (
+	"bytes"
+	"context"
+)
+
 // occurs reports whether a fault for occurrence want (0 = every time) applies to the nth
 // time a command line was entered.
 func occurs(want, n int) bool {
@@ -30,4 +35,57 @@ func failFault(fails []CommandFault, line string, n int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// floodFault returns the flood fault for the nth entry of line starting at the given
+// moment ("" = after the echo, "output" = after the command's output).
+func floodFault(floods []FloodFault, line string, n int, after string) (FloodFault, bool) {
+	for _, f := range floods {
+		if f.Command == line && f.After == after && occurs(f.Occurrence, n) {
+			return f, true
+		}
+	}
+	return FloodFault{}, false
+}
+
+// floodChunk is roughly how many bytes a flood sends per write: memory stays bounded
+// whatever the flood's length, and a client that stops reading blocks the flood.
+const floodChunk = 32 << 10
+
+// floodLine is the line a flood repeats when the fault names none.
+const floodLine = "ip filter 500000 pass * * * * *"
+
+// flood sends f's output and never a prompt: f.Bytes bytes and then silence (input is
+// read and ignored) until the client leaves or the login timer expires, or, when Bytes is
+// 0, until the connection fails or ctx is cancelled.
+func (s *session) flood(ctx context.Context, f FloodFault) error {
+	if err := s.flush(); err != nil {
+		return err
+	}
+	line := f.Line
+	if line == "" {
+		line = floodLine
+	}
+	s.r.mu.Lock()
+	unit := s.r.charset().encode(line + "\r\n")
+	s.r.mu.Unlock()
+	chunk := bytes.Repeat(unit, max(1, floodChunk/len(unit)))
+	for left := f.Bytes; f.Bytes == 0 || left > 0; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b := chunk
+		if f.Bytes > 0 && int64(len(b)) > left {
+			b = b[:left]
+		}
+		if _, err := s.rw.Write(b); err != nil {
+			return err
+		}
+		left -= int64(len(b))
+	}
+	for {
+		if _, err := s.readByte(ctx); err != nil {
+			return err
+		}
+	}
 }

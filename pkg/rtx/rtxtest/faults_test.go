@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +176,108 @@ func TestContextCancel(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("ServeConsole after cancel = %v, want context.Canceled", err)
+	}
+}
+
+// rest returns the console output not consumed yet.
+func (c *testConsole) rest() string {
+	c.out.mu.Lock()
+	defer c.out.mu.Unlock()
+	return c.out.buf.String()[c.pos:]
+}
+
+func TestFloodFinite(t *testing.T) {
+	t.Parallel()
+	repeat := func(line string, n int) string {
+		return strings.Repeat(line+"\r\n", n/(len(line)+2)+1)[:n]
+	}
+	tests := []struct {
+		name      string
+		fault     FloodFault
+		language  string
+		wantStart string // output before the flood
+		want      string // the flood
+		wantSaved bool
+	}{
+		{"instead of the output", FloodFault{Command: "save", Bytes: 100000}, "en", "", repeat(floodLine, 100000), false},
+		{"after the output", FloodFault{Command: "save", After: "output", Bytes: 5000, Line: "x"}, "en", "Saving ... CONFIG0 Done\r\n", repeat("x", 5000), true},
+		{"in the console character", FloodFault{Command: "save", Bytes: 1000, Line: "説明"}, "ja", "", repeat(sjis(t, "説明"), 1000), false},
+		{"other occurrence", FloodFault{Command: "save", Occurrence: 2, Bytes: 10}, "en", "Saving ... CONFIG0 Done\r\n# ", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sc := DefaultScenario()
+			sc.Language, sc.Lines = tt.language, "infinity"
+			sc.Faults.Floods = []FloodFault{tt.fault}
+			r := NewRouter(sc)
+			c := adminConsole(t, r)
+			c.run("ip lan3 address 10.3.0.1/24", "# ")
+			c.send("save\r")
+			c.expect("save\r\n")
+			want := tt.wantStart + tt.want
+			c.await("flood", func(data string) int {
+				if len(data) >= len(want) {
+					return 0
+				}
+				return -1
+			})
+			c.in.Close() // the client leaves: a flood never ends in a prompt
+			if err := c.wait(); err != nil {
+				t.Fatalf("ServeConsole = %v, want nil", err)
+			}
+			if diff := cmp.Diff(want, c.rest()); diff != "" {
+				t.Errorf("output after the echo mismatch (-want +got):\n%s", diff)
+			}
+			if got := cmp.Equal(r.SavedConfig(), r.RunningConfig()); got != tt.wantSaved {
+				t.Errorf("saved = %v, want %v", got, tt.wantSaved)
+			}
+		})
+	}
+}
+
+// TestFloodEndless reads an endless flood over both servers, then closes the connection:
+// the fake stops (its server closes without waiting), and its heap did not grow with what
+// it sent.
+func TestFloodEndless(t *testing.T) {
+	// Not parallel: the heap measurement needs the process to itself.
+	const read = 32 << 20
+	for _, login := range []struct {
+		name string
+		f    func(*testing.T, *Server) routerSession
+	}{{"ssh", loginSSH}, {"telnet", loginTelnet}} {
+		t.Run(login.name, func(t *testing.T) {
+			sc := DefaultScenario()
+			sc.Faults.Floods = []FloodFault{{Command: "show config"}}
+			srv := NewServer(sc)
+			defer srv.Close()
+			s := login.f(t, srv)
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			io.WriteString(s.in, "show config\r")
+			sshReadUntil(t, s.out, "show config\r\n")
+			line := floodLine + "\r\n"
+			buf := make([]byte, len(line))
+			for n := 0; n < read; n += len(line) {
+				if _, err := io.ReadFull(s.out, buf); err != nil || string(buf) != line {
+					t.Fatalf("flood line %d = %q, %v; want %q", n/len(line), buf, err, line)
+				}
+			}
+			runtime.ReadMemStats(&after)
+			if grown := int64(after.HeapSys) - int64(before.HeapSys); grown > 16<<20 {
+				t.Errorf("heap grew by %d MiB while flooding %d MiB", grown>>20, read>>20)
+			}
+			if err := s.close(); err != nil {
+				t.Fatalf("close: %v", err)
+			}
+			done := make(chan struct{})
+			go func() { srv.Close(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(expectTimeout):
+				t.Fatal("server did not close after the client left the flood")
+			}
+		})
 	}
 }

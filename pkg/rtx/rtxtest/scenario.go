@@ -233,6 +233,8 @@ type Faults struct {
 	FailCommands []CommandFault `yaml:"fail_commands"`
 	// Drops drops the connection before or after given command lines.
 	Drops []DropFault `yaml:"drops"`
+	// Floods make given command lines answer with output that never ends in a prompt.
+	Floods []FloodFault `yaml:"floods"`
 	// LoseFirstCommand discards the first line typed after the banner (its Enter still
 	// gives a new prompt).
 	LoseFirstCommand bool `yaml:"lose_first_command"`
@@ -267,6 +269,27 @@ type DropFault struct {
 	// When is "before" (or "": the echo is sent, the command is not executed) or "after"
 	// (the command runs and its output is sent, without the next prompt).
 	When string `yaml:"when"`
+}
+
+// FloodFault makes a command line answer with a flood of output and never a prompt, as a
+// router stuck in a loop (or a huge configuration) would.
+type FloodFault struct {
+	// Command is the exact command line (surrounding spaces ignored).
+	Command string `yaml:"command"`
+	// Occurrence limits the fault to the Nth time the line is entered (counting from 1,
+	// across sessions); 0 = every time.
+	Occurrence int `yaml:"occurrence"`
+	// After is when the flood starts: "" (right after the echo, instead of the command's
+	// output; the command does not run) or "output" (the command runs and prints its
+	// output, then the flood comes instead of the next prompt).
+	After string `yaml:"after"`
+	// Bytes is how many bytes the flood sends before the router falls silent (it still
+	// never prints a prompt; the session ends when the client leaves or the login timer
+	// expires); 0 = endless, until the connection closes.
+	Bytes int64 `yaml:"bytes"`
+	// Line is the text repeated, one line after another; "" = a plausible configuration
+	// line (`ip filter 500000 pass * * * * *`).
+	Line string `yaml:"line"`
 }
 
 // LoadScenario reads a scenario YAML file; see [ParseScenario].
@@ -360,6 +383,11 @@ func (sc *Scenario) validate() error {
 	}
 	if err := sc.Variants.validate(); err != nil {
 		return fmt.Errorf("variants: %w", err)
+	}
+	for _, f := range sc.Faults.Floods {
+		if !oneOf(f.After, "", "output") || f.Bytes < 0 {
+			return fmt.Errorf("faults floods %q: want after \"\" or output and bytes 0 or more", f.Command)
+		}
 	}
 	for _, d := range sc.Faults.Drops {
 		if !oneOf(d.When, "", "before", "after") {

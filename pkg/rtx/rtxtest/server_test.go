@@ -222,6 +222,8 @@ type routerSession struct {
 	// end waits for the session to end and reports whether it ended
 	// cleanly: SSH exit-status 0, or Telnet EOF with no prompt before it.
 	end func() error
+	// close closes the client's connection.
+	close func() error
 }
 
 // loginSSH logs in over SSH as the default scenario's user.
@@ -233,7 +235,7 @@ func loginSSH(t *testing.T, srv *Server) routerSession {
 	}
 	sess, in, out := sshShell(t, c)
 	sshReadUntil(t, out, "\r\n> ")
-	return routerSession{in: in, out: out, end: sess.Wait}
+	return routerSession{in: in, out: out, end: sess.Wait, close: c.Close}
 }
 
 // loginTelnet logs in over Telnet with the default scenario's anonymous
@@ -256,7 +258,7 @@ func loginTelnet(t *testing.T, srv *Server) routerSession {
 			err = fmt.Errorf("prompt before the end: %q", rest)
 		}
 		return err
-	}}
+	}, close: c.Close}
 }
 
 func TestServerWithRouter(t *testing.T) {
