@@ -160,27 +160,35 @@ func (r *Router) showEnvironment(at time.Time) []string {
 	}
 }
 
-// showStatusUser prints `show status user` for the sessions logged in.
+// showStatusUser prints `show status user`: the scenario's other sessions, then the
+// sessions logged in, marked `*` for the one asking and `+` in administrator mode. The
+// anonymous user's name, `(noname)`, is a guess.
 func (r *Router) showStatusUser(self *session, at time.Time) []string {
 	out := []string{r.text("user_legend"), r.text("user_header"), strings.Repeat("-", 79)}
+	for _, o := range r.sc.OtherSessions {
+		out = append(out, userRow(false, o.Administrator, o.User, o.connection(), r.startTime, at.Sub(r.startTime), o.Address))
+	}
 	for _, s := range r.sessions {
-		mark := []byte("   ")
-		if s == self {
-			mark[0] = '*'
-		}
-		if s.admin {
-			mark[1] = '+'
-		}
-		name := s.user
-		if name == "" {
-			name = "(noname)"
-		}
-		idle := at.Sub(s.lastInput)
-		line := fmt.Sprintf("%s%-16s%-11s%s  %d:%02d:%02d    %s", mark, name, s.lineName,
-			s.loginAt.In(jst).Format("01/02 15:04"), int(idle.Hours()), int(idle.Minutes())%60, int(idle.Seconds())%60, s.remoteIP())
-		out = append(out, strings.TrimRight(line, " "))
+		out = append(out, userRow(s == self, s.admin, s.user, s.lineName, s.loginAt, at.Sub(s.lastInput), s.remoteIP()))
 	}
 	return out
+}
+
+// userRow is one row of `show status user`.
+func userRow(self, admin bool, name, connection string, login time.Time, idle time.Duration, addr string) string {
+	mark := []byte("   ")
+	if self {
+		mark[0] = '*'
+	}
+	if admin {
+		mark[1] = '+'
+	}
+	if name == "" {
+		name = "(noname)"
+	}
+	line := fmt.Sprintf("%s%-16s%-11s%s  %d:%02d:%02d    %s", mark, name, connection,
+		login.In(jst).Format("01/02 15:04"), int(idle.Hours()), int(idle.Minutes())%60, int(idle.Seconds())%60, addr)
+	return strings.TrimRight(line, " ")
 }
 
 // firmwareLine is `MODEL Rev.X.YY.ZZ (build date)`.

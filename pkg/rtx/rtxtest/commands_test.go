@@ -464,26 +464,62 @@ func TestShowEnvironmentClock(t *testing.T) {
 
 func TestShowStatusUser(t *testing.T) {
 	t.Parallel()
-	sc := longSessionScenario()
-	sc.Language = "ja"
-	sc.StartTime = time.Date(2025, 9, 16, 10, 21, 0, 0, jst)
-	r := NewRouter(sc)
-	adminConsole(t, r)
-	user := startConsole(t, r, SessionInfo{Transport: "telnet", RemoteAddr: "127.0.0.1:40000"})
-	user.expect("Password: ")
-	user.send("rtxctl-anon\r")
-	user.expectEnd("> ")
-	r.Advance(2*time.Minute + 8*time.Second)
-	got := user.run("show status user", "> ")
-	want := []string{
-		sjis(t, "   (*: 自分自身のユーザー情報 , +: 管理者モード , @: RADIUS での認証 )"),
-		sjis(t, "   ユーザー名         接続種別    ログイン      アイドル    IPアドレス"),
-		strings.Repeat("-", 79),
-		" + rtxctl          ssh1       09/16 10:21  0:02:08    127.0.0.1",
-		"*  (noname)        telnet1    09/16 10:21  0:00:00    127.0.0.1",
+	others := []OtherSession{
+		{User: "alice", Connection: "ssh1", Administrator: true, Address: "192.0.2.9"},
+		{},
+		{User: "bob", Connection: "telnet1", Address: "192.0.2.10"},
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("show status user mismatch (-want +got):\n%s", diff)
+	tests := []struct {
+		name     string
+		language string
+		others   []OtherSession
+		want     []string
+	}{
+		{
+			name:     "japanese, live sessions",
+			language: "ja",
+			want: []string{
+				"   (*: 自分自身のユーザー情報 , +: 管理者モード , @: RADIUS での認証 )",
+				"   ユーザー名         接続種別    ログイン      アイドル    IPアドレス",
+				strings.Repeat("-", 79),
+				" + rtxctl          ssh1       09/16 10:21  0:02:08    127.0.0.1",
+				"*  (noname)        telnet1    09/16 10:21  0:00:00    127.0.0.1",
+			},
+		},
+		{
+			name:     "english, other sessions first",
+			language: "en",
+			others:   others,
+			want: []string{
+				"   (*: current user, +: administrator mode, @: authenticated via RADIUS)",
+				"   username        connection login time   idle       IP address",
+				strings.Repeat("-", 79),
+				" + alice           ssh1       09/16 10:21  0:02:08    192.0.2.9",
+				"   (noname)        serial     09/16 10:21  0:02:08",
+				"   bob             telnet1    09/16 10:21  0:02:08    192.0.2.10",
+				" + rtxctl          ssh2       09/16 10:21  0:02:08    127.0.0.1",
+				"*  (noname)        telnet2    09/16 10:21  0:00:00    127.0.0.1",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			sc := longSessionScenario()
+			sc.Language, sc.OtherSessions = tt.language, tt.others
+			sc.StartTime = time.Date(2025, 9, 16, 10, 21, 0, 0, jst)
+			r := NewRouter(sc)
+			adminConsole(t, r)
+			user := startConsole(t, r, SessionInfo{Transport: "telnet", RemoteAddr: "127.0.0.1:40000"})
+			user.expect("Password: ")
+			user.send("rtxctl-anon\r")
+			user.expectEnd("> ")
+			r.Advance(2*time.Minute + 8*time.Second)
+			got := decodeLines(t, sc.language(), user.run("show status user", "> "))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("show status user mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -128,6 +128,9 @@ func (r *Router) register(s *session, user string) {
 	for _, o := range r.sessions {
 		used[o.lineName] = true
 	}
+	for _, o := range r.sc.OtherSessions {
+		used[o.connection()] = true
+	}
 	for n := 1; ; n++ {
 		name := s.info.Transport + strconv.Itoa(n)
 		if !used[name] {

@@ -36,6 +36,7 @@ type Router struct {
 	offset    time.Duration     // fake clock = real clock + offset
 	clockMove chan struct{}     // closed and replaced whenever the fake clock jumps or the router restarts
 	bootTime  time.Time         // fake time of the last (re)start
+	startTime time.Time         // fake time the router was created (other sessions' login time)
 	running   *config           // running configuration
 	saved     map[int]*config   // saved configurations by number
 	dirty     bool              // a configuration command ran since the last save
@@ -70,7 +71,7 @@ func NewRouter(sc *Scenario) *Router {
 		r.offset = time.Until(sc.StartTime)
 	}
 	now := r.now()
-	r.bootTime = now
+	r.bootTime, r.startTime = now, now
 	saved := parseConfig(sc.SavedConfig)
 	running := saved
 	if sc.RunningConfig != "" {

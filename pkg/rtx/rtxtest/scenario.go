@@ -38,6 +38,9 @@ type Scenario struct {
 	AdminPassword string `yaml:"admin_password"`
 	// Users are the named login users (`login user NAME PASSWORD`).
 	Users []User `yaml:"users"`
+	// OtherSessions are operators logged in elsewhere since the router started, listed by
+	// `show status user` before the live sessions.
+	OtherSessions []OtherSession `yaml:"other_sessions"`
 	// Prompt is the initial `console prompt`; "" = none (prompts `> ` and `# `).
 	Prompt string `yaml:"prompt"`
 	// Lines is the initial `console lines` ("10".."100" or "infinity"); "" = factory default 24.
@@ -101,6 +104,27 @@ type User struct {
 	// enter administrator mode with the administrator password), "off" (may not), or "2"
 	// (enters administrator mode without a password prompt).
 	Administrator string `yaml:"administrator"`
+}
+
+// OtherSession is an operator `show status user` lists besides the live sessions.
+type OtherSession struct {
+	// User is the login name; "" = the anonymous user.
+	User string `yaml:"user"`
+	// Connection is the connection column ("serial", "telnet1", "ssh2", "remote", ...);
+	// "" = "serial". Live sessions are numbered around the names taken here.
+	Connection string `yaml:"connection"`
+	// Administrator marks the session as in administrator mode (`+`).
+	Administrator bool `yaml:"administrator"`
+	// Address is the IP address column; "" = none (as for serial).
+	Address string `yaml:"address"`
+}
+
+// connection is the connection column of the session.
+func (o OtherSession) connection() string {
+	if o.Connection == "" {
+		return "serial"
+	}
+	return o.Connection
 }
 
 // SSHOptions configures the SSH server of a fake router.
