@@ -47,6 +47,7 @@ var errFlags = errors.New("bad flags")
 // options are the parsed command-line flags.
 type options struct {
 	scenario       string
+	capture        string
 	sshAddr        string
 	telnetAddr     string
 	knownHosts     string
@@ -97,6 +98,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.scenario, "scenario", "", "scenario YAML `file` (default: the built-in scenario)")
+	fs.StringVar(&o.capture, "capture", "", "serve a capture `file` written by rtxctl capture (docs/capture.md) instead of a scenario")
 	fs.StringVar(&o.sshAddr, "ssh", "127.0.0.1:0", "SSH listen `address`; \"\" or \"off\" disables SSH")
 	fs.StringVar(&o.telnetAddr, "telnet", "127.0.0.1:0", "Telnet listen `address`; \"\" or \"off\" disables Telnet")
 	fs.StringVar(&o.knownHosts, "known-hosts", "", "write an OpenSSH known_hosts line for the SSH listener to `file`")
@@ -113,6 +115,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, &usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
+	if o.scenario != "" && o.capture != "" {
+		return o, &usageError{errors.New("--scenario and --capture cannot be used together")}
+	}
 	if disabled(o.sshAddr) && disabled(o.telnetAddr) {
 		return o, &usageError{errors.New("both --ssh and --telnet are off: nothing to serve")}
 	}
@@ -127,6 +132,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sc := rtxtest.DefaultScenario()
 	if o.scenario != "" {
 		if sc, err = rtxtest.LoadScenario(o.scenario); err != nil {
+			return &usageError{err}
+		}
+	}
+	if o.capture != "" {
+		if sc, err = rtxtest.LoadCapture(o.capture); err != nil {
 			return &usageError{err}
 		}
 	}

@@ -1,0 +1,197 @@
+package capture_test
+
+import (
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/capture"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
+	"github.com/rtxctl/rtxctl/internal/cli/root"
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
+)
+
+// Distinctive secrets added to the fake's configuration: none may reach the
+// capture file.
+const (
+	preSharedKey = "PSK-capture-7f3a9c"
+	// longKey is long enough that its line wraps inside the key at 80
+	// columns.
+	longKey      = "LongPreSharedKey-0123456789-abcdefghijklmnopqrstuvwxyz-capture-e1d2"
+	userPassword = "alice-capture-pw-42b8"
+	ppSecret     = "pp-capture-secret-91c0"
+)
+
+var secretConfig = strings.Join([]string{
+	"login user alice " + userPassword,
+	"tunnel select 1",
+	" ipsec tunnel 101",
+	"  ipsec ike pre-shared-key 101 text " + preSharedKey,
+	"  ipsec ike pre-shared-key 102 text " + longKey,
+	"pp select 1",
+	" pp auth accept chap",
+	" pp auth myname isp-user " + ppSecret,
+}, "\n") + "\n"
+
+// fakeRouter is a started fake and the flags and environment that reach it.
+type fakeRouter struct {
+	srv  *rtxtest.Server
+	env  map[string]string
+	conn []string
+}
+
+func startFake(t *testing.T, sc *rtxtest.Scenario) *fakeRouter {
+	t.Helper()
+	sc.BGP.EstablishDelay = time.Nanosecond
+	srv := rtxtest.NewServer(sc)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	knownHosts := filepath.Join(dir, "known_hosts")
+	if err := os.WriteFile(knownHosts, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, port, err := net.SplitHostPort(srv.SSHAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fakeRouter{srv: srv,
+		env: map[string]string{
+			cli.PasswordEnv:      sc.Users[0].Password,
+			cli.AdminPasswordEnv: sc.AdminPassword,
+			"XDG_STATE_HOME":     filepath.Join(dir, "state"),
+			"XDG_CONFIG_HOME":    filepath.Join(dir, "config"),
+		},
+		conn: []string{"--host", "127.0.0.1", "--port", port, "--user", sc.Users[0].Name, "--known-hosts", knownHosts, "--timeout", "10s"},
+	}
+}
+
+// run runs rtxctl in-process with args followed by the connection flags.
+func (f *fakeRouter) run(t *testing.T, args ...string) (code int, stdout string) {
+	t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	fac := cli.NewFactory()
+	fac.IO = ios
+	fac.LookupEnv = func(key string) (string, bool) {
+		v, ok := f.env[key]
+		return v, ok
+	}
+	args = append(args, f.conn...)
+	code = root.Execute(t.Context(), ios, root.NewCmdRoot(fac), args)
+	t.Logf("rtxctl %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
+	return code, out.String()
+}
+
+// status returns the decoded `rtxctl status -o json` answer.
+func (f *fakeRouter) status(t *testing.T) map[string]any {
+	t.Helper()
+	code, out := f.run(t, "status", "-o", "json")
+	if code != 0 {
+		t.Fatalf("status: exit %d", code)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("status output %q: %v", out, err)
+	}
+	return v
+}
+
+// TestCaptureFake captures the article's router in English and Japanese:
+// the file holds no secret, the report reads everything, and a fake serving
+// the file answers `rtxctl status` as the original did.
+func TestCaptureFake(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "ja"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			sc, err := rtxtest.LoadScenario(filepath.Join("..", "..", "..", "testdata", "scenarios", "article-"+lang+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc.SavedConfig += secretConfig
+			orig := startFake(t, sc)
+			file := filepath.Join(t.TempDir(), "capture.txtar")
+			code, out := orig.run(t, "capture", "-f", file, "-o", "json")
+			if code != 0 {
+				t.Fatalf("capture: exit %d, want 0", code)
+			}
+			var rep capture.Report
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("capture report %q: %v", out, err)
+			}
+			for _, c := range rep.Commands {
+				if !c.OK {
+					t.Errorf("report: %s not understood: %v", c.Command, c.Problems)
+				}
+			}
+			if !rep.Understood || rep.Status == nil {
+				t.Errorf("report: understood %v, status %v (%s)", rep.Understood, rep.Status, rep.StatusError)
+			}
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, secret := range []string{preSharedKey, longKey, longKey[:20], longKey[len(longKey)-20:], userPassword, ppSecret,
+				sc.Users[0].Password, sc.AdminPassword, sc.LoginPassword} {
+				if strings.Contains(string(data), secret) {
+					t.Errorf("capture file holds the secret %q", secret)
+				}
+			}
+			if !strings.Contains(string(data), "pre-shared-key 101 text <redacted>") {
+				t.Errorf("capture file lacks the redacted pre-shared key line:\n%s", data)
+			}
+
+			replayed, err := rtxtest.LoadCapture(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(orig.status(t), startFake(t, replayed).status(t)); diff != "" {
+				t.Errorf("status of the fake serving the capture mismatch (-original +capture):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNewCmdCapture(t *testing.T) {
+	t.Parallel()
+	cfg := &config.Config{Routers: map[string]config.Host{"tokyo": {Name: "tokyo", Host: "192.0.2.1"}}}
+	type parsed struct {
+		Router, File string
+		Admin        bool
+	}
+	tests := []struct {
+		name      string
+		args      string
+		want      parsed
+		wantUsage bool
+	}{
+		{name: "default file", args: "--host 127.0.0.1", want: parsed{File: "rtxctl-capture-127.0.0.1.txtar"}},
+		{name: "router and file", args: "tokyo -f t.txtar --admin", want: parsed{Router: "tokyo", File: "t.txtar", Admin: true}},
+		{name: "two routers", args: "tokyo osaka", wantUsage: true},
+		{name: "no router", args: "", wantUsage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := clitest.Execute(clitest.NewFactory(cfg, ""), capture.NewCmdCapture, strings.Fields(tt.args))
+			if !clitest.CheckUsage(t, err, tt.wantUsage) {
+				return
+			}
+			if !got.Target.ReadOnly {
+				t.Error("Target.ReadOnly = false: capture must leave the router's console settings alone")
+			}
+			p := parsed{Router: got.Router, File: got.File, Admin: got.Admin}
+			if diff := cmp.Diff(tt.want, p); diff != "" {
+				t.Errorf("options mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
