@@ -285,13 +285,12 @@ func (s *session) command(ctx context.Context, line string) error {
 		if cerr != nil {
 			out = append(out, r.errorText(cerr))
 		}
-		verbatim, ok := r.outputs[strings.ToLower(key)]
+		physical, ok := r.outputs[strings.ToLower(key)]
 		r.mu.Unlock()
-		if ok {
-			err = s.printPhysical(ctx, verbatim)
-		} else {
-			err = s.printLines(ctx, out)
+		if !ok {
+			physical = s.wrapLines(out)
 		}
+		err = s.printPhysical(ctx, physical, pauseFaults(f.Pauses, key, n))
 	}
 	if err != nil {
 		return err

@@ -248,20 +248,21 @@ func wrap(line string, width int, eager bool) []string {
 	return out
 }
 
-// printLines writes output lines, wrapped as the console wraps them, through the pager.
-func (s *session) printLines(ctx context.Context, lines []string) error {
+// wrapLines returns the physical lines of output lines, wrapped as the console wraps them.
+func (s *session) wrapLines(lines []string) []string {
 	width, eager := s.wrapWidth()
 	var physical []string
 	for _, line := range lines {
 		physical = append(physical, wrap(line, width, eager)...)
 	}
-	return s.printPhysical(ctx, physical)
+	return physical
 }
 
 // printPhysical writes physical lines as they are, stopping every `console lines` - 1
 // lines at the pager marker: SPACE shows the next page, Enter the next line, q or Ctrl-C
-// stops the output.
-func (s *session) printPhysical(ctx context.Context, lines []string) error {
+// stops the output. Before the line end of a line a pause fault selects, it sends what it
+// has and waits.
+func (s *session) printPhysical(ctx context.Context, lines []string, pauses []PauseFault) error {
 	page := s.pageLines()
 	shown := 0
 	for _, line := range lines {
@@ -271,6 +272,13 @@ func (s *session) printPhysical(ctx context.Context, lines []string) error {
 				return err
 			}
 			shown = page - 1 - next
+		}
+		if d, ok := pauseAfter(pauses, line); ok {
+			s.write(line)
+			if err := s.wait(ctx, d); err != nil {
+				return err
+			}
+			line = ""
 		}
 		s.writeLine(line)
 		shown++

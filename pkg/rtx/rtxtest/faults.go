@@ -3,6 +3,8 @@ package rtxtest
 import (
 	"bytes"
 	"context"
+	"strings"
+	"time"
 )
 
 // occurs reports whether a fault for occurrence want (0 = every time) applies to the nth
@@ -88,4 +90,28 @@ func (s *session) flood(ctx context.Context, f FloodFault) error {
 			return err
 		}
 	}
+}
+
+// pauseFaults returns the pause faults for the nth entry of line.
+func pauseFaults(pauses []PauseFault, line string, n int) []PauseFault {
+	var out []PauseFault
+	for _, p := range pauses {
+		if p.Command == line && occurs(p.Occurrence, n) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// pauseAfter returns how long to pause after a physical output line, if a pause selects it.
+func pauseAfter(pauses []PauseFault, line string) (time.Duration, bool) {
+	for _, p := range pauses {
+		if strings.HasSuffix(line, p.After) {
+			if p.Delay == 0 {
+				return time.Second, true
+			}
+			return p.Delay, true
+		}
+	}
+	return 0, false
 }

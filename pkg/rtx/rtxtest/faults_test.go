@@ -281,3 +281,60 @@ func TestFloodEndless(t *testing.T) {
 		})
 	}
 }
+
+// TestPromptLookalikeScenario checks that the shipped prompt-lookalike scenario prints
+// prompt-shaped physical lines in show config (at both wrap widths) and show log.
+func TestPromptLookalikeScenario(t *testing.T) {
+	t.Parallel()
+	x := strings.Repeat("x", 62)
+	tests := []struct {
+		wrapWidth string
+		want      []string // physical lines that must follow each other
+	}{
+		{"", []string{"pp description 2 " + x, "# ", "pp description 3 " + x, "> ", "pp description 4 " + x, "RTX1210# "}},
+		{"columns", []string{"pp description 5 " + x + "x", "# ", "pp description 6 " + x + "x", "> ", "pp description 7 " + x + "x", "RTX1210# "}},
+	}
+	for _, tt := range tests {
+		t.Run("wrap_width="+tt.wrapWidth, func(t *testing.T) {
+			t.Parallel()
+			sc, err := LoadScenario(scenarioDir + "/prompt-lookalike.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc.Lines, sc.Variants.WrapWidth = "infinity", tt.wrapWidth
+			sc.Faults.Pauses = nil
+			c := adminConsole(t, NewRouter(sc))
+			got := strings.Join(c.run("show config", "# "), "\n") + "\n"
+			for _, want := range []string{`description lan1 "RTX1210# "`, "pp description 1 x> ", strings.Join(tt.want, "\n")} {
+				if !strings.Contains(got, "\n"+want+"\n") {
+					t.Errorf("show config lacks the physical lines %q:\n%s", want, got)
+				}
+			}
+			log := c.run("show log", "# ")
+			if diff := cmp.Diff([]string{"RTX1210# ", "RTX1210> ", "# ", "> ", "[RTX1210] # "}, log[1:6]); diff != "" {
+				t.Errorf("show log prompt lines (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestPauses checks that a pause fault sends a physical line without its line end and
+// holds the rest of the output.
+func TestPauses(t *testing.T) {
+	t.Parallel()
+	sc := englishScenario()
+	sc.Outputs = map[string]string{"show log": "a\nRTX1210# \nb\n"}
+	sc.Faults.Pauses = []PauseFault{{Command: "show log", After: "# ", Delay: 300 * time.Millisecond}}
+	c := adminConsole(t, NewRouter(sc))
+	c.send("show log\r")
+	start := time.Now()
+	if got := c.expectEnd("\r\nRTX1210# "); got != "show log\r\na\r\nRTX1210# " {
+		t.Errorf("output before the pause = %q", got)
+	}
+	if got := c.expectEnd("\r\n# "); got != "\r\nb\r\n# " {
+		t.Errorf("output after the pause = %q", got)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("output took %v, want at least the 300ms pause", d)
+	}
+}

@@ -259,6 +259,10 @@ type Faults struct {
 	Drops []DropFault `yaml:"drops"`
 	// Floods make given command lines answer with output that never ends in a prompt.
 	Floods []FloodFault `yaml:"floods"`
+	// Pauses hold a command's output in the middle, right after a given physical line and
+	// before its line end, so that whatever that line looks like is the last thing the
+	// client has received for a while.
+	Pauses []PauseFault `yaml:"pauses"`
 	// LoseFirstCommand discards the first line typed after the banner (its Enter still
 	// gives a new prompt).
 	LoseFirstCommand bool `yaml:"lose_first_command"`
@@ -314,6 +318,20 @@ type FloodFault struct {
 	// Line is the text repeated, one line after another; "" = a plausible configuration
 	// line (`ip filter 500000 pass * * * * *`).
 	Line string `yaml:"line"`
+}
+
+// PauseFault pauses a command's output after a physical line.
+type PauseFault struct {
+	// Command is the exact command line (surrounding spaces ignored).
+	Command string `yaml:"command"`
+	// Occurrence limits the fault to the Nth time the line is entered (counting from 1,
+	// across sessions); 0 = every time.
+	Occurrence int `yaml:"occurrence"`
+	// After selects the physical output lines to pause after: those ending with this text
+	// ("" = every line).
+	After string `yaml:"after"`
+	// Delay is how long (real time) the output pauses each time; 0 = 1s.
+	Delay time.Duration `yaml:"delay"`
 }
 
 // LoadScenario reads a scenario YAML file; see [ParseScenario].

@@ -28,6 +28,7 @@ func TestLoadScenarioShipped(t *testing.T) {
 		{"tunnel-on-ja.yaml", "RTX1210", "14.01.42", "ja", "", false, true, "bgp import 65521 static filter 1 2"},
 		{"named-prompt.yaml", "RTX1220", "15.04.04", "ja", "RTX1220", false, true, "bgp import 65521 static filter 1"},
 		{"old-firmware.yaml", "RTX1210", "14.01.20", "ja", "", true, false, "bgp import 65521 static filter 1"},
+		{"prompt-lookalike.yaml", "RTX1210", "14.01.42", "ja", "", false, true, "bgp import 65521 static filter 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
