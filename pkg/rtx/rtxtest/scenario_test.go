@@ -102,6 +102,22 @@ func TestParseScenario(t *testing.T) {
 			yaml: "config_file: 1\ndefault_config_file: 2\nsaved_configs: {2: 'ip lan1 address 192.168.2.1/24'}\n",
 			want: &Scenario{ConfigFile: 1, DefaultConfigFile: ptr(2), SavedConfigs: map[int]string{2: "ip lan1 address 192.168.2.1/24"}},
 		},
+		{
+			name: "faults, sessions and outputs",
+			yaml: "faults:\n  floods: [{command: show config, after: output, bytes: 1000, line: x}]\n  pauses: [{command: show log, after: '# ', delay: 1s}]\nother_sessions: [{user: alice, connection: ssh1, administrator: true}]\noutputs: {show log: \"a\\nb\\n\"}\nvariants: {wrap_width: columns, wrap_exact: blank, pager_marker_japanese: '--- つづく ---', localized_status: true, localized_state_words: true}\n",
+			want: &Scenario{
+				Faults: Faults{
+					Floods: []FloodFault{{Command: "show config", After: "output", Bytes: 1000, Line: "x"}},
+					Pauses: []PauseFault{{Command: "show log", After: "# ", Delay: time.Second}},
+				},
+				OtherSessions: []OtherSession{{User: "alice", Connection: "ssh1", Administrator: true}},
+				Outputs:       map[string]string{"show log": "a\nb\n"},
+				Variants:      Variants{WrapWidth: "columns", WrapExact: "blank", PagerMarkerJapanese: "--- つづく ---", LocalizedStatus: true, LocalizedStateWords: true},
+			},
+		},
+		{name: "bad wrap width", yaml: "variants: {wrap_width: 79}\n", wantErr: "wrap_width"},
+		{name: "bad flood moment", yaml: "faults: {floods: [{command: save, after: echo}]}\n", wantErr: "floods"},
+		{name: "negative flood", yaml: "faults: {floods: [{command: save, bytes: -1}]}\n", wantErr: "floods"},
 		{name: "bad config file", yaml: "config_file: 5\n", wantErr: "config_file"},
 		{name: "saved config number out of range", yaml: "saved_configs: {7: x}\n", wantErr: "saved_configs 7"},
 		{name: "config file text twice", yaml: "config_file: 1\nsaved_configs: {1: x}\n", wantErr: "saved_configs 1"},

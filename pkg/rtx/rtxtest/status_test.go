@@ -108,3 +108,26 @@ func TestShowEnvironmentLayout(t *testing.T) {
 		t.Errorf("show environment layout mismatch, numbers masked (-capture +fake):\n%s", diff)
 	}
 }
+
+// TestSerial checks that two routers show their own serial numbers in the show config
+// header and in show environment, the router identity a client learns.
+func TestSerial(t *testing.T) {
+	t.Parallel()
+	for _, serial := range []string{"S4H024020", "N0Y011661", ""} {
+		t.Run(serial, func(t *testing.T) {
+			t.Parallel()
+			sc := englishScenario()
+			sc.Serial, sc.Columns = serial, 200
+			c := adminConsole(t, NewRouter(sc))
+			want := serial
+			if want == "" {
+				want = "S00000000"
+			}
+			main := "main:  RTX1210 ver=00 serial=" + want + " MAC-Address="
+			got := []string{c.run("show config", "# ")[3], c.run("show environment", "# ")[3]}
+			if diff := cmp.Diff([]string{"# " + main, "  " + main}, []string{got[0][:len(main)+2], got[1][:len(main)+2]}); diff != "" {
+				t.Errorf("main: lines (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
