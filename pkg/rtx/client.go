@@ -32,12 +32,17 @@ type Config struct {
 	// Encoding forces the output encoding: "shift_jis", "euc-jp", "utf-8" or
 	// "ascii". "" detects it from `console character` after login.
 	Encoding string
-	// LeaveConsole leaves the router's console settings alone: the session
-	// does not set `console lines infinity` and `console columns 200` (so it
-	// sends no configuration command of its own); paged output is answered
-	// with a space and hard wrapping at the router's `console columns` is
-	// undone instead. Read-only commands use it. The zero value sets them for
-	// the session and restores them before every save and logout.
+	// LeaveConsole leaves the router's console lines and columns alone: the
+	// session does not set `console lines infinity` and
+	// `console columns 200`; paged output is answered with a space and hard
+	// wrapping at the router's `console columns` is undone instead. Only
+	// [Client.RunStatus] still switches `console character` to English
+	// ASCII, and puts back exactly the value found at login (a leftover
+	// included) before logout, so the running configuration ends as it
+	// was. Read-only commands use it; [Client.Run] alone then sends no
+	// configuration command of its own and prints the router's own
+	// language. The zero value sets lines and columns for the session and
+	// restores them before every save and logout.
 	LeaveConsole bool
 	// Transcript, if not nil, receives the session in golden-transcript
 	// format with both passwords redacted.
@@ -284,7 +289,8 @@ func (c *Client) Run(ctx context.Context, cmd string) (string, error) {
 	return out, c.followConsole(cmd)
 }
 
-// Save restores the console settings changed for the session, runs `save`
+// Save restores the console settings changed for the session (the console
+// character too), runs `save`
 // and checks for `Saving ... Done` / `セーブ中... 終了`. The next [Client.Run]
 // sets the session's console settings again. An error line is a
 // [*driver.CommandError].
@@ -303,7 +309,8 @@ func (c *Client) Save(ctx context.Context) error {
 	return nil
 }
 
-// Close restores the console settings if they are still changed, leaves
+// Close restores the console settings (the console character too) if they
+// are still changed, leaves
 // administrator mode (answering `N` if the router asks whether to save),
 // logs out and closes the connection. The router closing the connection
 // counts as success. Close is idempotent and bounded by an internal
