@@ -22,9 +22,10 @@
 //	}
 //	out, err := c.Run(ctx, "show config | grep bgp")
 //
-// A session never persists its own console tweaks: `console lines` and
-// `console columns` are restored to their original lines before every
-// `save` and before logging out.
+// A session never persists its own console tweaks: `console lines`,
+// `console columns` and `console character` (switched to English ASCII
+// while status text is read, [Client.RunStatus]) are restored to their
+// original lines before every `save` and before logging out.
 //
 // Timed rollback: [ApplyTunnel] with ApplyOptions.Pending leaves a verified
 // change unsaved and pending. [ArmRouterRollback] arms, before the change, a
