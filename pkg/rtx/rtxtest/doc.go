@@ -5,14 +5,17 @@
 // clock, `schedule at` entries, rollback timers and a log of every command entered. Its
 // console engine ([Router.ServeConsole]) speaks the RTX console over any stream of plain
 // bytes, following the console reference (banner, prompts, administrator mode, the
-// single-key save question, pager, line wrapping, Japanese messages in Shift_JIS, EUC-JP or
-// UTF-8, show config with | grep, BGP with `bgp configure refresh`, save, load, rollback
-// timer, schedule at). A [Server] carries consoles over real SSH and Telnet listeners on
-// 127.0.0.1.
+// single-key save question, pager, line wrapping after `console columns` - 1 characters as
+// real routers do, Japanese messages in Shift_JIS, EUC-JP or UTF-8, show config with | grep,
+// BGP with `bgp configure refresh`, save, load, rollback timer, schedule at, the boot
+// configuration, show status user). A [Server] carries consoles over real SSH and Telnet
+// listeners on 127.0.0.1.
 //
 // A [Scenario] (Go value or YAML, see docs/fakertx-scenarios.md) describes the router: model,
-// revision, credentials, configuration, the behaviour chosen at every point the reference
-// leaves unconfirmed (Variants) and injected faults.
+// revision, credentials, configuration, verbatim outputs (real captures replayed as they
+// were printed), the behaviour chosen at every point the reference leaves unconfirmed
+// (Variants) and injected faults (failures, drops, floods without a prompt, pauses).
+// testdata/real holds the real router captures the fake is checked against.
 //
 // Layer: test support under pkg/. It imports only the standard library, golang.org/x/crypto,
 // golang.org/x/text and go.yaml.in/yaml/v3; never pkg/transport, pkg/channel, pkg/driver or
