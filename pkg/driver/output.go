@@ -261,6 +261,11 @@ func startsWide(s string) bool {
 	return size > 0 && runeWidth(r) == 2
 }
 
+// DisplayWidth returns the number of console columns s occupies on a
+// Japanese terminal, as the device counts them when it hard-wraps: wide,
+// full-width and ambiguous-width characters take two columns.
+func DisplayWidth(s string) int { return displayWidth(s) }
+
 // displayWidth counts the columns s occupies on a Japanese terminal.
 func displayWidth(s string) int {
 	n := 0

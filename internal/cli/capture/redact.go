@@ -3,8 +3,7 @@ package capture
 import (
 	"strings"
 
-	"golang.org/x/text/width"
-
+	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -20,7 +19,7 @@ func redactPhysical(text string, columns int) string {
 	var b strings.Builder
 	for i := 0; i < len(lines); {
 		j := i
-		for j+1 < len(lines) && lines[j+1] != "" && displayWidth(strings.TrimSuffix(lines[j], "\n")) >= columns-1 {
+		for j+1 < len(lines) && lines[j+1] != "" && driver.DisplayWidth(strings.TrimSuffix(lines[j], "\n")) >= columns-1 {
 			j++
 		}
 		run := lines[i : j+1]
@@ -31,7 +30,7 @@ func redactPhysical(text string, columns int) string {
 				b.WriteString(l)
 			}
 		} else {
-			b.WriteString(wrap(red, displayWidth(strings.TrimSuffix(run[0], "\n")), len(run) > 1))
+			b.WriteString(wrap(red, driver.DisplayWidth(strings.TrimSuffix(run[0], "\n")), len(run) > 1))
 			if strings.HasSuffix(run[len(run)-1], "\n") {
 				b.WriteString("\n")
 			}
@@ -50,7 +49,7 @@ func wrap(s string, w int, wrapped bool) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range s {
-		rw := runeWidth(r)
+		rw := driver.DisplayWidth(string(r))
 		if n+rw > w {
 			b.WriteByte('\n')
 			n = 0
@@ -59,22 +58,4 @@ func wrap(s string, w int, wrapped bool) string {
 		n += rw
 	}
 	return b.String()
-}
-
-// displayWidth counts the columns s takes on a Japanese console: wide and
-// ambiguous characters (two bytes in Shift_JIS) take two.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		n += runeWidth(r)
-	}
-	return n
-}
-
-func runeWidth(r rune) int {
-	switch width.LookupRune(r).Kind() {
-	case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
-		return 2
-	}
-	return 1
 }
