@@ -131,3 +131,31 @@ func TestSerial(t *testing.T) {
 		})
 	}
 }
+
+// TestWrapCharsets checks that Japanese output breaks at the same display column in every
+// console character: the BGP reminder's second line is wider than a physical line.
+func TestWrapCharsets(t *testing.T) {
+	t.Parallel()
+	reminder := defaultMessages["bgp_reminder2"].ja
+	for _, language := range []string{"ja.sjis", "ja.euc", "ja.utf8"} {
+		for _, wrapWidth := range []string{"", "columns"} {
+			t.Run(language+"/wrap_width="+wrapWidth, func(t *testing.T) {
+				t.Parallel()
+				sc := DefaultScenario()
+				sc.Language, sc.Variants.WrapWidth = language, wrapWidth
+				width := 79
+				if wrapWidth == "columns" {
+					width = 80
+				}
+				want := append([]string{defaultMessages["bgp_reminder"].ja}, wrap(reminder, width, false)...)
+				got := decodeLines(t, language, adminConsole(t, NewRouter(sc)).run("bgp log neighbor", "# "))
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("reminder lines (-want +got):\n%s", diff)
+				}
+				if len(want) < 3 {
+					t.Errorf("reminder fits one line at %d columns: %q", width, want)
+				}
+			})
+		}
+	}
+}
