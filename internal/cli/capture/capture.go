@@ -209,6 +209,12 @@ func record(ctx context.Context, opts *Options) (f *File, err error) {
 		}
 	}
 	replay := &rtx.Replay{Outputs: r.file.Recorded(), Columns: r.columns}
+	if info.Model == "" {
+		// No revision line in the banner: take the one show environment prints.
+		if env, err := rtx.ReadEnvironment(ctx, replay); err == nil {
+			r.file.Header[keyModel], r.file.Header[keyRevision] = env.Model, env.Revision
+		}
+	}
 	var more []string
 	if bgp, err := rtx.ReadBGP(ctx, replay); err == nil {
 		for _, n := range bgp.Neighbors {

@@ -49,7 +49,8 @@ type fakeRouter struct {
 	conn []string
 }
 
-func startFake(t *testing.T, sc *rtxtest.Scenario) *fakeRouter {
+// startFake starts sc and connects to it over transport ("ssh" or "telnet").
+func startFake(t *testing.T, sc *rtxtest.Scenario, transport string) *fakeRouter {
 	t.Helper()
 	sc.BGP.EstablishDelay = time.Nanosecond
 	srv := rtxtest.NewServer(sc)
@@ -59,19 +60,27 @@ func startFake(t *testing.T, sc *rtxtest.Scenario) *fakeRouter {
 	if err := os.WriteFile(knownHosts, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, port, err := net.SplitHostPort(srv.SSHAddr())
+	addr, password := srv.SSHAddr(), sc.Users[0].Password
+	if transport == "telnet" {
+		addr, password = srv.TelnetAddr(), sc.LoginPassword
+	}
+	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fakeRouter{srv: srv,
+	f := &fakeRouter{srv: srv,
 		env: map[string]string{
-			cli.PasswordEnv:      sc.Users[0].Password,
+			cli.PasswordEnv:      password,
 			cli.AdminPasswordEnv: sc.AdminPassword,
 			"XDG_STATE_HOME":     filepath.Join(dir, "state"),
 			"XDG_CONFIG_HOME":    filepath.Join(dir, "config"),
 		},
-		conn: []string{"--host", "127.0.0.1", "--port", port, "--user", sc.Users[0].Name, "--known-hosts", knownHosts, "--timeout", "10s"},
+		conn: []string{"--host", "127.0.0.1", "--port", port, "--transport", transport, "--known-hosts", knownHosts, "--timeout", "10s"},
 	}
+	if transport == "ssh" {
+		f.conn = append(f.conn, "--user", sc.Users[0].Name)
+	}
+	return f
 }
 
 // run runs rtxctl in-process with args followed by the connection flags.
@@ -104,20 +113,22 @@ func (f *fakeRouter) status(t *testing.T) map[string]any {
 	return v
 }
 
-// TestCaptureFake captures the article's router in English and Japanese:
-// the file holds no secret, the report reads everything, and a fake serving
-// the file answers `rtxctl status` as the original did.
+// TestCaptureFake captures the article's router in English and Japanese
+// over both transports: only show commands reach the router, the file holds
+// no secret, the report reads everything, and a fake serving the file
+// answers `rtxctl status` as the original did.
 func TestCaptureFake(t *testing.T) {
 	t.Parallel()
-	for _, lang := range []string{"en", "ja"} {
-		t.Run(lang, func(t *testing.T) {
+	for _, c := range []struct{ lang, transport string }{{"en", "ssh"}, {"ja", "ssh"}, {"en", "telnet"}, {"ja", "telnet"}} {
+		t.Run(c.lang+"-"+c.transport, func(t *testing.T) {
 			t.Parallel()
-			sc, err := rtxtest.LoadScenario(filepath.Join("..", "..", "..", "testdata", "scenarios", "article-"+lang+".yaml"))
+			sc, err := rtxtest.LoadScenario(filepath.Join("..", "..", "..", "testdata", "scenarios", "article-"+c.lang+".yaml"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			sc.SavedConfig += secretConfig
-			orig := startFake(t, sc)
+			orig := startFake(t, sc, c.transport)
+			running := orig.srv.Router.RunningConfig()
 			file := filepath.Join(t.TempDir(), "capture.txtar")
 			code, out := orig.run(t, "capture", "-f", file, "-o", "json")
 			if code != 0 {
@@ -134,6 +145,14 @@ func TestCaptureFake(t *testing.T) {
 			}
 			if !rep.Understood || rep.Status == nil {
 				t.Errorf("report: understood %v, status %v (%s)", rep.Understood, rep.Status, rep.StatusError)
+			}
+			for _, cmd := range orig.srv.Router.Commands() {
+				if f := strings.Fields(cmd); len(f) > 0 && f[0] != "show" && f[0] != "exit" {
+					t.Errorf("capture sent %q: want only show commands", cmd)
+				}
+			}
+			if diff := cmp.Diff(running, orig.srv.Router.RunningConfig()); diff != "" {
+				t.Errorf("running configuration changed by the capture (-before +after):\n%s", diff)
 			}
 			data, err := os.ReadFile(file)
 			if err != nil {
@@ -153,7 +172,7 @@ func TestCaptureFake(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(orig.status(t), startFake(t, replayed).status(t)); diff != "" {
+			if diff := cmp.Diff(orig.status(t), startFake(t, replayed, c.transport).status(t)); diff != "" {
 				t.Errorf("status of the fake serving the capture mismatch (-original +capture):\n%s", diff)
 			}
 		})

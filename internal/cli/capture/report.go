@@ -105,7 +105,11 @@ func NewReport(ctx context.Context, name string, f *File) *Report {
 		var ce *driver.CommandError
 		switch {
 		case errors.As(err, &ce):
-			cr.Problems = append(cr.Problems, "the router refused the command: "+ce.Message)
+			msg := "the router refused the command: " + ce.Message
+			if strings.HasPrefix(o.Command, cmdConfig) {
+				msg += " (some firmware shows the configuration only in administrator mode: try --admin)"
+			}
+			cr.Problems = append(cr.Problems, msg)
 		case err != nil:
 			cr.Problems = append(cr.Problems, "the output could not be read: "+err.Error())
 		default:
