@@ -181,7 +181,8 @@ func (c *Client) Info() Info { return c.info }
 // ConsoleRepaired reports whether this session found console settings left
 // behind by an earlier session that was cut off: the running configuration
 // held a session value (`console lines infinity` or `console columns 200`,
-// either or both) that the saved configuration the router booted from did
+// and, unless Config.LeaveConsole, `console character en.ascii` or
+// `ascii`; any of them) that the saved configuration the router runs did
 // not. The saved values of those settings were then taken as the router's
 // own: they are what [Client.Save] and [Client.Close] put back (and what
 // [Client.RouterConsole] writes into a backup), so a save no longer

@@ -2,8 +2,6 @@ package rtx
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -47,27 +45,7 @@ func (lc languageCase) edit(sc *rtxtest.Scenario) {
 // mode (tunnel --dry-run) or not (status).
 func dialReadOnly(t *testing.T, ctx context.Context, srv *rtxtest.Server, transport string, admin bool) *Client {
 	t.Helper()
-	known := filepath.Join(t.TempDir(), "known_hosts")
-	if err := os.WriteFile(known, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{Transport: transport, Addr: srv.SSHAddr(), User: "rtxctl", Password: "rtxctl-login",
-		AdminPassword: "rtxctl-admin", LeaveConsole: true}
-	if transport == "telnet" {
-		cfg.Addr = srv.TelnetAddr()
-	}
-	cfg.SSH.KnownHostsFile = known
-	c, err := Dial(ctx, cfg)
-	if err != nil {
-		t.Fatalf("Dial(%s): %v", transport, err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if admin {
-		if err := c.Administrator(ctx); err != nil {
-			t.Fatalf("Administrator: %v", err)
-		}
-	}
-	return c
+	return dialFakeConsole(t, ctx, srv, transport, true, admin)
 }
 
 // checkConfigs compares the fake's running and saved configuration with
@@ -126,7 +104,6 @@ func TestLanguageStatusIntegration(t *testing.T) {
 				dryRun(t, ctx, dialReadOnly(t, ctx, srv, tr, true))
 				checkConfigs(t, srv, initial, initial)
 
-				bgpOn := append(slices.Clone(fakeBGPOff[:5]), "bgp import filter 2 include 0.0.0.0/0", "bgp import 65521 static filter 1 2")
 				c = dialFake(t, ctx, srv, tr)
 				if res, err := switchTunnel(ctx, c, TunnelOn, fastApply); err != nil || !res.Saved {
 					t.Fatalf("tunnel on = %+v, %v; want verified and saved", res, err)
@@ -134,7 +111,7 @@ func TestLanguageStatusIntegration(t *testing.T) {
 				if err := c.Close(); err != nil {
 					t.Fatalf("Close: %v", err)
 				}
-				checkConfigs(t, srv, withBGP(initial, bgpOn), withBGP(initial, bgpOn))
+				checkConfigs(t, srv, withBGP(initial, fakeBGPOn), withBGP(initial, fakeBGPOn))
 
 				c = dialFake(t, ctx, srv, tr)
 				if _, err := switchTunnel(ctx, c, TunnelOff, fastApply); err != nil {
@@ -330,8 +307,7 @@ func TestLanguageLeftoverCharacter(t *testing.T) {
 				if err := c.Close(); err != nil {
 					t.Fatalf("Close: %v", err)
 				}
-				bgpOn := append(slices.Clone(fakeBGPOff[:5]), "bgp import filter 2 include 0.0.0.0/0", "bgp import 65521 static filter 1 2")
-				checkConfigs(t, srv, withBGP(saved, bgpOn), withBGP(saved, bgpOn))
+				checkConfigs(t, srv, withBGP(saved, fakeBGPOn), withBGP(saved, fakeBGPOn))
 			})
 		}
 	}

@@ -64,11 +64,20 @@ func integrationContext(t *testing.T) context.Context {
 // dialFake logs into srv over the transport and enters administrator mode.
 func dialFake(t *testing.T, ctx context.Context, srv *rtxtest.Server, transport string) *Client {
 	t.Helper()
+	return dialFakeConsole(t, ctx, srv, transport, false, true)
+}
+
+// dialFakeConsole logs into srv over the transport, leaving the console
+// lines and columns alone when leaveConsole, and enters administrator mode
+// when admin.
+func dialFakeConsole(t *testing.T, ctx context.Context, srv *rtxtest.Server, transport string, leaveConsole, admin bool) *Client {
+	t.Helper()
 	known := filepath.Join(t.TempDir(), "known_hosts")
 	if err := os.WriteFile(known, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Transport: transport, Addr: srv.SSHAddr(), User: "rtxctl", Password: "rtxctl-login", AdminPassword: "rtxctl-admin"}
+	cfg := Config{Transport: transport, Addr: srv.SSHAddr(), User: "rtxctl", Password: "rtxctl-login",
+		AdminPassword: "rtxctl-admin", LeaveConsole: leaveConsole}
 	if transport == "telnet" {
 		cfg.Addr = srv.TelnetAddr()
 	}
@@ -78,8 +87,10 @@ func dialFake(t *testing.T, ctx context.Context, srv *rtxtest.Server, transport 
 		t.Fatalf("Dial(%s): %v", transport, err)
 	}
 	t.Cleanup(func() { c.Close() })
-	if err := c.Administrator(ctx); err != nil {
-		t.Fatalf("Administrator: %v", err)
+	if admin {
+		if err := c.Administrator(ctx); err != nil {
+			t.Fatalf("Administrator: %v", err)
+		}
 	}
 	return c
 }
