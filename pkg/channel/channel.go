@@ -1,12 +1,12 @@
 package channel
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -35,7 +35,22 @@ type Config struct {
 	// Logger receives debug records of sent lines and matched prompts,
 	// never secrets. Nil discards them.
 	Logger *slog.Logger
+	// MaxOutput bounds the text (in bytes, after decoding) one read may
+	// collect before its pattern appears: when a device sends more, the
+	// read fails with an [*OutputLimitError] and the session is closed.
+	// Zero means [DefaultMaxOutput]; a negative value means no limit.
+	MaxOutput int
+	// RedactLine, if not nil, hides the secrets it recognises by their form
+	// in one line of text (a configuration line, a command line). It is
+	// applied to every line of the transcript (lines the device hard-wrapped
+	// are joined first, see [Channel.SetColumns]), to every line sent as it
+	// is logged, and to the text errors carry. Secrets registered with
+	// [Channel.Redact] are hidden in any case.
+	RedactLine func(line string) string
 }
+
+// DefaultMaxOutput is the output limit when [Config].MaxOutput is zero.
+const DefaultMaxOutput = 16 << 20
 
 // DefaultQuiet is the silence after which an ambiguous match is accepted when
 // [Expect].Quiet is zero.
@@ -47,6 +62,9 @@ const tailLen = 200
 // window is how far back from the end of the received text patterns are
 // searched; prompts and pager markers are short.
 const window = 1024
+
+// readSize is the size of one read from the connection.
+const readSize = 32 * 1024
 
 // Match is the result of a successful read.
 type Match struct {
@@ -62,31 +80,64 @@ type Expect struct {
 	// end of the received text wins. They are applied to decoded, cleaned
 	// text.
 	Patterns []*regexp.Regexp
-	// Ambiguous, if not nil, flags matches that may be ordinary output
-	// rather than a prompt. Such a match is accepted only after Quiet passes
-	// with no further bytes from the device; any new byte resumes the read.
-	Ambiguous func(Match) bool
-	// Quiet is the silence that settles an ambiguous match; zero means
-	// [DefaultQuiet].
+	// Judge, if not nil, decides whether a match ends the read or may be
+	// ordinary output rather than a prompt (see [Verdict]); nil accepts
+	// every match. It is given the match without its Output, and an
+	// excerpt of the text before the match. When the device has closed the
+	// stream, a match it would settle is accepted.
+	Judge func(Match, Excerpt) Verdict
+	// Quiet is the silence that settles a match Judge returns [Settle]
+	// for; zero means [DefaultQuiet].
 	Quiet time.Duration
 }
+
+// Excerpt is what [Expect].Judge sees of the text before a match (the
+// Output the match would have): at most ExcerptLen bytes from its start and
+// from its end, each cut at a character boundary. When the text is no
+// longer than that, Head and Tail are both all of it.
+type Excerpt struct {
+	Head string
+	Tail string
+	Len  int // length of the whole text in bytes
+}
+
+// ExcerptLen is the length of [Excerpt].Head and Tail.
+const ExcerptLen = 4096
+
+// Verdict is what [Expect].Judge decides about a match.
+type Verdict int
+
+const (
+	// Accept ends the read with the match.
+	Accept Verdict = iota
+	// Settle accepts the match only after [Expect].Quiet passes with no
+	// further bytes from the device; any new byte resumes the read.
+	Settle
+	// Reject declares the match ordinary output: the read goes on.
+	Reject
+)
 
 // Channel is a prompt-aware console session over an [io.ReadWriteCloser].
 // It owns the connection and one reader goroutine; [Channel.Close] closes
 // both. Methods other than Close must not be called concurrently.
 type Channel struct {
-	conn   io.ReadWriteCloser
-	log    *slog.Logger
-	pager  *regexp.Regexp
-	key    string
-	sec    *secrets
-	tr     *transcript
-	notify chan struct{} // one token: new bytes or end of stream
+	conn    io.ReadWriteCloser
+	log     *slog.Logger
+	pager   *regexp.Regexp
+	key     string
+	sec     *secrets
+	redLine func(string) string
+	tr      *transcript
+	max     int
+	// The reader goroutine hands each read to the caller's goroutine and
+	// waits until it is taken, so that a device sending faster than the
+	// session reads is held back by the connection's flow control instead
+	// of filling memory.
+	chunks chan []byte
+	ended  chan struct{} // closed when the reader goroutine stops reading; rerr is set then
+	rerr   error
+	stop   chan struct{} // closed by Close: the reader goroutine must exit
 	done   chan struct{} // closed when the reader goroutine exits
-
-	mu   sync.Mutex // guards raw and rerr, shared with the reader goroutine
-	raw  []byte
-	rerr error
 
 	closeOnce sync.Once
 	closeErr  error
@@ -95,8 +146,9 @@ type Channel struct {
 	enc      Encoding
 	dec      decoder
 	cl       cleaner
-	buf      []byte // cleaned text since the last match
-	eof      bool   // the reader has finished and everything was decoded
+	text     text  // cleaned text since the last match
+	eof      bool  // the reader has finished and everything was decoded
+	failed   error // the session was ended by an *OutputLimitError
 	anchored map[*regexp.Regexp]*regexp.Regexp
 }
 
@@ -112,19 +164,26 @@ func New(conn io.ReadWriteCloser, cfg Config) *Channel {
 	if key == "" {
 		key = " "
 	}
-	sec := &secrets{}
+	maxOut := cfg.MaxOutput
+	if maxOut == 0 {
+		maxOut = DefaultMaxOutput
+	}
 	c := &Channel{
 		conn:     conn,
 		log:      log,
 		key:      key,
-		sec:      sec,
-		tr:       &transcript{w: cfg.Transcript, sec: sec},
-		notify:   make(chan struct{}, 1),
+		sec:      &secrets{},
+		redLine:  cfg.RedactLine,
+		max:      maxOut,
+		chunks:   make(chan []byte),
+		ended:    make(chan struct{}),
+		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 		enc:      cfg.Encoding,
 		dec:      newDecoder(cfg.Encoding),
 		anchored: make(map[*regexp.Regexp]*regexp.Regexp),
 	}
+	c.tr = &transcript{w: cfg.Transcript, redact: c.redactLine}
 	if cfg.Pager != nil {
 		c.pager = regexp.MustCompile(`(?:` + cfg.Pager.String() + `) *\z`)
 	}
@@ -132,22 +191,25 @@ func New(conn io.ReadWriteCloser, cfg Config) *Channel {
 	return c
 }
 
+// readLoop reads the connection into two buffers in turn: a buffer handed
+// over is read again only after the other one was taken, and the caller
+// decodes each buffer before it takes the next.
 func (c *Channel) readLoop() {
 	defer close(c.done)
-	buf := make([]byte, 32*1024)
-	for {
-		n, err := c.conn.Read(buf)
-		c.mu.Lock()
-		c.raw = append(c.raw, buf[:n]...)
+	defer close(c.ended)
+	bufs := [2][]byte{make([]byte, readSize), make([]byte, readSize)}
+	for i := 0; ; i ^= 1 {
+		n, err := c.conn.Read(bufs[i])
+		if n > 0 {
+			select {
+			case c.chunks <- bufs[i][:n]:
+			case <-c.stop:
+				c.rerr = net.ErrClosed
+				return
+			}
+		}
 		if err != nil {
 			c.rerr = err
-		}
-		c.mu.Unlock()
-		select {
-		case c.notify <- struct{}{}:
-		default:
-		}
-		if err != nil {
 			return
 		}
 	}
@@ -158,6 +220,7 @@ func (c *Channel) readLoop() {
 // blocked read then fails.
 func (c *Channel) Close() error {
 	c.closeOnce.Do(func() {
+		close(c.stop)
 		c.closeErr = c.conn.Close()
 		<-c.done
 		c.tr.flush()
@@ -168,6 +231,31 @@ func (c *Channel) Close() error {
 // Redact registers secret so that it is replaced by [Redacted] in the
 // transcript, logs and errors from now on.
 func (c *Channel) Redact(secret string) { c.sec.add(secret) }
+
+// SetColumns tells the channel the console width the device hard-wraps
+// lines at, so that the transcript joins a line as wide as that (or one
+// column less) with the next before looking for secrets in it; zero joins
+// nothing.
+func (c *Channel) SetColumns(n int) { c.tr.setColumns(n) }
+
+// redactLine hides registered secrets and, with [Config].RedactLine,
+// secrets recognised by their form in one line.
+func (c *Channel) redactLine(line string) string {
+	red := c.sec.redact(line)
+	if c.redLine != nil {
+		red = c.redLine(red)
+	}
+	return red
+}
+
+// redact applies redactLine to every line of text.
+func (c *Channel) redact(text string) string {
+	lines := strings.SplitAfter(text, "\n")
+	for i, l := range lines {
+		lines[i] = c.redactLine(l)
+	}
+	return strings.Join(lines, "")
+}
 
 // Encoding returns the encoding currently used to decode output.
 func (c *Channel) Encoding() Encoding { return c.enc }
@@ -187,8 +275,7 @@ func (c *Channel) SetEncoding(e Encoding) error {
 
 // WriteLine sends s followed by one carriage return (never CRLF).
 func (c *Channel) WriteLine(ctx context.Context, s string) error {
-	red, _ := c.sec.redact(s)
-	c.log.Debug("send", "line", red)
+	c.log.Debug("send", "line", c.redactLine(s))
 	c.tr.sent(s)
 	return c.write(ctx, s+"\r")
 }
@@ -211,6 +298,9 @@ func (c *Channel) WriteKey(ctx context.Context, key string) error {
 }
 
 func (c *Channel) write(ctx context.Context, s string) error {
+	if c.failed != nil {
+		return fmt.Errorf("send: %w", c.failed)
+	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("send: %w", err)
 	}
@@ -240,103 +330,137 @@ func (c *Channel) ReadUntil(ctx context.Context, patterns ...*regexp.Regexp) (Ma
 
 // Expect reads until one of e.Patterns matches at the end of the received
 // text, answering pager markers on the way. It returns as soon as the match
-// appears (after e.Quiet of silence for a match e.Ambiguous flags).
+// appears (after e.Quiet of silence for a match e.Judge settles; a match it
+// rejects does not end the read).
 //
-// When ctx ends first it returns a [*TimeoutError]; when the peer closes the
-// connection first it returns an error wrapping [io.ErrUnexpectedEOF]. After
-// a timeout the text received so far stays buffered for the next read.
+// When ctx ends first it returns a [*TimeoutError], even while the device
+// keeps sending; when the peer closes the connection first it returns an
+// error wrapping [io.ErrUnexpectedEOF]; when the device sends more than
+// [Config].MaxOutput first it closes the session and returns an
+// [*OutputLimitError]. After a timeout the text received so far stays
+// buffered for the next read.
 func (c *Channel) Expect(ctx context.Context, e Expect) (Match, error) {
 	quiet := e.Quiet
 	if quiet <= 0 {
 		quiet = DefaultQuiet
 	}
 	var (
-		settle       <-chan time.Time // non-nil while an ambiguous match waits for silence
+		settle       <-chan time.Time // non-nil while a match waits for silence
 		timer        *time.Timer
-		pendingMatch Match
+		pendingMatch candidate
 	)
 	defer func() {
 		if timer != nil {
 			timer.Stop()
 		}
 	}()
-	for {
-		grew := c.pull()
-		if grew || settle == nil {
+	ended := c.ended
+	for grew := true; ; {
+		if c.failed != nil {
+			return Match{}, c.failed
+		}
+		// Checked on every turn: a device that never pauses must not keep
+		// the read past its deadline.
+		if ctx.Err() != nil {
+			return Match{}, c.timeout(e.Patterns, ctx.Err())
+		}
+		if grew {
+			grew = false
 			settle = nil
 			if c.page(ctx) {
+				grew = true
 				continue
 			}
 			if m, ok := c.match(e.Patterns); ok {
-				if c.eof || e.Ambiguous == nil || !e.Ambiguous(m) {
+				switch v := c.judge(e, m.Match, m.at); {
+				case v == Accept, v == Settle && c.eof:
 					return c.accept(m), nil
+				case v == Settle:
+					pendingMatch = m
+					if timer != nil {
+						timer.Stop()
+					}
+					timer = time.NewTimer(quiet)
+					settle = timer.C
 				}
-				pendingMatch = m
-				if timer != nil {
-					timer.Stop()
-				}
-				timer = time.NewTimer(quiet)
-				settle = timer.C
 			}
 		}
 		if c.eof {
 			return Match{}, c.closedError(e.Patterns)
 		}
 		select {
-		case <-c.notify:
+		case b := <-c.chunks:
+			c.take(b, false)
+			grew = true
+		case <-ended:
+			ended = nil
+			c.take(nil, true)
+			grew = true
 		case <-settle:
 			return c.accept(pendingMatch), nil
 		case <-ctx.Done():
-			return Match{}, &TimeoutError{Want: want(e.Patterns), Tail: c.tail(), Err: ctx.Err()}
+			return Match{}, c.timeout(e.Patterns, ctx.Err())
+		}
+		if c.max > 0 && c.text.len() > c.max {
+			c.fail(&OutputLimitError{Limit: c.max})
 		}
 	}
 }
 
-// pull decodes and cleans all bytes received so far and reports whether the
-// text grew or the stream ended.
-func (c *Channel) pull() bool {
-	c.mu.Lock()
-	raw, rerr := c.raw, c.rerr
-	c.raw = nil
-	c.mu.Unlock()
-	if len(raw) == 0 && (rerr == nil || c.eof) {
-		return false
+// judge applies e.Judge to m, which starts at offset at of the text.
+func (c *Channel) judge(e Expect, m Match, at int) Verdict {
+	if e.Judge == nil {
+		return Accept
 	}
-	text := c.dec.decode(raw, rerr != nil)
-	if rerr != nil {
+	head := c.text.head(min(at, ExcerptLen+utf8.UTFMax))
+	head = head[:runeStart(head, ExcerptLen, true)]
+	tail := c.text.slice(max(at-ExcerptLen-utf8.UTFMax, 0), at)
+	tail = tail[runeStart(tail, len(tail)-ExcerptLen, false):]
+	v := e.Judge(m, Excerpt{Head: head, Tail: tail, Len: at})
+	if v == Reject {
+		c.log.Debug("prompt-like output", "text", c.redactLine(m.Prompt))
+	}
+	return v
+}
+
+// take decodes and cleans one read (b) or, at the end of the stream, what
+// is left over.
+func (c *Channel) take(b []byte, eof bool) {
+	if eof {
 		c.eof = true
 	}
-	c.append(c.cl.clean(text))
-	return true
+	text := c.cl.clean(c.dec.decode(b, eof))
+	if len(text) == 0 {
+		return
+	}
+	c.tr.received(text)
+	c.text.add(text)
 }
 
-// append adds cleaned text to the buffer, applying backspaces.
-func (c *Channel) append(text string) {
-	c.tr.received(strings.ReplaceAll(text, "\b", ""))
-	for _, r := range text {
-		if r != bs {
-			c.buf = utf8.AppendRune(c.buf, r)
-			continue
-		}
-		if last, size := utf8.DecodeLastRune(c.buf); size > 0 && last != '\n' {
-			c.buf = c.buf[:len(c.buf)-size]
-		}
-	}
+// fail ends the session: the connection is closed and the text collected so
+// far is dropped, so that its memory is released.
+func (c *Channel) fail(err error) {
+	c.log.Debug("session ended", "reason", err.Error())
+	c.failed = err
+	c.text.reset()
+	_ = c.Close() // the error that ends the session is err
 }
+
+// maxPagerLine is the longest last line that can be a pager marker.
+const maxPagerLine = 256
 
 // page answers a pager marker at the end of the text; it reports whether
 // one was found.
 func (c *Channel) page(ctx context.Context) bool {
-	if c.pager == nil || c.eof {
+	if c.pager == nil || c.eof || len(c.text.line) > maxPagerLine {
 		return false
 	}
-	start := bytes.LastIndexByte(c.buf, '\n') + 1
-	loc := c.pager.FindIndex(c.buf[start:])
+	loc := c.pager.FindIndex(c.text.line)
 	if loc == nil || loc[0] != 0 {
 		return false
 	}
-	c.log.Debug("pager", "marker", string(c.buf[start:]))
-	c.buf = c.buf[:start]
+	c.log.Debug("pager", "marker", string(c.text.line))
+	c.text.line = c.text.line[:0]
 	c.cl.startErase()
 	c.tr.sent(c.key)
 	// A failed write surfaces as a timeout or a closed connection.
@@ -344,29 +468,47 @@ func (c *Channel) page(ctx context.Context) bool {
 	return true
 }
 
-// match tries patterns against the end of the text. Only a window at the
-// end is searched (starting at a line end, so that line anchors work), which
-// keeps long outputs linear.
-func (c *Channel) match(patterns []*regexp.Regexp) (Match, bool) {
-	start := 0
-	if len(c.buf) > window {
-		start = max(bytes.LastIndexByte(c.buf[:len(c.buf)-window], '\n'), 0)
+// runeStart returns the offset in s nearest to i (at or before it if down,
+// else at or after it) at which a character starts; i is clamped to s.
+func runeStart(s string, i int, down bool) int {
+	i = min(max(i, 0), len(s))
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		if down {
+			i--
+		} else {
+			i++
+		}
 	}
-	tail := c.buf[start:]
+	return i
+}
+
+// candidate is a match whose Output is not built yet: it is the text
+// before offset at.
+type candidate struct {
+	Match
+	at int
+}
+
+// match tries patterns against the end of the text. Only a window at the
+// end is searched, which keeps long outputs linear; a match may start at
+// the window's first byte only if a line starts there.
+func (c *Channel) match(patterns []*regexp.Regexp) (candidate, bool) {
+	tail, start := c.text.tail(window)
+	lineStart := start == 0 || c.text.slice(start-1, start) == "\n"
 	for i, p := range patterns {
-		loc := c.anchor(p).FindSubmatchIndex(tail)
-		if loc == nil {
+		loc := c.anchor(p).FindStringSubmatchIndex(tail)
+		if loc == nil || loc[0] == 0 && !lineStart {
 			continue
 		}
 		groups := make([]string, len(loc)/2)
 		for g := range groups {
 			if loc[2*g] >= 0 {
-				groups[g] = string(tail[loc[2*g]:loc[2*g+1]])
+				groups[g] = tail[loc[2*g]:loc[2*g+1]]
 			}
 		}
-		return Match{Output: string(c.buf[:start+loc[0]]), Prompt: groups[0], Index: i, Groups: groups}, true
+		return candidate{Match{Prompt: groups[0], Index: i, Groups: groups}, start + loc[0]}, true
 	}
-	return Match{}, false
+	return candidate{}, false
 }
 
 // anchor returns p anchored at the end of the text.
@@ -379,30 +521,38 @@ func (c *Channel) anchor(p *regexp.Regexp) *regexp.Regexp {
 	return a
 }
 
-func (c *Channel) accept(m Match) Match {
-	red, _ := c.sec.redact(m.Prompt)
-	c.log.Debug("matched", "prompt", red, "pattern", m.Index)
-	c.buf = c.buf[:0]
-	return m
+// accept ends the read with m: the text before it becomes its Output.
+func (c *Channel) accept(m candidate) Match {
+	c.log.Debug("matched", "prompt", c.redactLine(m.Prompt), "pattern", m.Index)
+	m.Output = c.text.head(m.at)
+	c.text.reset()
+	return m.Match
 }
 
+// tail returns the last characters received (at most tailLen), secrets
+// redacted. Redaction sees whole lines: a line cut by the start of the
+// excerpt is left out unless it is all there is.
 func (c *Channel) tail() string {
-	text := string(c.buf)
+	text, start := c.text.tail(tailLen*utf8.UTFMax + window)
+	if i := strings.IndexByte(text, '\n'); start > 0 && i >= 0 {
+		text = text[i+1:]
+	}
+	text = c.redact(text)
 	if n := utf8.RuneCountInString(text); n > tailLen {
 		r := []rune(text)
 		text = string(r[n-tailLen:])
 	}
-	red, _ := c.sec.redact(text)
-	return red
+	return text
+}
+
+func (c *Channel) timeout(patterns []*regexp.Regexp, err error) error {
+	return &TimeoutError{Want: want(patterns), Tail: c.tail(), Err: err}
 }
 
 func (c *Channel) closedError(patterns []*regexp.Regexp) error {
-	c.mu.Lock()
-	rerr := c.rerr
-	c.mu.Unlock()
 	err := fmt.Errorf("connection closed while waiting for %s (last received: %q): %w", want(patterns), c.tail(), io.ErrUnexpectedEOF)
-	if rerr != nil && !errors.Is(rerr, io.EOF) {
-		err = fmt.Errorf("%w: %w", err, rerr)
+	if c.rerr != nil && !errors.Is(c.rerr, io.EOF) && !errors.Is(c.rerr, net.ErrClosed) {
+		err = fmt.Errorf("%w: %w", err, c.rerr)
 	}
 	return err
 }

@@ -224,9 +224,9 @@ func TestAmbiguousMatch(t *testing.T) {
 				ch := channel.New(conn, channel.Config{})
 				defer ch.Close()
 				got, err := ch.Expect(t.Context(), channel.Expect{
-					Patterns:  []*regexp.Regexp{adminPrompt},
-					Ambiguous: func(channel.Match) bool { return true },
-					Quiet:     50 * time.Millisecond,
+					Patterns: []*regexp.Regexp{adminPrompt},
+					Judge:    func(channel.Match, channel.Excerpt) channel.Verdict { return channel.Settle },
+					Quiet:    50 * time.Millisecond,
 				})
 				if err != nil {
 					t.Fatalf("Expect: %v", err)

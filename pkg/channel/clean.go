@@ -1,6 +1,6 @@
 package channel
 
-import "strings"
+import "unicode/utf8"
 
 // cleaner removes terminal control sequences from decoded text and
 // normalises line ends. It is streaming: an escape sequence or a carriage
@@ -11,6 +11,7 @@ type cleaner struct {
 	esc     []rune // escape sequence in progress, starting with ESC
 	erasing bool   // a pager key was sent: the next CR/BS/space run is the marker's erase sequence
 	hold    []rune // candidate erase sequence while erasing
+	out     []byte // cleaned text, reused
 }
 
 const (
@@ -32,17 +33,20 @@ func (c *cleaner) pending() bool {
 	return c.crs > 0 || len(c.esc) > 0 || (c.erasing && len(c.hold) > 0)
 }
 
-// clean returns the cleaned form of s. Backspaces are passed through for the
-// caller to apply to the text already collected.
-func (c *cleaner) clean(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		c.put(&b, r)
+// clean returns the cleaned form of the UTF-8 text p. Backspaces are passed
+// through for the caller to apply to the text already collected. The result
+// is valid until the next call.
+func (c *cleaner) clean(p []byte) []byte {
+	c.out = c.out[:0]
+	for len(p) > 0 {
+		r, size := utf8.DecodeRune(p)
+		p = p[size:]
+		c.put(r)
 	}
-	return b.String()
+	return c.out
 }
 
-func (c *cleaner) put(b *strings.Builder, r rune) {
+func (c *cleaner) put(r rune) {
 	if len(c.esc) > 0 {
 		c.escape(r)
 		return
@@ -54,7 +58,7 @@ func (c *cleaner) put(b *strings.Builder, r rune) {
 			return
 		case '\n', 0:
 			c.crs = 0
-			c.emit(b, '\n')
+			c.emit('\n')
 			return
 		}
 		// A lone carriage return is part of a pager erase sequence, or a
@@ -65,7 +69,7 @@ func (c *cleaner) put(b *strings.Builder, r rune) {
 			}
 		} else {
 			c.crs = 0
-			c.emit(b, '\n')
+			c.emit('\n')
 		}
 	}
 	switch {
@@ -74,13 +78,13 @@ func (c *cleaner) put(b *strings.Builder, r rune) {
 	case r == esc:
 		c.esc = append(c.esc[:0], r)
 	case r == '\n' || r == '\t' || r == bs || r >= ' ' && r != 0x7f:
-		c.emit(b, r)
+		c.emit(r)
 	}
 	// Other control characters (NUL, BEL, DEL, ...) carry no text.
 }
 
 // emit writes r, first resolving a pending pager erase sequence.
-func (c *cleaner) emit(b *strings.Builder, r rune) {
+func (c *cleaner) emit(r rune) {
 	if c.erasing {
 		if r == ' ' || r == bs {
 			c.hold = append(c.hold, r)
@@ -95,12 +99,12 @@ func (c *cleaner) emit(b *strings.Builder, r rune) {
 		// Spaces after the last CR or backspace are real text (an indented
 		// line that follows the erased marker).
 		for _, h := range c.hold[last+1:] {
-			b.WriteRune(h)
+			c.out = utf8.AppendRune(c.out, h)
 		}
 		c.erasing = false
 		c.hold = c.hold[:0]
 	}
-	b.WriteRune(r)
+	c.out = utf8.AppendRune(c.out, r)
 }
 
 // escape consumes one rune of an escape sequence: CSI (ESC [ ... final),

@@ -19,10 +19,27 @@
 //
 // Text that looks like a prompt but may be ordinary output (for example a
 // "# " comment line of a configuration listing when the administrator prompt
-// is a bare "# ") is resolved by [Expect].Ambiguous: only for matches the
-// caller flags as ambiguous, the channel waits for Quiet with no further bytes
-// before accepting the match; any new byte proves it was output. Unambiguous
-// matches are accepted immediately, so no fixed delay is ever added.
+// is a bare "# ") is resolved by [Expect].Judge: the caller may reject a
+// match as output, or have it settled: only for matches the caller settles,
+// the channel waits for Quiet with no further bytes before accepting the
+// match; any new byte proves it was output. Unambiguous matches are
+// accepted immediately, so no fixed delay is ever added.
+//
+// Reads are bounded. The reader goroutine hands each read over and waits
+// until it is taken, so a device that sends faster than the session reads
+// is held back by the connection's flow control rather than buffered; only
+// the cleaned text since the last match is kept (raw bytes are decoded as
+// they are taken), and patterns are tried on the last kilobyte only. A read
+// fails with an [*OutputLimitError] and closes the session once that text
+// exceeds [Config].MaxOutput (16 MiB by default), and with a
+// [*TimeoutError] when its context ends, even while the device keeps
+// sending.
+//
+// Secrets are never written: values registered with [Channel.Redact] and,
+// through [Config].RedactLine, secrets recognised by their form are hidden
+// in the transcript, in logged lines and in the text errors carry. The
+// transcript redacts whole lines (hard-wrapped lines joined), so a secret
+// split across reads or across a wrap is still found.
 //
 // Usage:
 //

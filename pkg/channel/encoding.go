@@ -56,6 +56,7 @@ func (e Encoding) codec() encoding.Encoding {
 type decoder struct {
 	t       transform.Transformer
 	pending []byte
+	dst     []byte // output buffer, reused
 }
 
 func newDecoder(e Encoding) decoder {
@@ -66,28 +67,34 @@ func newDecoder(e Encoding) decoder {
 // be switched without corrupting text.
 func (d *decoder) quiet() bool { return len(d.pending) == 0 }
 
-// decode appends p to the pending bytes and returns all text that can be
-// decoded so far; atEOF flushes incomplete trailing bytes as U+FFFD.
-func (d *decoder) decode(p []byte, atEOF bool) string {
-	d.pending = append(d.pending, p...)
-	var out []byte
-	for len(d.pending) > 0 {
+// decode decodes the pending bytes followed by p and returns all text that
+// can be decoded so far; atEOF flushes incomplete trailing bytes as U+FFFD.
+// p is not retained; the result is valid until the next call.
+func (d *decoder) decode(p []byte, atEOF bool) []byte {
+	src := p
+	if len(d.pending) > 0 {
+		src = append(d.pending, p...)
+	}
+	n := 0
+	for len(src) > 0 {
 		// Any supported encoding expands at most three times (one byte of
 		// half-width katakana or an invalid byte becomes three bytes of UTF-8).
-		dst := make([]byte, 3*len(d.pending)+utf8Max)
-		nDst, nSrc, err := d.t.Transform(dst, d.pending, atEOF)
-		out = append(out, dst[:nDst]...)
-		d.pending = d.pending[nSrc:]
+		if need := n + 3*len(src) + utf8Max; cap(d.dst) < need {
+			d.dst = append(d.dst[:n], make([]byte, need-n)...)
+		}
+		nDst, nSrc, err := d.t.Transform(d.dst[n:cap(d.dst)], src, atEOF)
+		n += nDst
+		src = src[nSrc:]
 		if err != transform.ErrShortDst || (nDst == 0 && nSrc == 0) {
 			break
 		}
 	}
-	d.pending = append([]byte(nil), d.pending...)
+	d.pending = append(d.pending[:0], src...)
 	if atEOF {
 		d.t.Reset()
 		d.pending = nil
 	}
-	return string(out)
+	return d.dst[:n]
 }
 
 const utf8Max = 4

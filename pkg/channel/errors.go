@@ -25,3 +25,27 @@ func (e *TimeoutError) Unwrap() error { return e.Err }
 // ErrNotQuiet is returned by [Channel.SetEncoding] when part of a character
 // or escape sequence is still pending, so switching would corrupt text.
 var ErrNotQuiet = errors.New("channel not at a quiet point")
+
+// OutputLimitError reports that the device sent more text than
+// [Config].MaxOutput while a read waited for its pattern (a prompt). The
+// session is closed: what follows cannot be told apart from the rest of
+// the flood.
+type OutputLimitError struct {
+	Limit int // the limit in bytes
+}
+
+// Error says how much the router sent, in words for operators.
+func (e *OutputLimitError) Error() string {
+	return fmt.Sprintf("router sent more than %s without a prompt", size(e.Limit))
+}
+
+// size formats n bytes in the largest binary unit that divides it.
+func size(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

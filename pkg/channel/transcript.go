@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // Redacted replaces every registered secret in transcripts, logs and errors.
@@ -15,7 +16,6 @@ const Redacted = "<redacted>"
 type secrets struct {
 	mu   sync.Mutex
 	list []string // longest first, so a secret containing another is replaced whole
-	max  int      // length in bytes of the longest secret
 	rep  *strings.Replacer
 }
 
@@ -32,7 +32,6 @@ func (s *secrets) add(secret string) {
 	}
 	s.list = append(s.list, secret)
 	sort.Slice(s.list, func(i, j int) bool { return len(s.list[i]) > len(s.list[j]) })
-	s.max = max(s.max, len(secret))
 	pairs := make([]string, 0, 2*len(s.list))
 	for _, l := range s.list {
 		pairs = append(pairs, l, Redacted)
@@ -40,46 +39,92 @@ func (s *secrets) add(secret string) {
 	s.rep = strings.NewReplacer(pairs...)
 }
 
-// redact returns text with every secret replaced, and the length of the
-// longest secret.
-func (s *secrets) redact(text string) (string, int) {
+// redact returns text with every secret replaced.
+func (s *secrets) redact(text string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.rep == nil {
-		return text, 0
+		return text
 	}
-	return s.rep.Replace(text), s.max
+	return s.rep.Replace(text)
 }
+
+// maxHeld bounds the text the transcript holds back while it waits for the
+// end of a line (or of a hard-wrapped logical line); RTX command lines are at
+// most 4095 characters.
+const maxHeld = 16 * 1024
 
 // transcript records a session in the golden-transcript format: one
 // "> " line per line sent and one "< " line per line received. Received text
-// is redacted on the assembled stream: the last (longest secret - 1) bytes
-// are held back until more text or a send shows whether they start a secret.
+// is redacted on the assembled stream: a line is written only once it is
+// complete (its line end arrived, or a line is sent), and a line as wide as
+// the console is held until the next one shows whether it continues there,
+// so that a secret split across reads or across a hard wrap is still seen
+// whole. A wrapped line in which a secret was found is written joined.
 type transcript struct {
 	mu      sync.Mutex
 	w       io.Writer
-	sec     *secrets
-	pending string // received, redacted, not yet safe to write
-	line    strings.Builder
+	redact  func(line string) string
+	columns int             // console width; 0 = no line is taken as wrapped
+	line    strings.Builder // received, unterminated
+	held    []string        // complete physical lines of one logical line
+	heldLen int
 }
 
-func (t *transcript) received(text string) {
-	if t.w == nil || text == "" {
-		return
-	}
+func (t *transcript) setColumns(n int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	red, maxLen := t.sec.redact(t.pending + text)
-	cut := len(red) - max(maxLen-1, 0)
-	for cut > 0 && cut < len(red) && !utf8.RuneStart(red[cut]) {
-		cut--
-	}
-	if cut <= 0 {
-		t.pending = red
+	t.columns = n
+}
+
+// received records cleaned text; backspaces are dropped.
+func (t *transcript) received(b []byte) {
+	if t.w == nil {
 		return
 	}
-	t.pending = red[cut:]
-	t.lines(red[:cut])
+	text := strings.ReplaceAll(string(b), "\b", "")
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for {
+		i := strings.IndexByte(text, '\n')
+		if i < 0 {
+			t.line.WriteString(text)
+			if t.line.Len() > maxHeld {
+				t.endLine()
+			}
+			return
+		}
+		t.line.WriteString(text[:i])
+		t.endLine()
+		text = text[i+1:]
+	}
+}
+
+// endLine ends the current physical line and writes the logical line it
+// belongs to unless it may continue on the next.
+func (t *transcript) endLine() {
+	l := t.hold()
+	if t.columns > 0 && DisplayWidth(l) >= t.columns-1 && t.heldLen < maxHeld {
+		return
+	}
+	t.writeHeld()
+}
+
+// writeHeld writes the held physical lines, redacted as one line.
+func (t *transcript) writeHeld() {
+	if len(t.held) == 0 {
+		return
+	}
+	joined := strings.Join(t.held, "")
+	if red := t.redact(joined); red != joined {
+		t.put("< " + red)
+	} else {
+		for _, l := range t.held {
+			t.put("< " + l)
+		}
+	}
+	t.held = t.held[:0]
+	t.heldLen = 0
 }
 
 // sent flushes everything received so far and records line as sent.
@@ -90,8 +135,7 @@ func (t *transcript) sent(line string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.flushLocked()
-	red, _ := t.sec.redact(line)
-	t.put("> " + red)
+	t.put("> " + t.redact(line))
 }
 
 func (t *transcript) flush() {
@@ -104,31 +148,39 @@ func (t *transcript) flush() {
 }
 
 func (t *transcript) flushLocked() {
-	t.lines(t.pending)
-	t.pending = ""
 	if t.line.Len() > 0 {
-		t.put("< " + t.line.String())
-		t.line.Reset()
+		t.hold()
 	}
+	t.writeHeld()
 }
 
-// lines writes every complete line of text and keeps the unterminated rest.
-func (t *transcript) lines(text string) {
-	for {
-		i := strings.IndexByte(text, '\n')
-		if i < 0 {
-			t.line.WriteString(text)
-			return
-		}
-		t.line.WriteString(text[:i])
-		t.put("< " + t.line.String())
-		t.line.Reset()
-		text = text[i+1:]
-	}
+// hold moves the current line to the held lines and returns it.
+func (t *transcript) hold() string {
+	l := t.line.String()
+	t.line.Reset()
+	t.held = append(t.held, l)
+	t.heldLen += len(l)
+	return l
 }
 
 // put writes one transcript line. A failing transcript writer must not
 // break the session, so its errors are ignored.
 func (t *transcript) put(line string) {
 	_, _ = io.WriteString(t.w, line+"\n")
+}
+
+// DisplayWidth counts the columns s occupies on a Japanese terminal: wide,
+// full-width and ambiguous-width characters (two bytes in Shift_JIS) take
+// two columns, ASCII and half-width katakana one.
+func DisplayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }

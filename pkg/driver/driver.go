@@ -216,7 +216,12 @@ func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp)
 	pats = append(pats, extra...)
 	exp := channel.Expect{Patterns: pats, Quiet: d.p.Quiet}
 	if d.p.PromptLikeOutput != nil && cmd != "" && d.p.PromptLikeOutput.MatchString(cmd) {
-		exp.Ambiguous = func(m channel.Match) bool { return m.Index < nLevels && d.onlyPromptLike(cmd, m.Output) }
+		exp.Judge = func(m channel.Match, before channel.Excerpt) channel.Verdict {
+			if m.Index < nLevels && d.onlyPromptLike(cmd, before) {
+				return channel.Settle
+			}
+			return channel.Accept
+		}
 	}
 	var text strings.Builder
 	r := reply{extra: -1}
@@ -289,10 +294,16 @@ func (d *Driver) setLevel(name string) {
 }
 
 // onlyPromptLike reports whether every output line read so far could be
-// part of the prompt-like lines that precede the rest of the output.
-func (d *Driver) onlyPromptLike(cmd, raw string) bool {
+// part of the prompt-like lines that precede the rest of the output. Only
+// the start of a long output is looked at: the prompt-like lines come first.
+func (d *Driver) onlyPromptLike(cmd string, before channel.Excerpt) bool {
 	if d.p.PromptLikeLine == nil {
 		return true
+	}
+	raw := before.Head
+	if len(raw) < before.Len {
+		// Cut short: the last line may be incomplete.
+		raw = raw[:strings.LastIndexByte(raw, '\n')+1]
 	}
 	out, _ := d.output(cmd, raw)
 	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
