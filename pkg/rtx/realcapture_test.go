@@ -73,7 +73,7 @@ func runCaptured(t *testing.T, con captureConsole, cmd, output string) (string, 
 		prompt = con.prefix + "> "
 	}
 	_, d := newCaptureDriver(t, con, channeltest.Step{Send: cmd + "\r", Reply: []string{cmd + "\n" + output + prompt}})
-	return d.Run(t.Context(), cmd)
+	return d.Run(integrationContext(t), cmd)
 }
 
 // mustRunCaptured is runCaptured for output that must be read without error.
@@ -199,7 +199,7 @@ func checkRTX1210GrepWrap(t *testing.T, text string) {
 	con := captureConsole{prefix: "[RTX1210] ", columns: 80, enc: channel.ShiftJIS, level: levelUser}
 	const cmd = `show config | grep "dhcp scope"`
 	_, d := newCaptureDriver(t, con, channeltest.Step{Send: cmd + "\r", Reply: []string{text + " "}})
-	out, err := d.Run(t.Context(), cmd)
+	out, err := d.Run(integrationContext(t), cmd)
 	if err != nil {
 		t.Fatalf("Run(%q): %v", cmd, err)
 	}
@@ -269,7 +269,7 @@ func checkEchoWrap(t *testing.T, text string) {
 	}
 	_, d := newCaptureDriver(t, factoryConsole, steps...)
 	for _, cmd := range cmds {
-		out, err := d.Run(t.Context(), cmd)
+		out, err := d.Run(integrationContext(t), cmd)
 		if err != nil {
 			t.Fatalf("Run(%q): %v", cmd, err)
 		}
@@ -389,7 +389,7 @@ func checkTelnetLogin(t *testing.T, text string) {
 		channeltest.Step{Send: "login-pw\r", Reply: []string{"\n" + banner + "\n> "}},
 		channeltest.Step{Send: "administrator\r", Reply: []string{echo + "\n" + adminQ}},
 		channeltest.Step{Send: "admin-pw\r", Reply: []string{"\n" + strings.TrimSuffix(adminPrompt, "\n")}})
-	s, err := login(t.Context(), ch, Config{Password: "login-pw"}, true)
+	s, err := login(integrationContext(t), ch, Config{Password: "login-pw"}, true)
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -399,7 +399,7 @@ func checkTelnetLogin(t *testing.T, text string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Escalate(t.Context(), levelAdmin, "admin-pw"); err != nil {
+	if err := d.Escalate(integrationContext(t), levelAdmin, "admin-pw"); err != nil {
 		t.Fatalf("Escalate: %v", err)
 	}
 	diffOrFail(t, "level after administrator", levelAdmin, d.Level())
@@ -413,7 +413,7 @@ func checkSaveOutputs(t *testing.T, text string) {
 			_, d := newCaptureDriver(t, factoryConsole,
 				channeltest.Step{Send: "exit\r", Reply: []string{"exit\n" + q + "(Y/N)"}},
 				channeltest.Step{Send: "N", Reply: []string{key + "\n> "}})
-			if err := d.Deescalate(t.Context()); err != nil {
+			if err := d.Deescalate(integrationContext(t)); err != nil {
 				t.Errorf("leave administrator mode at %q: %v", l, err)
 			}
 			diffOrFail(t, "level after "+l, levelUser, d.Level())
@@ -426,7 +426,7 @@ func checkSaveOutputs(t *testing.T, text string) {
 		}
 		ch, d := newCaptureDriver(t, factoryConsole, channeltest.Step{Send: "save\r", Reply: []string{"save\n" + l + "\n# "}})
 		c := &Client{log: slog.New(slog.DiscardHandler), ch: ch, d: d}
-		if err := c.Save(t.Context()); err != nil {
+		if err := c.Save(integrationContext(t)); err != nil {
 			t.Errorf("Save with output %q: %v", l, err)
 		}
 	}
@@ -459,7 +459,7 @@ func checkPrompts(t *testing.T, text string) {
 		channeltest.Step{Reply: []string{testBanner + prefix + "# "}},
 		channeltest.Step{Send: exit + "\r", Reply: []string{exit + "\n" + question + "(Y/N)"}},
 		channeltest.Step{Send: key, Reply: []string{key + "\n" + prefix + "> "}})
-	s, err := login(t.Context(), ch, Config{}, false)
+	s, err := login(integrationContext(t), ch, Config{}, false)
 	if err != nil {
 		t.Fatalf("login at %q: %v", lines[0], err)
 	}
@@ -468,7 +468,7 @@ func checkPrompts(t *testing.T, text string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Deescalate(t.Context()); err != nil {
+	if err := d.Deescalate(integrationContext(t)); err != nil {
 		t.Fatalf("%s: %v", exit, err)
 	}
 	diffOrFail(t, "level after "+exit, levelUser, d.Level())
@@ -479,7 +479,7 @@ func checkPrompts(t *testing.T, text string) {
 		channeltest.Step{Send: "pp select 1\r", Reply: []string{"pp select 1\n" + ppPrompt + " "}},
 		channeltest.Step{Send: ppNone + "\r", Reply: []string{ppNone + "\n" + lines[3]}})
 	for _, cmd := range []string{"pp select 1", ppNone} {
-		if _, err := d.Run(t.Context(), cmd); err != nil {
+		if _, err := d.Run(integrationContext(t), cmd); err != nil {
 			t.Errorf("Run(%q): %v", cmd, err)
 		}
 		diffOrFail(t, "level after "+cmd, levelAdmin, d.Level())
@@ -488,7 +488,7 @@ func checkPrompts(t *testing.T, text string) {
 	// The bare prompts right after login.
 	for _, tt := range []struct{ prompt, level string }{{lines[3], levelAdmin}, {lines[4], levelUser}} {
 		ch := newCaptureChannel(t, factoryConsole, channeltest.Step{Reply: []string{testBanner + tt.prompt}})
-		s, err := login(t.Context(), ch, Config{}, false)
+		s, err := login(integrationContext(t), ch, Config{}, false)
 		if err != nil {
 			t.Fatalf("login at %q: %v", tt.prompt, err)
 		}
@@ -504,7 +504,7 @@ func checkPagerMarkers(t *testing.T, text string) {
 		_, d := newCaptureDriver(t, factoryConsole,
 			channeltest.Step{Send: cmd + "\r", Reply: []string{cmd + "\nip lan1 address 192.168.100.1/24\n" + marker}},
 			channeltest.Step{Send: " ", Reply: []string{"\r" + strings.Repeat(" ", len(marker)) + "\rbgp use on\n# "}})
-		out, err := d.Run(t.Context(), cmd)
+		out, err := d.Run(integrationContext(t), cmd)
 		if err != nil {
 			t.Errorf("page at %q: %v", marker, err)
 			continue

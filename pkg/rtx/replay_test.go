@@ -20,7 +20,7 @@ func TestReplay(t *testing.T) {
 			"show status x":    "Error: Invalid command name\n",
 		},
 	}
-	ctx := t.Context()
+	ctx := integrationContext(t)
 	out, err := r.Run(ctx, cmdShowBGPConfig)
 	if err != nil {
 		t.Fatal(err)
