@@ -16,6 +16,7 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/build"
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -81,12 +82,7 @@ EXIT STATUS
   rtxctl capture tokyo -f tokyo.txtar
   rtxctl capture tokyo --admin -o json`,
 		ValidArgsFunction: cli.CompleteRouters(f),
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return cli.FlagErrorf("too many arguments: want at most one ROUTER, got %q", args)
-			}
-			return nil
-		},
+		Args:              status.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Router = args[0]

@@ -214,3 +214,33 @@ func TestNewCmdCapture(t *testing.T) {
 		})
 	}
 }
+
+// TestCaptureNotUnderstood captures a router that shows its configuration
+// only in administrator mode: without --admin the file is written and the
+// capture exits 12; with --admin everything is understood.
+func TestCaptureNotUnderstood(t *testing.T) {
+	t.Parallel()
+	sc := rtxtest.DefaultScenario()
+	sc.Variants.ShowConfigAdminOnly = true
+	f := startFake(t, sc, "ssh")
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+	}{
+		{"normal prompt", nil, cli.ExitNotUnderstood, "in administrator mode: try --admin"},
+		{"administrator mode", []string{"--admin"}, cli.ExitOK, "rtxctl understands every output"},
+	}
+	for _, tt := range tests {
+		file := filepath.Join(dir, tt.name+".txtar")
+		code, out := f.run(t, append([]string{"capture", "-f", file}, tt.args...)...)
+		if code != tt.wantCode || !strings.Contains(out, tt.wantOut) {
+			t.Errorf("%s: exit %d with output\n%s\nwant exit %d and %q", tt.name, code, out, tt.wantCode, tt.wantOut)
+		}
+		if _, err := os.Stat(file); err != nil {
+			t.Errorf("%s: capture file not written: %v", tt.name, err)
+		}
+	}
+}

@@ -277,7 +277,7 @@ func (rep *Report) Write(w io.Writer) error {
 	if rep.Understood {
 		b.WriteString("result:   rtxctl understands every output of this router\n")
 	} else {
-		b.WriteString("result:   rtxctl did not understand everything; please send the capture file to the rtxctl project\n")
+		b.WriteString("result:   rtxctl could not read everything (see the problems above); unless a command was only refused, please send the capture file to the rtxctl project\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -63,7 +63,7 @@ func TestNewReport(t *testing.T) {
 		"console:  lines infinity, columns 200, character en.ascii\n",
 		"show status bgp neighbor 10.0.0.1                          NOT UNDERSTOOD\n    problem: the router refused the command: Error: Invalid command name\n",
 		"status:   NOT UNDERSTOOD: ",
-		"result:   rtxctl did not understand everything",
+		"result:   rtxctl could not read everything",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("Write output lacks %q:\n%s", want, b.String())
