@@ -10,7 +10,7 @@ import (
 )
 
 // realDir holds the real router captures (testdata/real/README.md lists their sources).
-const realDir = "testdata/real"
+const realDir = "../../../testdata/real"
 
 // readCapture returns a capture file's text.
 func readCapture(t *testing.T, name string) string {
