@@ -15,7 +15,7 @@
 // revision, credentials, configuration, verbatim outputs (real captures replayed as they
 // were printed), the behaviour chosen at every point the reference leaves unconfirmed
 // (Variants) and injected faults (failures, drops, floods without a prompt, pauses).
-// ../../../testdata/real holds the real router captures the fake is checked against.
+// The real router captures the fake is checked against are in the module's testdata/real.
 //
 // Layer: test support under pkg/. It imports only the standard library, golang.org/x/crypto,
 // golang.org/x/text and go.yaml.in/yaml/v3; never pkg/transport, pkg/channel, pkg/driver or
