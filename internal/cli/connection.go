@@ -36,6 +36,60 @@ func ValidateOutput(format string) error {
 // DefaultTimeout is the default per-operation deadline (--timeout).
 const DefaultTimeout = 30 * time.Second
 
+// DefaultMaxOutput is the default of --max-output.
+const DefaultMaxOutput SizeValue = 16 << 20
+
+// SizeValue is a number of bytes given as a flag: a whole number with an
+// optional binary unit (KiB, MiB, GiB; K, M, G and KB, MB, GB mean the same).
+type SizeValue int
+
+// sizeUnits are the units of a SizeValue, largest first; the label is how
+// String writes it.
+var sizeUnits = []struct {
+	label string
+	names []string
+	shift uint
+}{
+	{"GiB", []string{"gib", "gb", "g"}, 30},
+	{"MiB", []string{"mib", "mb", "m"}, 20},
+	{"KiB", []string{"kib", "kb", "k"}, 10},
+	{"", []string{"bytes", "b", ""}, 0},
+}
+
+// Set parses s, such as "16MiB".
+func (v *SizeValue) Set(s string) error {
+	t := strings.ToLower(strings.TrimSpace(s))
+	for _, u := range sizeUnits {
+		for _, name := range u.names {
+			num, ok := strings.CutSuffix(t, name)
+			if !ok {
+				continue
+			}
+			n, err := strconv.ParseUint(strings.TrimSpace(num), 10, 64)
+			if err != nil || n == 0 || n > (1<<40)>>u.shift {
+				return fmt.Errorf("want a size such as 16MiB or 512KiB, from 1 byte to 1024GiB")
+			}
+			*v = SizeValue(n << u.shift)
+			return nil
+		}
+	}
+	return fmt.Errorf("want a size such as 16MiB or 512KiB")
+}
+
+// String formats the size in the largest binary unit that divides it.
+func (v *SizeValue) String() string {
+	n := int(*v)
+	for _, u := range sizeUnits {
+		if n >= 1<<u.shift && n%(1<<u.shift) == 0 {
+			return strconv.Itoa(n>>u.shift) + u.label
+		}
+	}
+	return strconv.Itoa(n)
+}
+
+// Type names the flag's value in help.
+func (v *SizeValue) Type() string { return "size" }
+
 // Target is everything needed to open one console session: the router's
 // settings (config file merged with flags) and how this invocation wants to
 // talk to it.
@@ -43,6 +97,7 @@ type Target struct {
 	config.Host
 	Admin            bool          // the command enters administrator mode, so the administrator password is needed
 	Timeout          time.Duration // deadline of each operation, login included
+	MaxOutput        int           // most bytes of output one command may send before its prompt; 0 = the library's default (16 MiB)
 	Transcript       io.Writer     // receives the session transcript (secrets redacted); nil = none
 	Debug            bool          // log protocol events to standard error
 	AcceptNewHostKey bool          // trust an unknown host key and record it in the known_hosts file
@@ -68,6 +123,7 @@ type ConnectionOptions struct {
 	Identity              []string
 	Encoding              string
 	Timeout               time.Duration
+	MaxOutput             SizeValue
 	TranscriptFile        string
 	Output                string
 	Debug                 bool
@@ -91,6 +147,8 @@ func (o *ConnectionOptions) AddFlags(cmd *cobra.Command) {
 	fs.StringArrayVar(&o.Identity, "identity", nil, "SSH private key `FILE` (repeatable); ssh-agent is used when SSH_AUTH_SOCK is set")
 	fs.StringVar(&o.Encoding, "encoding", "auto", "console encoding: {auto | shift_jis | euc-jp | utf-8 | ascii}")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "deadline of each operation (login, each command)")
+	o.MaxOutput = DefaultMaxOutput
+	fs.Var(&o.MaxOutput, "max-output", "most output one command may send before its prompt, e.g. 16MiB, 512KiB (more ends the session)")
 	fs.StringVar(&o.TranscriptFile, "transcript", "", "record the session to `FILE` (mode 0600, secrets redacted)")
 	fs.StringVarP(&o.Output, "output", "o", OutputText, "output format: {text | json}")
 	fs.BoolVar(&o.Debug, "debug", false, "log protocol events to standard error")
@@ -191,7 +249,11 @@ func (o *ConnectionOptions) Target(cfg *config.Config, router string, admin bool
 	if err != nil {
 		return Target{}, err
 	}
-	return Target{Host: h, Admin: admin, Timeout: o.Timeout, Debug: o.Debug, AcceptNewHostKey: o.AcceptNewHostKey}, nil
+	t := Target{Host: h, Admin: admin, Timeout: o.Timeout, Debug: o.Debug, AcceptNewHostKey: o.AcceptNewHostKey}
+	if o.changed("max-output") {
+		t.MaxOutput = int(o.MaxOutput)
+	}
+	return t, nil
 }
 
 // Open connects to t with connect, recording the session to the transcript

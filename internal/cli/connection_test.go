@@ -64,6 +64,11 @@ func TestConnectionOptionsTarget(t *testing.T) {
 			router: "osaka",
 			want:   Target{Host: with(config.Host{Name: "osaka", Host: "::1", Port: 23, Transport: "telnet"}), Timeout: DefaultTimeout},
 		},
+		{
+			name: "max output",
+			args: []string{"--host", "127.0.0.1", "--max-output", "1MiB"},
+			want: Target{Host: with(config.Host{Host: "127.0.0.1", Port: 22}), Timeout: DefaultTimeout, MaxOutput: 1 << 20},
+		},
 		{name: "no host", wantUsage: true},
 		{name: "router without host", router: "nohost", wantUsage: true},
 		{name: "unknown router", router: "kyoto", wantUsage: true},

@@ -123,6 +123,7 @@ func (f *Factory) connect(ctx context.Context, t Target) (*rtx.Client, error) {
 		Encoding:     encoding,
 		LeaveConsole: t.ReadOnly,
 		Transcript:   t.Transcript,
+		MaxOutput:    t.MaxOutput,
 		Logger:       logger,
 	}
 	ctx, cancel := t.WithTimeout(ctx)

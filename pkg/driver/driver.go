@@ -41,6 +41,7 @@ func New(ch *channel.Channel, p Platform, level string, log *slog.Logger) (*Driv
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	ch.SetColumns(p.Columns)
 	return &Driver{ch: ch, p: p, log: log, level: level, columns: p.Columns}, nil
 }
 
@@ -62,7 +63,10 @@ func (d *Driver) SetSecret(name, value string) {
 
 // SetColumns tells the driver the console width the device now wraps at;
 // zero disables unwrapping.
-func (d *Driver) SetColumns(n int) { d.columns = n }
+func (d *Driver) SetColumns(n int) {
+	d.columns = n
+	d.ch.SetColumns(n)
+}
 
 // cutShort records that the reply to cmd was not read to its prompt because
 // the context ended: the device still sends it, and the next call must read

@@ -45,8 +45,14 @@ type Config struct {
 	// restores them before every save and logout.
 	LeaveConsole bool
 	// Transcript, if not nil, receives the session in golden-transcript
-	// format with both passwords redacted.
+	// format with both passwords and every secret of the configuration
+	// language (see [RedactSecrets]) redacted.
 	Transcript io.Writer
+	// MaxOutput bounds the output of one command, in bytes: a router that
+	// sends more without a prompt ends the session with a
+	// [*channel.OutputLimitError]. Zero means channel.DefaultMaxOutput
+	// (16 MiB); a negative value means no limit.
+	MaxOutput int
 	// Logger receives debug records (lines sent, prompts matched, privilege
 	// changes), never secrets; nil discards them.
 	Logger *slog.Logger
@@ -121,7 +127,10 @@ func dial(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ch := channel.New(conn, channel.Config{Encoding: enc, Pager: pagerMarker, Transcript: cfg.Transcript, Logger: log})
+	ch := channel.New(conn, channel.Config{
+		Encoding: enc, Pager: pagerMarker, Transcript: cfg.Transcript, Logger: log,
+		MaxOutput: cfg.MaxOutput, RedactLine: RedactSecrets,
+	})
 	ch.Redact(cfg.Password)
 	ch.Redact(cfg.AdminPassword)
 	c := &Client{cfg: cfg, log: log, ch: ch}
