@@ -57,6 +57,10 @@ func (c *cleaner) put(r rune) {
 			c.crs++
 			return
 		case '\n', 0:
+			if c.erasing {
+				// An empty line right after the erased marker: the CR ends the erase run.
+				c.hold = append(c.hold, '\r')
+			}
 			c.crs = 0
 			c.emit('\n')
 			return
