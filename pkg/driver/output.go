@@ -103,7 +103,7 @@ func (w *wrapping) unwrap(lines []string, columns int, start func([]string, stri
 		cur.WriteString(lines[i])
 		last := lines[i]
 		for i++; i < len(lines); i++ {
-			j := w.join(out, cur.String(), last, lines[i], columns, start)
+			j := w.join(out, cur.String(), last, lines[i], i == len(lines)-1, columns, start)
 			if j == dropEmpty {
 				i++
 			}
@@ -120,8 +120,10 @@ func (w *wrapping) unwrap(lines []string, columns int, start func([]string, stri
 
 // join decides how next relates to last, the physical line before it, which
 // ends cur, the logical line so far; done holds the logical lines before
-// cur.
-func (w *wrapping) join(done []string, cur, last, next string, columns int, start func([]string, string) LineStart) joint {
+// cur. final is set when next is the last line of the text, which may be
+// an output read only in part (cut after a line end): an empty final line
+// teaches nothing.
+func (w *wrapping) join(done []string, cur, last, next string, final bool, columns int, start func([]string, string) LineStart) joint {
 	n := displayWidth(last)
 	exact := w.full(n, columns)
 	if !exact && !(startsWide(next) && w.full(n+1, columns)) {
@@ -133,10 +135,10 @@ func (w *wrapping) join(done []string, cur, last, next string, columns int, star
 	}
 	if next == "" {
 		// A continuation is never empty: last ended exactly at the edge.
-		if class == LineContinues {
+		if class == LineContinues && !final {
 			w.blank = yes
 		}
-		if w.blank == yes {
+		if class == LineContinues || w.blank == yes {
 			return dropEmpty
 		}
 		return split

@@ -83,17 +83,18 @@ func TestRunUnwrap(t *testing.T) {
 			{"show y", "show y\r\n" + pad("a", 20) + "\r\nbbb\r\n# ", pad("a", 20) + "\nbbb\n"},
 		}},
 		{"empty line after an exact line that the rule rules out is dropped", []exchange{
+			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\n\r\n# ", pad("L", 19) + "\n"},
 			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\n\r\nLnext\r\n# ", pad("L", 19) + "\nLnext\n"},
 		}},
 		{"unknown command keeps an empty line after an exact line", []exchange{
 			{"show x", "show x\r\n" + pad("a", 19) + "\r\n\r\nb\r\n# ", pad("a", 19) + "\n\nb\n"},
 		}},
 		{"extra empty line learned for later commands", []exchange{
-			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\n\r\n# ", pad("L", 19) + "\n"},
+			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\n\r\nLnext\r\n# ", pad("L", 19) + "\nLnext\n"},
 			{"show x", "show x\r\n" + pad("a", 19) + "\r\n\r\nb\r\n# ", pad("a", 19) + "\nb\n"},
 		}},
 		{"a device that adds empty lines joins a keyword-like continuation", []exchange{
-			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\n+c\r\n" + pad("L", 19) + "\r\n\r\n# ", pad("L", 19) + "+c\n" + pad("L", 19) + "\n"},
+			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\n+c\r\n" + pad("L", 19) + "\r\n\r\nLz\r\n# ", pad("L", 19) + "+c\n" + pad("L", 19) + "\nLz\n"},
 			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\nLcont\r\n# ", pad("L", 19) + "Lcont\n"},
 		}},
 		{"wide character that did not fit", []exchange{
