@@ -150,6 +150,13 @@ func wrapConfig(fill string) []string {
 	)
 }
 
+// WrapConfig and WrapWidths give the wrap matrix's configuration to the
+// tests against the fake (package rtx_test).
+var (
+	WrapConfig = wrapConfig
+	WrapWidths = wrapWidths
+)
+
 // wrapCharsets are the console character sets of the matrix, with the
 // text that pads long lines in each.
 var wrapCharsets = []struct {
