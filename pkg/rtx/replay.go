@@ -20,8 +20,11 @@ import (
 // rtxctl. It is meant for show commands: a console command run this way is
 // not followed as [Client.Run] follows it.
 func (c *Client) RunPhysical(ctx context.Context, cmd string) (string, error) {
+	columns := columnsOf(c.console.cur.columns)
 	c.d.SetColumns(0)
-	defer c.d.SetColumns(columnsOf(c.console.cur.columns))
+	// The transcript still joins wrapped lines to look for secrets in them.
+	c.ch.SetColumns(columns)
+	defer c.d.SetColumns(columns)
 	return c.d.Run(ctx, cmd)
 }
 
