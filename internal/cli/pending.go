@@ -20,7 +20,7 @@ var ErrChangePending = errors.New("a change is pending")
 
 // ErrTimerPending is wrapped by the error of a command refused because the
 // session-bound `rollback timer` of an interrupted run may still restore the
-// router's previous configuration.
+// router's previous configuration later than the command may wait.
 var ErrTimerPending = errors.New("rollback timer pending")
 
 // PendingRecord is what a change left pending with --rollback-in needs
@@ -142,16 +142,6 @@ func PendingOf(store *state.Store, e state.Entry) (*PendingChange, error) {
 	return &PendingChange{Entry: e, Record: rec}, nil
 }
 
-// TimerError reports that the session `rollback timer` of the interrupted
-// run p may still restore the previous configuration: nothing may be
-// changed, confirmed or rolled back until its deadline. It wraps
-// [ErrTimerPending].
-func TimerError(p *PendingChange) error {
-	deadline := p.Entry.Deadline.Local().Format(time.RFC3339)
-	return fmt.Errorf("%s (journal entry %d) was cut off during the change; the router's rollback timer restores the previous configuration by %s; run again after that: %w",
-		p.Entry.Action, p.Entry.ID, deadline, ErrTimerPending)
-}
-
 // PendingError reports that the change p awaits confirmation, so another
 // change is refused. It wraps [ErrChangePending].
 func PendingError(p *PendingChange) error {
@@ -163,8 +153,12 @@ func PendingError(p *PendingChange) error {
 // interrupted run p has fired by now: the router restored the previous
 // configuration by itself.
 func MarkTimerExpired(store *state.Store, p *PendingChange, user state.User) error {
-	_, err := store.Append(state.Entry{Ref: p.Entry.ID, Host: p.Entry.Host, User: user,
-		Action: state.ActionRollback, State: state.StateExpiredReverted, Result: state.ResultReverted})
+	e := state.Entry{Ref: p.Entry.ID, Host: p.Entry.Host, User: user,
+		Action: state.ActionRollback, State: state.StateExpiredReverted, Result: state.ResultReverted}
+	if p.Entry.Armed != nil {
+		e.Clears = p.Entry.ID
+	}
+	_, err := store.Append(e)
 	if err != nil {
 		return fmt.Errorf("write the journal: %w", err)
 	}

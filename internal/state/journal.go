@@ -41,7 +41,41 @@ const (
 	ResultReverted Result = "reverted"
 	// ResultFailed means the action failed; Error says why.
 	ResultFailed Result = "failed"
+	// ResultInterrupted means the run was cut off (killed, or its session
+	// lost) and a later run found it unfinished: it waited for the router's
+	// safety nets to run out or removed them before going on.
+	ResultInterrupted Result = "interrupted"
 )
+
+// MaxID is the highest journal id. Ids count 1, 2, 3, … per router, so a
+// journal never gets near it; it stays below 2^53 so that every id is
+// exact in JSON readers that use floating point (jq, JavaScript). A journal
+// at MaxID refuses further appends ([ErrJournalFull]); a line with a larger
+// id is skipped with a warning.
+const MaxID = 1<<53 - 1
+
+// ErrJournalFull is wrapped by [Store.Append] errors when the journal's last
+// id is [MaxID]: move the journal away to start a new one.
+var ErrJournalFull = errors.New("journal ids exhausted")
+
+// Armed is what a run is about to arm on the router, written ahead of its
+// first command that arms or changes anything (see [Entry.Armed]). Until a
+// later entry names the run in Clears, the router may still hold these
+// safety nets, and they may still change its configuration.
+type Armed struct {
+	// RollbackTimer is the session `rollback timer` in seconds; 0 = none.
+	RollbackTimer int `json:"rollback_timer,omitempty"`
+	// RouterDeadline is the router clock (with its zone) by which that
+	// timer has run out, from a reading of the router clock taken before
+	// the entry was written; zero when there is no timer.
+	RouterDeadline time.Time `json:"router_deadline,omitzero"`
+	// Deadline is the same moment on the controller clock, for messages
+	// and for routers whose clock could not be read.
+	Deadline time.Time `json:"deadline,omitzero"`
+	// Schedule reports that a `schedule at` entry (an on-router rollback)
+	// may be armed before the change is recorded as pending.
+	Schedule bool `json:"schedule,omitempty"`
+}
 
 // State is the lifecycle state of a change made with a timed rollback.
 type State string
@@ -111,6 +145,14 @@ type Entry struct {
 	// State is the lifecycle state of a timed-rollback change, or, in an entry with
 	// Ref, the new state of the referenced entry; "" = none or unchanged.
 	State State `json:"state,omitempty"`
+	// Armed, written before the run's first command that arms or changes
+	// anything, says which of the router's safety nets the run may arm;
+	// nil = none. See [Leftovers].
+	Armed *Armed `json:"armed,omitempty"`
+	// Clears is the id of an entry with Armed whose safety nets this entry
+	// reports gone (stopped, fired or removed): the run finished cleanly or
+	// a later run dealt with them; 0 = none.
+	Clears int `json:"clears,omitempty"`
 }
 
 // Expired reports whether e is a pending change whose deadline is not after now.
@@ -130,6 +172,8 @@ func validate(e *Entry) error {
 		return fmt.Errorf("%w: no action", ErrInvalidEntry)
 	case e.Ref < 0:
 		return fmt.Errorf("%w: negative ref %d", ErrInvalidEntry, e.Ref)
+	case e.Clears < 0:
+		return fmt.Errorf("%w: negative clears %d", ErrInvalidEntry, e.Clears)
 	}
 	if e.Pending && e.State == "" {
 		e.State = StatePending
@@ -150,8 +194,9 @@ func validate(e *Entry) error {
 // highest id in the journal plus one). It sets e.ID, sets e.Time from Now when it is
 // zero, stores times in UTC, and sets State to StatePending when Pending is set.
 // It refuses (with [ErrInvalidEntry]) an entry without Host or Action, a pending
-// entry without Deadline or with a Ref, and (with [ErrNoEntry]) a Ref to an id not in
-// the journal. The line is written and synced before Append returns; concurrent
+// entry without Deadline or with a Ref, (with [ErrNoEntry]) a Ref or Clears naming an
+// id not in the journal, and (with [ErrJournalFull]) any entry once the last id is
+// [MaxID]. The line is written and synced before Append returns; concurrent
 // appends from several goroutines or processes are serialised by an exclusive lock
 // on journal.lock.
 func (s *Store) Append(e Entry) (int, error) {
@@ -180,6 +225,12 @@ func (s *Store) Append(e Entry) (int, error) {
 	}
 	if e.Ref != 0 && find(entries, e.Ref) < 0 {
 		return 0, fmt.Errorf("append to journal of %s: ref %d: %w", e.Host, e.Ref, ErrNoEntry)
+	}
+	if e.Clears != 0 && find(entries, e.Clears) < 0 {
+		return 0, fmt.Errorf("append to journal of %s: clears %d: %w", e.Host, e.Clears, ErrNoEntry)
+	}
+	if lastID >= MaxID {
+		return 0, fmt.Errorf("append to journal of %s: last id %d: %w", e.Host, lastID, ErrJournalFull)
 	}
 
 	e.ID = lastID + 1

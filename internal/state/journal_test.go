@@ -144,6 +144,8 @@ func TestAppendInvalid(t *testing.T) {
 		{name: "pending with ref", edit: func(e *Entry) { e.Ref = 1 }, wantErr: ErrInvalidEntry},
 		{name: "negative ref", edit: func(e *Entry) { e.Pending, e.State, e.Ref = false, "", -1 }, wantErr: ErrInvalidEntry},
 		{name: "ref to missing entry", edit: func(e *Entry) { e.Pending, e.State, e.Ref = false, StateConfirmed, 9 }, wantErr: ErrNoEntry},
+		{name: "negative clears", edit: func(e *Entry) { e.Clears = -1 }, wantErr: ErrInvalidEntry},
+		{name: "clears missing entry", edit: func(e *Entry) { e.Clears = 9 }, wantErr: ErrNoEntry},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -535,5 +537,90 @@ func TestConcurrentAppend(t *testing.T) {
 	}
 	if len(seen) != writers*perWriter {
 		t.Errorf("journal holds %d distinct entries, want %d", len(seen), writers*perWriter)
+	}
+}
+
+// TestJournalFull checks that ids never wrap: a journal whose last id is MaxID
+// refuses appends, and a line with a larger id is skipped.
+func TestJournalFull(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	dir, err := EnsureHostDir(s.Root, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []byte
+	for _, id := range []int{MaxID, MaxID + 1} {
+		e := tunnelOn(false)
+		e.ID = id
+		b, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(append(lines, b...), '\n')
+	}
+	if err := os.WriteFile(filepath.Join(dir, journalFile), lines, fileMode); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(tunnelOn(false)); !errors.Is(err, ErrJournalFull) {
+		t.Errorf("Append() error = %v, want %v", err, ErrJournalFull)
+	}
+	got, warnings, err := s.Entries(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{MaxID}, ids(got)); diff != "" {
+		t.Errorf("Entries() ids mismatch (-want +got):\n%s", diff)
+	}
+	if len(warnings) != 1 || !errors.Is(warnings[0].Err, errBadID) {
+		t.Errorf("Entries() warnings = %v, want one bad id", warnings)
+	}
+}
+
+func ids(entries []Entry) []int {
+	var out []int
+	for _, e := range entries {
+		out = append(out, e.ID)
+	}
+	return out
+}
+
+func TestLeftovers(t *testing.T) {
+	t.Parallel()
+	armed := func() Entry {
+		e := tunnelOn(false)
+		e.Result = ""
+		e.Armed = &Armed{RollbackTimer: 125, RouterDeadline: deadline, Deadline: deadline}
+		return e
+	}
+	outcome := func(ref, clears int) Entry {
+		e := change(ActionTunnelOn, ref, "")
+		e.Clears = clears
+		return e
+	}
+	tests := []struct {
+		name    string
+		entries []Entry
+		want    []int
+	}{
+		{name: "nothing armed", entries: []Entry{tunnelOn(false)}},
+		{name: "cut off", entries: []Entry{armed()}, want: []int{1}},
+		{name: "finished", entries: []Entry{armed(), outcome(1, 1)}},
+		{name: "session lost", entries: []Entry{armed(), outcome(1, 0)}, want: []int{1}},
+		{name: "cleared by a later run", entries: []Entry{armed(), outcome(1, 0), armed(), outcome(1, 1)}, want: []int{3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			appendAll(t, s, tt.entries...)
+			got, _, err := s.Entries(host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, ids(Leftovers(got))); diff != "" {
+				t.Errorf("Leftovers() mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -37,7 +37,7 @@ func (w Warning) String() string {
 
 var (
 	errTruncated  = errors.New("truncated last line")
-	errBadID      = errors.New("id not above the previous entry's")
+	errBadID      = errors.New("id not above the previous entry's or above the highest id")
 	errMissingRef = errors.New("ref names no earlier entry")
 )
 
@@ -138,9 +138,8 @@ func readJournal(dir string) ([]Entry, []Warning, error) {
 
 // parse decodes and folds the journal lines in data. Lines that do not decode, and
 // entries whose id does not increase, are skipped with a warning, so the result is in
-// strictly increasing id order. An entry with a Ref and a State sets the State (and
-// Pending) of the earlier entry it names; a Ref to no earlier entry is kept but
-// reported.
+// strictly increasing id order. An entry with a Ref is folded into the earlier entry
+// it names (see fold); a Ref to no earlier entry is kept but reported.
 func parse(path string, data []byte) ([]Entry, []Warning) {
 	var entries []Entry
 	var warnings []Warning
@@ -158,21 +157,36 @@ func parse(path string, data []byte) ([]Entry, []Warning) {
 			warn(err)
 			continue
 		}
-		if e.ID <= 0 || len(entries) > 0 && e.ID <= entries[len(entries)-1].ID {
+		if e.ID <= 0 || e.ID > MaxID || len(entries) > 0 && e.ID <= entries[len(entries)-1].ID {
 			warn(fmt.Errorf("%w: id %d", errBadID, e.ID))
 			continue
 		}
 		if e.Ref != 0 {
 			if t := find(entries, e.Ref); t < 0 {
 				warn(fmt.Errorf("%w: ref %d", errMissingRef, e.Ref))
-			} else if e.State != "" {
-				entries[t].State = e.State
-				entries[t].Pending = e.State == StatePending
+			} else {
+				fold(&entries[t], e)
 			}
 		}
 		entries = append(entries, e)
 	}
 	return entries, warnings
+}
+
+// fold applies the entry e, whose Ref names t, to t: a State sets t's State
+// (and Pending); a RouterScheduleID sets t's schedule id and, with a Deadline,
+// t's deadline (recorded once the pending change's schedule entry is armed).
+func fold(t *Entry, e Entry) {
+	if e.State != "" {
+		t.State = e.State
+		t.Pending = e.State == StatePending
+	}
+	if e.RouterScheduleID != 0 {
+		t.RouterScheduleID = e.RouterScheduleID
+	}
+	if t.Pending && !e.Deadline.IsZero() {
+		t.Deadline = e.Deadline
+	}
 }
 
 // find returns the index of the entry with the given id in entries sorted by id, or -1.
@@ -193,4 +207,24 @@ func pendingOf(entries []Entry) []Entry {
 		}
 	}
 	return pending
+}
+
+// Leftovers returns the entries of entries (as [Store.Entries] returns them) whose
+// Armed safety nets no later entry reports gone (Clears), in id order: runs cut
+// off after they wrote their intent, whose rollback timer or schedule entry may
+// still be armed on the router.
+func Leftovers(entries []Entry) []Entry {
+	cleared := map[int]bool{}
+	for _, e := range entries {
+		if e.Clears != 0 {
+			cleared[e.Clears] = true
+		}
+	}
+	var out []Entry
+	for _, e := range entries {
+		if e.Armed != nil && !cleared[e.ID] {
+			out = append(out, e)
+		}
+	}
+	return out
 }

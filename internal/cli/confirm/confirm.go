@@ -15,6 +15,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -29,8 +30,10 @@ type Options struct {
 
 	Router   string        // ROUTER argument; "" when only flags say where
 	LockWait time.Duration // how long to wait for another rtxctl's lock
-	StateDir string        // journal and locks: $XDG_STATE_HOME/rtxctl
-	Target   cli.Target    // resolved from Router, the config file and flags
+	// WaitLeftover bounds the wait for an interrupted run's rollback timer.
+	WaitLeftover time.Duration
+	StateDir     string     // journal and locks: $XDG_STATE_HOME/rtxctl
+	Target       cli.Target // resolved from Router, the config file and flags
 }
 
 // NewCmdConfirm returns the `confirm` command. runF replaces the command's
@@ -49,20 +52,21 @@ If the rollback already undid the change (the router's schedule fired, or
 "rollback --expired" ran), nothing is saved and confirm exits 11. A change
 whose BGP lines were changed by someone else meanwhile is not saved either.
 
-A run cut off during a change leaves the router's session rollback timer armed
-until a deadline (journal entry with no schedule ID): there is nothing to
-confirm; confirm refuses until that deadline and then records that the router
-restored the previous configuration.
+A run cut off during a change (killed, or its session lost) may leave the
+router's session rollback timer armed: confirm first waits for it to run out
+(at most --wait-leftover, else exit 6 naming the time), so that it never saves
+what the timer would undo. A change cut off before it was recorded as pending
+has nothing to confirm: the router runs the previous configuration (exit 11).
 
 EXIT STATUS
   0  confirmed, or nothing pending
-  1  other failure (for example the BGP lines changed since the change, or an
-     interrupted run's rollback timer is still armed)
+  1  other failure (for example the BGP lines changed since the change)
   2  usage error
   3  cannot reach the router
   4  authentication failed
   5  the router refused a command
-  6  another rtxctl holds this router's lock (see --lock-wait)
+  6  another rtxctl holds this router's lock (see --lock-wait), or an
+     interrupted run's rollback timer runs longer than --wait-leftover
   11 the pending change had already been undone; nothing was saved
   130 interrupted`,
 		Example: `  rtxctl confirm tokyo
@@ -72,8 +76,8 @@ EXIT STATUS
 			if len(args) == 1 {
 				opts.Router = args[0]
 			}
-			if opts.LockWait < 0 {
-				return cli.FlagErrorf("invalid --lock-wait %s: must not be negative", opts.LockWait)
+			if opts.LockWait < 0 || opts.WaitLeftover < 0 {
+				return cli.FlagErrorf("invalid --lock-wait %s or --wait-leftover %s: must not be negative", opts.LockWait, opts.WaitLeftover)
 			}
 			cfg, err := f.Config()
 			if err != nil {
@@ -92,6 +96,7 @@ EXIT STATUS
 		},
 	}
 	cmd.Flags().DurationVar(&opts.LockWait, "lock-wait", cli.DefaultLockWait, "how long to wait for another rtxctl changing the same router")
+	pending.AddWaitFlag(cmd.Flags(), &opts.WaitLeftover)
 	opts.Log.AddFlags(cmd)
 	opts.Conn.AddFlags(cmd)
 	return cmd
@@ -138,16 +143,18 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		return err
 	}
+	rc := &pending.Recovery{Store: store, Key: host, User: user, Wait: opts.WaitLeftover, Now: opts.Now,
+		Notef: func(format string, args ...any) { fmt.Fprintf(opts.IO.ErrOut, format+"\n", args...) }}
 	if p.Timer() {
 		if !p.Entry.Expired(opts.Now()) {
-			return fmt.Errorf("confirm at %s: %w", host, cli.TimerError(p))
-		}
-		if err := cli.MarkTimerExpired(store, p, user); err != nil {
+			if err := rc.CheckWait(p.Entry); err != nil {
+				return fmt.Errorf("confirm at %s: %w", host, err)
+			}
+		} else if err := cli.MarkTimerExpired(store, p, user); err != nil {
 			return err
+		} else {
+			return undoneByTimer(logger, host, p)
 		}
-		logger.Info("interrupted change restored by the router's rollback timer", "host", host, "entry", p.Entry.ID)
-		return &cli.ExitError{Code: cli.ExitUndone, Err: fmt.Errorf("confirm at %s: %s (journal entry %d) was cut off and the router's rollback timer restored the previous configuration: %w",
-			host, p.Entry.Action, p.Entry.ID, rtx.ErrAlreadyUndone)}
 	}
 
 	client, done, err := opts.Conn.OpenAdmin(ctx, opts.Connect, opts.Target)
@@ -156,8 +163,25 @@ func run(ctx context.Context, opts *Options) (err error) {
 	}
 	defer func() { err = errors.Join(err, done()) }()
 	sess := status.Session{Client: client, Timeout: opts.Target.Timeout}
+	// An interrupted run may have left a rollback timer that would undo
+	// what is saved now: wait for it first.
+	if err := rc.Run(ctx, sess); err != nil {
+		return fmt.Errorf("confirm at %s: %w", host, err)
+	}
+	if p.Timer() {
+		return undoneByTimer(logger, host, p)
+	}
 	res, err := rtx.ConfirmPending(ctx, sess, p.Pending())
 	return finish(opts, store, user, logger, p, res, err)
+}
+
+// undoneByTimer reports the change of an interrupted run, which the
+// router's rollback timer undid or which was never made: there is nothing
+// to confirm (exit status 11).
+func undoneByTimer(logger *slog.Logger, host string, p *cli.PendingChange) error {
+	logger.Info("interrupted change restored by the router's rollback timer", "host", host, "entry", p.Entry.ID)
+	return &cli.ExitError{Code: cli.ExitUndone, Err: fmt.Errorf("confirm at %s: %s (journal entry %d) was cut off and the router runs the previous configuration: %w",
+		host, p.Entry.Action, p.Entry.ID, rtx.ErrAlreadyUndone)}
 }
 
 // finish records the outcome of ConfirmPending and reports it.

@@ -72,7 +72,7 @@ func TestRunWithoutRouter(t *testing.T) {
 		wantErr   string
 	}{
 		{name: "nothing pending", now: deadline, wantErr: "nothing to confirm at 127.0.0.1: no pending change"},
-		{name: "timer armed", pending: true, now: deadline.Add(-time.Second), wantIs: cli.ErrTimerPending, wantState: state.StatePending},
+		{name: "timer armed", pending: true, now: deadline.Add(-time.Second), wantIs: cli.ErrTimerPending, wantCode: cli.ExitLocked, wantState: state.StatePending},
 		{name: "timer fired", pending: true, now: deadline, wantIs: rtx.ErrAlreadyUndone, wantCode: cli.ExitUndone, wantState: state.StateExpiredReverted},
 	}
 	for _, tt := range tests {

@@ -19,6 +19,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -36,6 +37,7 @@ type Options struct {
 	Expired       bool          // --expired: every router's overdue pending change (cron)
 	VerifyTimeout time.Duration // deadline of the verification after the restore
 	LockWait      time.Duration // how long to wait for another rtxctl's lock
+	WaitLeftover  time.Duration // how long to wait for an interrupted run's rollback timer
 	StateDir      string        // journal and locks: $XDG_STATE_HOME/rtxctl
 	Target        cli.Target    // resolved from Router, the config file and flags; zero with --expired
 	// Config is the config file, whose password files --expired prefers
@@ -69,10 +71,11 @@ It never asks for input. Nothing due: nothing is printed. One router failing
 does not stop the others. Every run is logged with timestamps to
 $XDG_STATE_HOME/rtxctl/rtxctl.log (--log-file); -v also prints the log.
 
-A run cut off during a change leaves the router's session rollback timer armed
-until a deadline (a journal entry with no schedule ID): the router restores the
-previous configuration by itself, so rollback refuses until that deadline and
-then only records it.
+A run cut off during a change (killed, or its session lost) may leave the
+router's session rollback timer armed: rollback first waits for it to run out
+(at most --wait-leftover, else exit 6 naming the time), so that the timer
+cannot undo the restore. A change cut off before it was recorded as pending
+was never made: rollback only records that.
 
 EXIT STATUS
   0  rolled back, or nothing to do
@@ -82,7 +85,8 @@ EXIT STATUS
   3  cannot reach the router
   4  authentication failed
   5  the router refused a command; the lines found were put back
-  6  another rtxctl holds this router's lock (see --lock-wait)
+  6  another rtxctl holds this router's lock (see --lock-wait), or an
+     interrupted run's rollback timer runs longer than --wait-leftover
   10 verification failed; the lines found were put back
   130 interrupted`,
 		Example: `  rtxctl rollback tokyo
@@ -107,6 +111,7 @@ EXIT STATUS
 	fs.BoolVar(&opts.Expired, "expired", false, "undo every router's pending change whose deadline has passed (for cron)")
 	fs.DurationVar(&opts.VerifyTimeout, "verify-timeout", rtx.DefaultVerifyTimeout, "how long to wait for BGP to agree after the restore")
 	fs.DurationVar(&opts.LockWait, "lock-wait", cli.DefaultLockWait, "how long to wait for another rtxctl changing the same router")
+	pending.AddWaitFlag(fs, &opts.WaitLeftover)
 	opts.Log.AddFlags(cmd)
 	opts.Conn.AddFlags(cmd)
 	return cmd
@@ -124,6 +129,8 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 		return cli.FlagErrorf("invalid --verify-timeout %s: must be positive", o.VerifyTimeout)
 	case o.LockWait < 0:
 		return cli.FlagErrorf("invalid --lock-wait %s: must not be negative", o.LockWait)
+	case o.WaitLeftover < 0:
+		return cli.FlagErrorf("invalid --wait-leftover %s: must not be negative", o.WaitLeftover)
 	}
 	var err error
 	if o.StateDir, err = f.StateDir(); err != nil {
@@ -252,19 +259,18 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 		return nil, err
 	case r.only != 0 && p.Entry.ID != r.only:
 		p = nil
-	case p.Timer():
-		if !p.Entry.Expired(r.opts.Now()) {
-			return nil, fmt.Errorf("rollback at %s: %w", r.host(), cli.TimerError(p))
-		}
+	case p.Timer() && p.Entry.Expired(r.opts.Now()):
 		if err := cli.MarkTimerExpired(r.store, p, r.user); err != nil {
 			return nil, err
 		}
-		r.logger.Info("interrupted change restored by the router's rollback timer", "host", r.host(), "entry", p.Entry.ID)
-		r.notef("nothing to roll back at %s: the router's rollback timer restored the configuration from before %s (journal entry %d)", r.host(), p.Entry.Action, p.Entry.ID)
-		if r.opts.To == 0 {
-			return &Report{Host: r.host()}, nil
+		if rep := r.undoneByTimer(p); rep != nil {
+			return rep, nil
 		}
 		p = nil
+	case p.Timer():
+		if err := r.recovery().CheckWait(p.Entry); err != nil {
+			return nil, fmt.Errorf("rollback at %s: %w", r.host(), err)
+		}
 	}
 	if p == nil && r.opts.To == 0 {
 		r.notef("nothing to roll back at %s: no pending change", r.host())
@@ -277,6 +283,17 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 	}
 	defer func() { err = errors.Join(err, done()) }()
 	sess := status.Session{Client: client, Timeout: r.target.Timeout}
+	// An interrupted run may have left a rollback timer that would undo
+	// what is restored now: wait for it first.
+	if err := r.recovery().Run(ctx, sess); err != nil {
+		return nil, fmt.Errorf("rollback at %s: %w", r.host(), err)
+	}
+	if p != nil && p.Timer() {
+		if rep := r.undoneByTimer(p); rep != nil {
+			return rep, nil
+		}
+		p = nil
+	}
 	if p != nil {
 		if rep, err = r.pending(ctx, sess, p); err != nil || r.opts.To == 0 {
 			return rep, err
@@ -285,15 +302,67 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 	return r.restore(ctx, sess)
 }
 
+// undoneByTimer reports the change of an interrupted run, which the
+// router's rollback timer undid or which was never made; nil with --to,
+// which goes on with the restore.
+func (r *router) undoneByTimer(p *cli.PendingChange) *Report {
+	r.logger.Info("interrupted change restored by the router's rollback timer", "host", r.host(), "entry", p.Entry.ID)
+	r.notef("nothing to roll back at %s: the router's rollback timer restored the configuration from before %s (journal entry %d)", r.host(), p.Entry.Action, p.Entry.ID)
+	if r.opts.To != 0 {
+		return nil
+	}
+	return &Report{Host: r.host()}
+}
+
+// recovery deals with what interrupted runs left on the router.
+func (r *router) recovery() *pending.Recovery {
+	return &pending.Recovery{Store: r.store, Key: r.host(), User: r.user, Wait: r.opts.WaitLeftover, Now: r.opts.Now, Notef: r.notef}
+}
+
+// rollbackTimer is the `rollback timer` the restores arm.
+func (r *router) rollbackTimer() time.Duration {
+	return r.opts.VerifyTimeout + 2*time.Minute
+}
+
 // restoreOptions are the options of the restores.
 func (r *router) restoreOptions() rtx.RestoreOptions {
-	return rtx.RestoreOptions{PeerAS: r.target.PeerAS, FilterID: r.target.FilterID, Apply: rtx.ApplyOptions{VerifyTimeout: r.opts.VerifyTimeout}}
+	return rtx.RestoreOptions{PeerAS: r.target.PeerAS, FilterID: r.target.FilterID,
+		Apply: rtx.ApplyOptions{VerifyTimeout: r.opts.VerifyTimeout, RollbackTimer: r.rollbackTimer()}}
+}
+
+// writeAhead appends e, the intent of a restore, with the rollback timer it
+// may arm, before anything is sent, so that a later run waits for that
+// timer if this one is cut off.
+func (r *router) writeAhead(ctx context.Context, sess status.Session, e state.Entry) (state.Entry, error) {
+	armed, err := pending.TimerArmed(ctx, sess, r.rollbackTimer(), 2*r.target.Timeout, r.opts.Now)
+	if err != nil {
+		return e, fmt.Errorf("read the router clock: %w", err)
+	}
+	e.Host, e.User, e.Action, e.Armed = r.host(), r.user, state.ActionRollback, armed
+	if e.ID, err = r.store.Append(e); err != nil {
+		return e, fmt.Errorf("write the journal: %w", err)
+	}
+	return e, nil
+}
+
+// clears returns the id of the write-ahead entry w for the outcome of a
+// restore that failed with err (nil on success): 0 when its rollback timer
+// may still run.
+func clears(w state.Entry, err error) int {
+	if pending.TimerLeft(err, true) {
+		return 0
+	}
+	return w.ID
 }
 
 // pending undoes the pending change p and records it.
 func (r *router) pending(ctx context.Context, sess status.Session, p *cli.PendingChange) (*Report, error) {
+	w, err := r.writeAhead(ctx, sess, state.Entry{Ref: p.Entry.ID})
+	if err != nil {
+		return nil, fmt.Errorf("roll back %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, r.host(), err)
+	}
 	res, err := rtx.RollbackPending(ctx, sess, p.Pending(), r.restoreOptions())
-	e := state.Entry{Ref: p.Entry.ID, Host: r.host(), User: r.user, Action: state.ActionRollback, Before: p.Entry.After, After: p.Entry.Before}
+	e := state.Entry{Ref: p.Entry.ID, Clears: clears(w, err), Host: r.host(), User: r.user, Action: state.ActionRollback, Before: p.Entry.After, After: p.Entry.Before}
 	if res != nil && res.Restore != nil && res.Restore.Plan != nil {
 		e.Commands = res.Restore.Plan.Steps()
 	}

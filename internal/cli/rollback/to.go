@@ -33,8 +33,12 @@ func (r *router) restore(ctx context.Context, sess status.Session) (*Report, err
 	if err != nil {
 		return nil, fmt.Errorf("rollback --to %d at %s: %w", r.opts.To, r.host(), err)
 	}
+	w, err := r.writeAhead(ctx, sess, state.Entry{Ref: to.ID, After: to.Before, Backup: backup})
+	if err != nil {
+		return nil, fmt.Errorf("rollback --to %d at %s: %w", r.opts.To, r.host(), err)
+	}
 	res, err := rtx.RestoreBGP(ctx, sess, to.Before, r.restoreOptions())
-	e := state.Entry{Ref: to.ID, Host: r.host(), User: r.user, Action: state.ActionRollback, After: to.Before, Backup: backup, Result: state.ResultApplied}
+	e := state.Entry{Ref: to.ID, Clears: clears(w, err), Host: r.host(), User: r.user, Action: state.ActionRollback, After: to.Before, Backup: backup, Result: state.ResultApplied}
 	if res != nil && res.Plan != nil {
 		e.Before, e.Commands, e.Saved = res.Plan.Before, res.Plan.Steps(), res.Saved
 		if res.Plan.NoOp() {

@@ -12,6 +12,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -36,6 +37,7 @@ type Options struct {
 	VerifyTimeout time.Duration   // deadline of the verification after the change
 	NoSave        bool            // keep the verified change running but unsaved
 	LockWait      time.Duration   // how long to wait for another rtxctl's lock
+	WaitLeftover  time.Duration   // how long to wait for an interrupted run's rollback timer
 	RollbackIn    time.Duration   // > 0: leave the change pending, undone after this long unless confirmed
 	AllowRestart  bool            // allow a scheduled restart as the on-router rollback
 	Quiet         bool            // print nothing on success (for cron); errors still go to standard error
@@ -139,6 +141,7 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 	fs.DurationVar(&opts.VerifyTimeout, "verify-timeout", rtx.DefaultVerifyTimeout, "how long to wait for BGP to agree after the change")
 	fs.BoolVar(&opts.NoSave, "no-save", false, "keep the verified change running but do not save it")
 	fs.DurationVar(&opts.LockWait, "lock-wait", DefaultLockWait, "how long to wait for another rtxctl changing the same router")
+	pending.AddWaitFlag(fs, &opts.WaitLeftover)
 	fs.DurationVar(&opts.RollbackIn, "rollback-in", 0, "leave the change pending: undo it after `DURATION` (e.g. 15m) unless confirmed with rtxctl confirm")
 	fs.BoolVar(&opts.AllowRestart, "allow-restart", false, "with --rollback-in: let the router restart at the deadline when its firmware cannot schedule a load")
 	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing on success (for cron); errors still go to standard error and the log file")
@@ -179,6 +182,8 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 		return cli.FlagErrorf("invalid --verify-timeout %s: must be positive", o.VerifyTimeout)
 	case o.LockWait < 0:
 		return cli.FlagErrorf("invalid --lock-wait %s: must not be negative", o.LockWait)
+	case o.WaitLeftover < 0:
+		return cli.FlagErrorf("invalid --wait-leftover %s: must not be negative", o.WaitLeftover)
 	case o.RollbackIn < 0:
 		return cli.FlagErrorf("invalid --rollback-in %s: must be positive", o.RollbackIn)
 	case o.RollbackIn > 0 && o.NoSave:

@@ -14,11 +14,6 @@ const (
 	runningReverted = "reverted"
 )
 
-// ErrRollbackPending is wrapped by the error of a run refused because the
-// rollback timer of an earlier, interrupted run may still restore the
-// router's previous configuration.
-var ErrRollbackPending = errors.New("rollback pending")
-
 // ChangeError reports a failed `tunnel on|off` and says what the router
 // runs and has saved now. It unwraps to the failure, so the exit status
 // follows the cause (an *rtx.VerificationError, a refused command, ...).

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -25,23 +26,39 @@ type pendingReport struct {
 }
 
 // applyPending makes the change with a timed rollback through
-// [rtx.ApplyTunnel]: the library arms the router's `schedule at` entry,
-// then (in the OnArmed hook, before any configuration command) the pending
-// change is recorded (deadline, schedule ID and how to reach the router
-// again), then it applies and verifies without saving. On failure the
-// library reverts and then disarms.
+// [rtx.ApplyTunnel]. The pending change is journalled ahead of anything
+// the run sends: the entry says a schedule entry is about to be armed. The
+// library then arms the router's `schedule at` entry, and (in the OnArmed
+// hook, before any configuration command) the run records how to reach the
+// router again and which schedule entry (or, without one, which session
+// rollback timer) undoes the change; then it applies and verifies without
+// saving. On failure the library reverts and then disarms.
 func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configText string) error {
 	pr := &pendingReport{}
+	// The session timer a change without a schedule entry arms, with its
+	// deadline on the router clock.
+	timer, err := pending.TimerArmed(ctx, c.sess, c.opts.RollbackIn, c.armSlack(), c.now)
+	if err != nil {
+		return c.fail("read the router clock", err)
+	}
+	entry, err := c.record(plan, plan.Steps(), configText, func(e *state.Entry) {
+		e.Pending, e.Deadline, e.Armed = true, c.now().Add(c.opts.RollbackIn), pending.ScheduleArmed()
+	})
+	if err != nil {
+		return err
+	}
 	var (
-		entry     state.Entry
-		recorded  bool
+		armedID   int // the entry recording what undoes the change
 		recordErr error
 	)
 	onArmed := func(p rtx.Pending, noRouterRollback error) error {
 		c.armed(pr, p.RouterRollback, noRouterRollback)
 		pr.Deadline = c.now().Add(c.opts.RollbackIn)
-		entry, recordErr = c.recordPending(plan, configText, p, pr.Deadline)
-		recorded = recordErr == nil
+		armed := timer
+		if p.RouterRollback != nil {
+			armed = nil
+		}
+		armedID, recordErr = c.recordArmed(entry, p, pr.Deadline, armed)
 		return recordErr
 	}
 	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{
@@ -59,14 +76,22 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 	})
 	switch {
 	case recordErr != nil:
-		return errors.Join(recordErr, disarmFailure(pr.RouterRollback, err))
-	case err != nil && !recorded:
+		c.appendResult(state.Entry{Ref: entry.ID, Clears: entry.ID, State: state.StateRolledBack, Result: state.ResultFailed, Error: recordErr.Error()})
+		return errors.Join(c.fail("", recordErr), disarmFailure(pr.RouterRollback, err))
+	case err != nil && armedID == 0:
+		// Refused before or by arming: nothing is armed, nothing changed.
+		// Otherwise (the session lost while arming) the entry stays
+		// pending without a record, and the next run removes the schedule
+		// entry this one may have armed.
+		if nothingArmed(err) {
+			c.appendResult(state.Entry{Ref: entry.ID, Clears: entry.ID, State: state.StateRolledBack, Result: state.ResultFailed, Error: err.Error()})
+		}
 		return c.fail("", err)
 	case err != nil:
-		return c.pendingFailed(entry, err)
+		return c.pendingFailed(entry, armedID, err, pending.TimerLeft(err, pr.RouterRollback == nil))
 	}
 	pr.JournalID = entry.ID
-	c.appendResult(state.Entry{Ref: entry.ID, Result: state.ResultApplied})
+	c.appendResult(state.Entry{Ref: entry.ID, Clears: armedID, Result: state.ResultApplied})
 	c.notef("pending until %s: run `rtxctl confirm` to keep the change, `rtxctl rollback` to undo it now", pr.Deadline.Local().Format(time.RFC3339))
 	return c.writeResult(report{Plan: plan, Changed: res.Changed, Neighbors: res.Neighbors, Backup: entry.Backup, Pending: pr})
 }
@@ -101,33 +126,43 @@ func disarmFailure(rb *rtx.RouterRollback, err error) error {
 	return fmt.Errorf("remove the router's rollback schedule %d: %w", rb.ID, ae.RevertErr)
 }
 
-// recordPending appends the pending journal entry (see [change.record])
-// and writes its record.
-func (c *change) recordPending(plan *rtx.TunnelPlan, configText string, p rtx.Pending, deadline time.Time) (state.Entry, error) {
-	e, err := c.record(plan, plan.Steps(), configText, func(e *state.Entry) {
-		e.Pending, e.Deadline = true, deadline
-		if p.RouterRollback != nil {
-			e.RouterScheduleID = p.RouterRollback.ID
-		}
-	})
-	if err != nil {
-		return state.Entry{}, err
-	}
+// recordArmed records what undoes the pending change entry once the
+// library armed it (p): the record next to the journal (how to reach the
+// router again, the schedule entry) and a journal entry setting the
+// entry's schedule id and deadline (after arming, so never before the
+// router's schedule fires). That journal entry clears the entry's
+// write-ahead schedule and is itself written ahead of the session rollback
+// timer the apply arms next (armed; nil when a schedule entry is armed).
+// It returns that entry's id.
+func (c *change) recordArmed(entry state.Entry, p rtx.Pending, deadline time.Time, armed *state.Armed) (int, error) {
 	rec := &cli.PendingRecord{Router: c.opts.Router, Conn: c.opts.Target.Host, Pending: p}
-	if err := cli.WritePendingRecord(c.store.Root, c.host, e.ID, rec); err != nil {
-		c.appendResult(state.Entry{Ref: e.ID, State: state.StateRolledBack, Result: state.ResultFailed, Error: err.Error()})
-		return state.Entry{}, c.fail("", err)
+	if err := cli.WritePendingRecord(c.store.Root, c.host, entry.ID, rec); err != nil {
+		return 0, err
 	}
-	return e, nil
+	r := state.Entry{Ref: entry.ID, Clears: entry.ID, Host: c.host, User: c.user(), Action: action(c.opts.Want), Deadline: deadline, Armed: armed}
+	if p.RouterRollback != nil {
+		r.RouterScheduleID = p.RouterRollback.ID
+	}
+	id, err := c.store.Append(r)
+	if err != nil {
+		return 0, fmt.Errorf("write the journal: %w", err)
+	}
+	return id, nil
 }
 
 // pendingFailed records a failed pending change. When the router runs
 // the previous lines again (the library then removed the schedule entry),
 // the change is rolled back; otherwise it stays pending, and the schedule
 // entry (or `rollback --expired`) undoes it at the deadline.
-func (c *change) pendingFailed(entry state.Entry, err error) error {
+//
+// The outcome clears the write-ahead record of the session rollback timer
+// (entry armedID) unless the timer may still run (timerLeft).
+func (c *change) pendingFailed(entry state.Entry, armedID int, err error, timerLeft bool) error {
 	ce := newChangeError(c.host, c.opts.Want, "", err)
 	r := state.Entry{Ref: entry.ID, Result: state.ResultFailed, Error: ce.Error()}
+	if !timerLeft {
+		r.Clears = armedID
+	}
 	if ce.Running == stateUnchanged || ce.Running == runningReverted {
 		r.State = state.StateRolledBack
 		if ce.Running == runningReverted {
@@ -138,6 +173,13 @@ func (c *change) pendingFailed(entry state.Entry, err error) error {
 	}
 	c.appendResult(r)
 	return ce
+}
+
+// nothingArmed reports whether a pending apply that failed with err before
+// recording its pending change left nothing armed on the router: it was
+// refused before or by arming.
+func nothingArmed(err error) bool {
+	return errors.Is(err, rtx.ErrPlanStale) || errors.Is(err, rtx.ErrUnsavedChanges) || errors.Is(err, rtx.ErrNoRouterRollback)
 }
 
 // appendResult appends r (with this run's host and user) to the journal;

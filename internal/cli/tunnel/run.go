@@ -3,13 +3,13 @@ package tunnel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/cli/status"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -56,7 +56,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		return c.fail("", err)
 	}
 	defer func() { err = errors.Join(err, release()) }()
-	if err := c.checkPendingRollback(); err != nil {
+	if err := c.checkPending(); err != nil {
 		return err
 	}
 
@@ -76,6 +76,9 @@ func run(ctx context.Context, opts *Options) (err error) {
 	cancel()
 	if err != nil {
 		return c.fail("", err)
+	}
+	if err := c.recovery().Run(ctx, c.sess); err != nil {
+		return c.fail("deal with an interrupted run", err)
 	}
 	configText, err := c.sess.Run(ctx, cmdShowConfig)
 	if err != nil {
@@ -197,7 +200,18 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	if c.opts.RollbackIn > 0 && !pendingRefresh {
 		return c.applyPending(ctx, plan, configText)
 	}
-	entry, err := c.record(plan, plan.Steps(), configText, nil)
+	// The write-ahead entry says which rollback timer the change arms
+	// (only a change with commands arms one), so that a later run waits
+	// for it if this one is cut off.
+	timer := c.rollbackTimer()
+	var armed *state.Armed
+	if len(plan.Commands) > 0 {
+		var err error
+		if armed, err = pending.TimerArmed(ctx, c.sess, timer, c.armSlack(), c.now); err != nil {
+			return c.fail("read the router clock", err)
+		}
+	}
+	entry, err := c.record(plan, plan.Steps(), configText, func(e *state.Entry) { e.Armed = armed })
 	if err != nil {
 		return err
 	}
@@ -205,7 +219,7 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 		c.notef("forced tunnel is already %s at %s: only a refresh, nothing to leave pending or save", plan.Want, c.host)
 	}
 	features := &rtx.Features{}
-	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, NoSave: c.opts.NoSave || pendingRefresh, Features: features})
+	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, RollbackTimer: timer, NoSave: c.opts.NoSave || pendingRefresh, Features: features})
 	c.recordResult(entry, res, err, features.RollbackTimer == rtx.Supported)
 	if err != nil {
 		return c.fail("", err)
@@ -247,27 +261,24 @@ func (c *change) record(plan *rtx.TunnelPlan, commands []string, configText stri
 // cannot be written is a warning: the router has been changed (or not)
 // either way.
 //
-// When the session was lost mid-change with the router's rollback timer
-// armed (armed), the router will restore the previous configuration by
-// itself when the timer expires: the outcome is then recorded as a pending
-// change with that deadline, which later runs wait for (see
-// checkPendingRollback), so that the timer cannot undo their work.
+// The outcome clears the entry's write-ahead record unless the session was
+// lost mid-change with the router's rollback timer armed (armed): the
+// router then restores the previous configuration by itself when the timer
+// runs out, and later runs wait for that (see [pending.Recovery]), so that
+// the timer cannot undo their work.
 func (c *change) recordResult(entry state.Entry, res *rtx.Result, err error, armed bool) {
 	r := state.Entry{Ref: entry.ID, Host: c.host, User: entry.User, Action: entry.Action, Result: state.ResultApplied}
+	if entry.Armed != nil && !pending.TimerLeft(err, armed) {
+		r.Clears = entry.ID
+	}
 	if res != nil {
 		r.Saved = res.Saved
 	}
 	if err != nil {
 		ce := newChangeError(c.host, c.opts.Want, "", err)
 		r.Result, r.Error = state.ResultFailed, ce.Error()
-		switch {
-		case ce.Running == runningReverted:
+		if ce.Running == runningReverted {
 			r.Result = state.ResultReverted
-		case armed && ce.Running != stateUnchanged && !isSaveStep(err):
-			// Append refuses a pending entry with a Ref: this one stands
-			// alone and repeats what the change was.
-			r.Ref, r.Pending, r.Deadline = 0, true, c.now().Add(c.rollbackTimer())
-			r.Before, r.After, r.Commands, r.Backup = entry.Before, entry.After, entry.Commands, entry.Backup
 		}
 	}
 	if _, err := c.store.Append(r); err != nil {
@@ -275,17 +286,23 @@ func (c *change) recordResult(entry state.Entry, res *rtx.Result, err error, arm
 	}
 }
 
-// isSaveStep reports whether err is the failure of the save, which comes
-// after the rollback timer was confirmed.
-func isSaveStep(err error) bool {
-	var ae *rtx.ApplyError
-	return errors.As(err, &ae) && ae.Step == "save"
-}
-
-// rollbackTimer is an upper bound of the `rollback timer` ApplyTunnel arms
-// (its default: the verify timeout plus two minutes).
+// rollbackTimer is the `rollback timer` ApplyTunnel arms (its default: the
+// verify timeout plus two minutes).
 func (c *change) rollbackTimer() time.Duration {
 	return c.opts.VerifyTimeout + 2*time.Minute
+}
+
+// armSlack bounds the time from reading the router clock to arming the
+// rollback timer: the check and the arming command, each within its
+// per-command deadline.
+func (c *change) armSlack() time.Duration {
+	return 2 * c.opts.Target.Timeout
+}
+
+// recovery deals with what interrupted runs left on the router.
+func (c *change) recovery() *pending.Recovery {
+	return &pending.Recovery{Store: c.store, Key: c.host, User: c.user(), Wait: c.opts.WaitLeftover, Now: c.opts.Now,
+		Notef: func(format string, args ...any) { c.notef(format, args...) }}
 }
 
 func (c *change) now() time.Time {
@@ -295,13 +312,10 @@ func (c *change) now() time.Time {
 	return c.opts.Now()
 }
 
-// checkPendingRollback refuses to touch a router with a pending change:
-// one left pending with --rollback-in must be confirmed or rolled back
-// first; one whose rollback timer (of an interrupted run) may still restore
-// the configuration would undo a change made now when it fires. Once that
-// timer's deadline has passed, its entry is recorded as rolled back by the
-// router.
-func (c *change) checkPendingRollback() error {
+// checkPending refuses to touch a router with a change left pending with
+// --rollback-in: it must be confirmed or rolled back first. The changes of
+// interrupted runs are dealt with once connected (see [pending.Recovery]).
+func (c *change) checkPending() error {
 	p, err := cli.FindPending(c.store, c.host)
 	if errors.Is(err, state.ErrNoPending) {
 		return nil
@@ -309,20 +323,10 @@ func (c *change) checkPendingRollback() error {
 	if err != nil {
 		return c.fail("read the journal", err)
 	}
-	if !p.Timer() {
-		return &ChangeError{Host: c.host, Want: c.opts.Want, Running: stateUnchanged, Saved: stateUnchanged, Err: cli.PendingError(p)}
+	if p.Timer() {
+		return nil
 	}
-	if !p.Entry.Expired(c.now()) {
-		deadline := p.Entry.Deadline.Local().Format(time.RFC3339)
-		return &ChangeError{Host: c.host, Want: c.opts.Want, What: "wait for the router's rollback timer",
-			Running: "unknown (the rollback timer of an interrupted run restores the previous configuration by " + deadline + ")",
-			Saved:   stateUnchanged,
-			Err:     fmt.Errorf("%s (journal entry %d) was cut off during the change; run again after %s: %w", p.Entry.Action, p.Entry.ID, deadline, ErrRollbackPending)}
-	}
-	if err := cli.MarkTimerExpired(c.store, p, c.user()); err != nil {
-		return c.fail("", err)
-	}
-	return nil
+	return &ChangeError{Host: c.host, Want: c.opts.Want, Running: stateUnchanged, Saved: stateUnchanged, Err: cli.PendingError(p)}
 }
 
 // user is who makes this change.
