@@ -347,3 +347,85 @@ func TestLanguageBackupKeepsText(t *testing.T) {
 		})
 	}
 }
+
+// TestLanguageRefusedOrCutOff covers a router that refuses `en.ascii`
+// (the session falls back to `ascii`) or both names (status text is read
+// in Japanese by the tolerant parser), and a session cut off right after
+// switching to English: the next session repairs the leftover.
+func TestLanguageRefusedOrCutOff(t *testing.T) {
+	t.Parallel()
+	refuse := func(cmds ...string) func(*rtxtest.Scenario) {
+		return func(sc *rtxtest.Scenario) {
+			sc.Variants.CharsetAliases = true
+			for _, c := range cmds {
+				sc.Faults.FailCommands = append(sc.Faults.FailCommands, rtxtest.CommandFault{Command: c})
+			}
+		}
+	}
+	tests := []struct {
+		name   string
+		edit   func(*rtxtest.Scenario)
+		cutOff bool
+		// wantCmd are the console character commands: English for the
+		// status, back for the saved configuration, English again for the
+		// verification, back for the save.
+		wantCmd []string
+	}{
+		{
+			name: "en.ascii refused: ascii",
+			edit: refuse("console character en.ascii"),
+			wantCmd: []string{"console character en.ascii", "console character ascii", "no console character",
+				"console character ascii", "no console character"},
+		},
+		{
+			name:    "both refused: Japanese labels read",
+			edit:    refuse("console character en.ascii", "console character ascii"),
+			wantCmd: []string{"console character en.ascii", "console character ascii"},
+		},
+		{
+			name: "cut off in English",
+			edit: func(sc *rtxtest.Scenario) {
+				sc.Faults.Drops = []rtxtest.DropFault{{Command: "console character en.ascii", When: "after", Occurrence: 1}}
+			},
+			cutOff: true,
+			// The cut-off session sent the first; the leftover is English
+			// already for the status.
+			wantCmd: []string{"console character en.ascii", "no console character", "console character en.ascii", "no console character"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := integrationContext(t)
+			srv := startFake(t, func(sc *rtxtest.Scenario) {
+				sc.Variants.LocalizedStatus = true
+				tt.edit(sc)
+			})
+			initial := srv.Router.SavedConfig()
+			if tt.cutOff {
+				c := dialFake(t, ctx, srv, "ssh")
+				if _, err := ReadTunnelStatus(ctx, c, StatusOptions{}); err == nil {
+					t.Fatal("ReadTunnelStatus over a dropped connection succeeded")
+				}
+				if !slices.Contains(srv.Router.RunningConfig(), "console character en.ascii") {
+					t.Fatalf("running config %q lacks the leftover console character", srv.Router.RunningConfig())
+				}
+			}
+			c := dialFake(t, ctx, srv, "ssh")
+			if c.ConsoleRepaired() != tt.cutOff {
+				t.Errorf("ConsoleRepaired = %v, want %v", c.ConsoleRepaired(), tt.cutOff)
+			}
+			if res, err := switchTunnel(ctx, c, TunnelOn, fastApply); err != nil || !res.Saved {
+				t.Fatalf("tunnel on = %+v, %v; want verified and saved", res, err)
+			}
+			if err := c.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			checkConfigs(t, srv, withBGP(initial, fakeBGPOn), withBGP(initial, fakeBGPOn))
+			got := slices.DeleteFunc(consoleCommands(srv), func(c string) bool { return !strings.Contains(c, "console character") })
+			if diff := cmp.Diff(tt.wantCmd, got); diff != "" {
+				t.Errorf("console character commands mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
