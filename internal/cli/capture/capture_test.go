@@ -217,23 +217,32 @@ func TestNewCmdCapture(t *testing.T) {
 
 // TestCaptureNotUnderstood captures a router that shows its configuration
 // only in administrator mode: without --admin the file is written and the
-// capture exits 12; with --admin everything is understood.
+// capture exits 12; with --admin everything is understood. Status output
+// with Japanese labels (the fake's guess) is not understood either, and the
+// report says why that need not matter.
 func TestCaptureNotUnderstood(t *testing.T) {
 	t.Parallel()
 	sc := rtxtest.DefaultScenario()
 	sc.Variants.ShowConfigAdminOnly = true
-	f := startFake(t, sc, "ssh")
+	adminOnly := startFake(t, sc, "ssh")
+	sc = rtxtest.DefaultScenario()
+	sc.Variants.LocalizedStatus = true
+	sc.Variants.LocalizedStateWords = true
+	localized := startFake(t, sc, "ssh")
 	dir := t.TempDir()
 	tests := []struct {
 		name     string
+		f        *fakeRouter
 		args     []string
 		wantCode int
 		wantOut  string
 	}{
-		{"normal prompt", nil, cli.ExitNotUnderstood, "in administrator mode: try --admin"},
-		{"administrator mode", []string{"--admin"}, cli.ExitOK, "rtxctl understands every output"},
+		{"normal prompt", adminOnly, nil, cli.ExitNotUnderstood, "in administrator mode: try --admin"},
+		{"administrator mode", adminOnly, []string{"--admin"}, cli.ExitOK, "rtxctl understands every output"},
+		{"japanese status", localized, nil, cli.ExitNotUnderstood, "note:     the router prints status output in Japanese"},
 	}
 	for _, tt := range tests {
+		f := tt.f
 		file := filepath.Join(dir, tt.name+".txtar")
 		code, out := f.run(t, append([]string{"capture", "-f", file}, tt.args...)...)
 		if code != tt.wantCode || !strings.Contains(out, tt.wantOut) {

@@ -29,7 +29,14 @@ type Report struct {
 	StatusNote string `json:"status_note,omitempty"`
 	// Understood reports that every output and the status were read.
 	Understood bool `json:"understood"`
+	// Notes explain problems, for people.
+	Notes []string `json:"notes,omitempty"`
 }
+
+// japaneseNote explains problems with status output recorded in Japanese.
+const japaneseNote = "the router prints status output in Japanese: rtxctl reads the status it needs in English " +
+	"(it switches the session to console character en.ascii and back), so these problems only matter where the " +
+	"router refuses that; no Japanese status output has been published yet, so the file helps the project all the same"
 
 // Router is the header of the capture.
 type Router struct {
@@ -123,6 +130,9 @@ func NewReport(ctx context.Context, name string, f *File) *Report {
 		rep.Understood = rep.Understood && cr.OK
 		rep.Commands = append(rep.Commands, cr)
 	}
+	if !rep.Understood && !englishCharacter(f.Header[keyCharacter]) {
+		rep.Notes = append(rep.Notes, japaneseNote)
+	}
 	st, err := rtx.ReadTunnelStatus(ctx, replay, rtx.StatusOptions{Host: name})
 	var peerErr *rtx.PeerASError
 	switch {
@@ -135,6 +145,12 @@ func NewReport(ctx context.Context, name string, f *File) *Report {
 		rep.Status = st
 	}
 	return rep
+}
+
+// englishCharacter reports whether a recorded console-character value
+// prints English messages; the factory default is Japanese.
+func englishCharacter(v string) bool {
+	return v == "en.ascii" || v == "ascii"
 }
 
 func readEnvironment(out string, r *CommandReport) {
@@ -273,6 +289,9 @@ func (rep *Report) Write(w io.Writer) error {
 		fmt.Fprintf(&b, "status:   does not apply: %s\n", rep.StatusNote)
 	} else {
 		fmt.Fprintf(&b, "status:   NOT UNDERSTOOD: %s\n", rep.StatusError)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(&b, "note:     %s\n", n)
 	}
 	if rep.Understood {
 		b.WriteString("result:   rtxctl understands every output of this router\n")
