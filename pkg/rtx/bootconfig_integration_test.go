@@ -45,9 +45,14 @@ func TestBootConfigStatusIntegration(t *testing.T) {
 	tests := []struct {
 		name          string
 		running, boot int
-		want          ConfigFiles
+		// leftover puts a cut-off session's `console lines infinity` in
+		// the running configuration: the saved one is read while the
+		// console settings are, in Japanese.
+		leftover bool
+		want     ConfigFiles
 	}{
 		{name: "config0 running, config2 at boot", running: 0, boot: 2, want: ConfigFiles{Running: 0, Boot: 2}},
+		{name: "config0 running, config2 at boot, leftover", running: 0, boot: 2, leftover: true, want: ConfigFiles{Running: 0, Boot: 2}},
 		{name: "config1 running, config0 at boot", running: 1, boot: 0, want: ConfigFiles{Running: 1, Boot: 0}},
 		{name: "config3 running and at boot", running: 3, boot: 3, want: ConfigFiles{Running: 3, Boot: 3}},
 	}
@@ -55,7 +60,12 @@ func TestBootConfigStatusIntegration(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := integrationContext(t)
-			srv := startFake(t, bootConfigs(tt.running, tt.boot, otherConfig))
+			srv := startFake(t, func(sc *rtxtest.Scenario) {
+				bootConfigs(tt.running, tt.boot, otherConfig)(sc)
+				if tt.leftover {
+					sc.RunningConfig = "console lines infinity\n" + sc.SavedConfig
+				}
+			})
 			initial := srv.Router.SavedConfig()
 			other, _ := srv.Router.SavedConfigFile(tt.boot)
 

@@ -238,7 +238,11 @@ func (c *Client) ConfigFiles(ctx context.Context) (ConfigFiles, error) {
 		return ConfigFiles{}, fmt.Errorf("read the configuration file numbers: %w", err)
 	}
 	c.files.Running, c.files.Boot = parseConfigFiles(out)
-	c.filesKnown = true
+	// Before the console settings are known (while they are read) the
+	// text may be Japanese, whose boot configuration label is a guess:
+	// only the running one, whose label is known, is used then, and the
+	// next call reads both in English.
+	c.filesKnown = c.console.known
 	return c.files, nil
 }
 
