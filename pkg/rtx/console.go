@@ -268,7 +268,7 @@ func (c *Client) english(ctx context.Context) error {
 	case s.english != "":
 		names = []string{s.english}
 	case legacyCharacters(s.orig.character, c.info.Revision):
-		names = []string{englishCharacters[1], englishCharacters[0]}
+		names = []string{"ascii", "en.ascii"}
 	}
 	for _, v := range names {
 		err := c.setConsole(ctx, "character", v)
@@ -386,13 +386,13 @@ func (c *Client) followConsole(cmd string) error {
 
 // RouterConsole returns configText, the text of `show config` read during
 // this session, with the `console lines`, `console columns` and
-// `console character` lines the session set for itself replaced by the router's own settings (removed
-// when the router's own setting is the factory default), so that a backup
-// holds the router's configuration, not the session's. The router's own
-// settings are those found at login, or, for a leftover of a cut-off
-// session, the saved configuration's (see [Client.ConsoleRepaired]). Other
-// lines, and the whole text before the console settings were read, are
-// returned unchanged.
+// `console character` lines the session set for itself replaced by the
+// router's own settings (removed when the router's own setting is the
+// factory default), so that a backup holds the router's configuration,
+// not the session's. The router's own settings are those found at login,
+// or, for a leftover of a cut-off session, the saved configuration's (see
+// [Client.ConsoleRepaired]). Other lines, and the whole text before the
+// console settings were read, are returned unchanged.
 func (c *Client) RouterConsole(configText string) string {
 	if !c.console.known {
 		return configText
