@@ -23,6 +23,7 @@ var client = map[string]int{
 	"pkg/channel/channeltest": 3,
 	"pkg/driver":              3,
 	"pkg/rtx":                 4,
+	"pkg/azure":               4,
 	"internal/build":          5,
 	"internal/config":         5,
 	"internal/iostreams":      5,
@@ -49,9 +50,10 @@ var client = map[string]int{
 // fake lists the fake router's packages, bottom first; they may import no
 // client package, in their tests either.
 var fake = map[string]int{
-	"pkg/rtx/rtxtest":  1,
-	"internal/fakertx": 2,
-	"cmd/fakertx":      3,
+	"pkg/rtx/rtxtest":     1,
+	"pkg/azure/azuretest": 1,
+	"internal/fakertx":    2,
+	"cmd/fakertx":         3,
 }
 
 // commands are the packages of the individual commands: none may import

@@ -1,0 +1,67 @@
+package azure
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DefaultWaitInterval is the pause between two checks of [Client.Wait]
+// when none is given.
+const DefaultWaitInterval = 10 * time.Second
+
+// WaitError reports that Azure did not reach the wanted state before the
+// context ended. Last is the last report read; it unwraps to the context's
+// error.
+type WaitError struct {
+	Want State
+	Last *Report
+	Err  error
+}
+
+func (e *WaitError) Error() string {
+	what := "learned"
+	if e.Want == Off {
+		what = "withdrawn"
+	}
+	return fmt.Sprintf("Azure has not %s the default route in time: %v", what, e.Err)
+}
+
+// Unwrap returns the context's error.
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// Wait checks t until the gateway has learned the default route (want On)
+// or withdrawn it (want Off), calling progress (if not nil) with each
+// report that does not match yet, then returns the matching report. Checks
+// are interval apart (0 = DefaultWaitInterval). When ctx ends first, the
+// error is a *[WaitError] holding the last report.
+func (c *Client) Wait(ctx context.Context, t Target, want State, interval time.Duration, progress func(*Report)) (*Report, error) {
+	if interval <= 0 {
+		interval = DefaultWaitInterval
+	}
+	var last *Report
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return last, &WaitError{Want: want, Last: last, Err: ctx.Err()}
+		case <-timer.C:
+		}
+		rep, err := c.Check(ctx, t, want)
+		if err != nil {
+			if ctx.Err() != nil {
+				return last, &WaitError{Want: want, Last: last, Err: ctx.Err()}
+			}
+			return last, err
+		}
+		last = rep
+		if rep.Learned.Default == (want == On) {
+			return rep, nil
+		}
+		if progress != nil {
+			progress(rep)
+		}
+		timer.Reset(interval)
+	}
+}
