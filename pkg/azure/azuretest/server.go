@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
 	"math"
 	"net"
 	"net/http"
@@ -201,6 +203,9 @@ func (c *Config) fill() {
 // Start starts serving HTTPS.
 func (s *Server) Start() {
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	// Clients that give up mid-handshake are normal here (a cancelled
+	// wait); do not log them.
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if s.Listener != nil {
 		s.ts.Listener.Close()
 		s.ts.Listener = s.Listener
