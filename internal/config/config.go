@@ -13,6 +13,13 @@
 //	    peer_as: 65521
 //	    filter_id: 2
 //	    match: include
+//	    azure:
+//	      subscription: 00000000-0000-0000-0000-000000000000
+//	      resource_group: rg-network
+//	      gateway: vgw-tokyo
+//	      peer_address: 192.168.254.1
+//	      nics: [vm1-nic, vm2-nic]
+//	      route_table: rt-vms
 //
 // Unknown fields are errors, so a typo never silently falls back to a default.
 package config
@@ -49,6 +56,21 @@ type Host struct {
 	PeerAS                int      `yaml:"peer_as"`                  // BGP AS of the peer the forced-tunnel filters are imported for
 	FilterID              int      `yaml:"filter_id"`                // import filter ID for the default route; 0 = 2
 	Match                 string   `yaml:"match"`                    // forced-tunnel filter kind: include or equal; "" = include
+	Azure                 Azure    `yaml:"azure"`                    // the router's Azure side (rtxctl azure); zero = not configured
+}
+
+// Azure names the Azure resources of a router's forced tunnel, for rtxctl
+// azure. Credentials never go here: rtxctl uses the Azure SDK's default
+// credential chain (environment, managed identity, az login).
+type Azure struct {
+	Subscription  string   `yaml:"subscription"`   // subscription ID
+	ResourceGroup string   `yaml:"resource_group"` // resource group of the gateway, NICs and route table
+	Gateway       string   `yaml:"gateway"`        // virtual network gateway the router peers with
+	PeerAddress   string   `yaml:"peer_address"`   // the router's BGP address as the gateway knows it; "" = the gateway's only peer
+	NICs          []string `yaml:"nics"`           // VM network interfaces whose effective routes are checked
+	RouteTable    string   `yaml:"route_table"`    // route table for the KMS routes; "" = none
+	Endpoint      string   `yaml:"endpoint"`       // Resource Manager URL (https); "" = Azure public cloud
+	CAFile        string   `yaml:"ca_file"`        // PEM certificates to trust besides the system's (a test endpoint such as fakertx --azure)
 }
 
 // Config is the content of the configuration file.
@@ -154,6 +176,9 @@ func (h Host) validate() error {
 	}
 	if h.Match != "" && !slices.Contains(Matches, h.Match) {
 		return fmt.Errorf("match %q: want one of %s", h.Match, strings.Join(Matches, ", "))
+	}
+	if e := h.Azure.Endpoint; e != "" && !strings.HasPrefix(e, "https://") {
+		return fmt.Errorf("azure endpoint %q: want an https:// URL", e)
 	}
 	return nil
 }
