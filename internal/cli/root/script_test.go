@@ -44,12 +44,12 @@ func TestScripts(t *testing.T) {
 }
 
 // TestTunnelScripts runs the forced-tunnelling scripts (tunnel_*.txtar,
-// status_*.txtar, confirm_*.txtar and the quick rollback scripts) over the
+// status_*.txtar, confirm_*.txtar, the kill -9 scripts and the quick rollback scripts) over the
 // transport and language combinations TestScripts does not use.
 func TestTunnelScripts(t *testing.T) {
 	t.Parallel()
 	var files []string
-	for _, pattern := range []string{"tunnel_*.txtar", "status_*.txtar", "confirm_*.txtar", "rollback_pending.txtar", "rollback_router.txtar", "rollback_to.txtar"} {
+	for _, pattern := range []string{"tunnel_*.txtar", "status_*.txtar", "confirm_*.txtar", "rollback_pending.txtar", "rollback_router.txtar", "rollback_to.txtar", "crash_tunnel.txtar", "crash_pending.txtar"} {
 		m, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "script", pattern))
 		if err != nil {
 			t.Fatal(err)

@@ -398,9 +398,18 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 		t.Errorf("commands sent while a rollback timer was pending: %q", got)
 	}
 
-	f.srv.Router.Advance(10 * time.Minute)
-	f.checkRunning(t, "off")
-	wantExit(t, f.run(t, "tunnel on", "--verify-timeout", verifyTimeout), 0)
+	// The next run waits by itself: once it has read the router clock
+	// twice, the clock moves past the timer (less than the login timer, so
+	// that the waiting session, idle in between on the fake clock, stays),
+	// the timer restores the previous configuration, and the run makes the
+	// change again.
+	done := make(chan result)
+	go func() { done <- f.run(t, "tunnel on", "--verify-timeout", verifyTimeout) }()
+	f.waitClockReads(t, 2)
+	f.srv.Router.Advance(3 * time.Minute)
+	r = <-done
+	wantExit(t, r, 0)
+	wantContains(t, "stderr", r.stderr, "for the rollback timer of the interrupted tunnel-on (journal entry 1) to run out")
 	f.checkSaved(t, "on")
 	f.checkRunning(t, "on")
 
@@ -422,6 +431,33 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 	}
 	if left := state.Leftovers(entries); len(left) > 0 {
 		t.Errorf("leftovers after converging: %+v", left)
+	}
+}
+
+// waitClockReads waits until the fake has answered n readings of its clock
+// (`show environment`) since the last `administrator`, that is, by a run
+// waiting for a rollback timer.
+func (f *fake) waitClockReads(t *testing.T, n int) {
+	t.Helper()
+	for {
+		cmds := f.srv.Router.Commands()
+		reads := 0
+		for _, c := range cmds[max(0, slices.Index(cmds, "administrator")):] {
+			switch c {
+			case "administrator":
+				reads = 0
+			case "show environment":
+				reads++
+			}
+		}
+		if reads >= n {
+			return
+		}
+		select {
+		case <-t.Context().Done():
+			t.Fatal("the run never read the router clock")
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }
 
