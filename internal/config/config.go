@@ -56,7 +56,7 @@ type Host struct {
 	PeerAS                int      `yaml:"peer_as"`                  // BGP AS of the peer the forced-tunnel filters are imported for
 	FilterID              int      `yaml:"filter_id"`                // import filter ID for the default route; 0 = 2
 	Match                 string   `yaml:"match"`                    // forced-tunnel filter kind: include or equal; "" = include
-	Azure                 Azure    `yaml:"azure"`                    // the router's Azure side (rtxctl azure); zero = not configured
+	Azure                 Azure    `yaml:"azure,omitempty"`          // the router's Azure side (rtxctl azure); zero = not configured
 }
 
 // Azure names the Azure resources of a router's forced tunnel, for rtxctl

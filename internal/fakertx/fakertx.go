@@ -2,8 +2,8 @@
 // [rtxtest.Server] (a fake YAMAHA RTX router on SSH and Telnet), prints where
 // it listens and serves until it is interrupted.
 //
-// Layer: internal wiring for cmd/fakertx. It imports pkg/rtx/rtxtest and the
-// standard library only.
+// Layer: internal wiring for cmd/fakertx. It imports pkg/rtx/rtxtest,
+// pkg/azure/azuretest (--azure) and the standard library only.
 package fakertx
 
 import (
@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rtxctl/rtxctl/pkg/azure/azuretest"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
 )
 
@@ -55,6 +56,7 @@ type options struct {
 	savedConfigOut string
 	logCommands    bool
 	allowRemote    bool
+	azure          azureOptions
 }
 
 // Main runs fakertx with the process's arguments until SIGINT or SIGTERM and
@@ -106,6 +108,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.savedConfigOut, "saved-config-out", "", "on exit, write the saved configuration to `file`")
 	fs.BoolVar(&o.logCommands, "log-commands", false, "print each command received at a prompt to stderr")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listen addresses other than loopback")
+	o.azure.addFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
@@ -121,7 +124,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if disabled(o.sshAddr) && disabled(o.telnetAddr) {
 		return o, &usageError{errors.New("both --ssh and --telnet are off: nothing to serve")}
 	}
-	return o, nil
+	return o, o.azure.validate(o.allowRemote)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -161,12 +164,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	srv.Start()
+	az, err := o.azure.start(srv.Router)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	if az != nil {
+		defer az.Close()
+	}
 
 	stopLog := func() {}
 	if o.logCommands {
 		stopLog = logCommands(srv.Router, stderr)
 	}
-	err = announce(srv, o, stdout)
+	err = announce(srv, o, stdout, az)
 	if err == nil {
 		<-ctx.Done()
 	}
@@ -228,7 +239,7 @@ func closeListeners(srv *rtxtest.Server) {
 // announce writes the known_hosts and ready files, then prints the chosen
 // addresses: a script or test that sees either the ready file or the
 // addresses on stdout finds every file in place.
-func announce(srv *rtxtest.Server, o options, stdout io.Writer) error {
+func announce(srv *rtxtest.Server, o options, stdout io.Writer, az *azuretest.Server) error {
 	var ready, printed strings.Builder
 	for _, a := range []struct{ name, addr string }{{"ssh", srv.SSHAddr()}, {"telnet", srv.TelnetAddr()}} {
 		if a.addr != "" {
@@ -236,6 +247,9 @@ func announce(srv *rtxtest.Server, o options, stdout io.Writer) error {
 			fmt.Fprintf(&printed, "%s %s\n", a.name, a.addr)
 		}
 	}
+	azPrinted, azReady := o.azure.announce(az)
+	printed.WriteString(azPrinted)
+	ready.WriteString(azReady)
 	if o.knownHosts != "" && srv.KnownHostsLine() != "" {
 		if err := writeFile(o.knownHosts, srv.KnownHostsLine()+"\n"); err != nil {
 			return fmt.Errorf("write known_hosts: %w", err)

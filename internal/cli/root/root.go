@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/azure"
 	"github.com/rtxctl/rtxctl/internal/cli/capture"
 	"github.com/rtxctl/rtxctl/internal/cli/confirm"
 	"github.com/rtxctl/rtxctl/internal/cli/history"
@@ -43,6 +44,7 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 	cmd.SetFlagErrorFunc(cli.WrapFlagError)
 	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "config `FILE` (default $XDG_CONFIG_HOME/rtxctl/config.yaml)")
 	cmd.AddCommand(
+		azure.NewCmdAzure(f),
 		capture.NewCmdCapture(f, nil),
 		confirm.NewCmdConfirm(f, nil),
 		history.NewCmdHistory(f, nil),

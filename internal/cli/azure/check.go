@@ -1,0 +1,182 @@
+package azure
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/azureopts"
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/azure"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
+)
+
+// routerStates are the values of --router-state.
+var routerStates = []string{"auto", "on", "off", "unknown"}
+
+// CheckOptions holds the inputs of `rtxctl azure check`.
+type CheckOptions struct {
+	IO      *iostreams.IOStreams
+	Connect cli.ConnectFunc
+	Conn    cli.ConnectionOptions
+	Azure   azureopts.Options
+
+	Router      string     // ROUTER argument; "" when only flags say where
+	RouterState string     // --router-state: auto reads the router
+	Target      cli.Target // the router, when RouterState is auto
+}
+
+func newCmdCheck(f *cli.Factory, runF func(*CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{IO: f.IO, Connect: f.Connect}
+	cmd := &cobra.Command{
+		Use:   "check [ROUTER]",
+		Short: "Check that Azure sees what the router advertises",
+		Long: `Read the router's forced-tunnelling state (show commands only), then ask
+Azure Resource Manager, without changing anything:
+
+  1. the gateway's BGP peer status: is the session with the router Connected;
+  2. the gateway's learned routes: is 0.0.0.0/0 learned from the router (eBGP),
+     and what else is;
+  3. each VM NIC's effective routes: does the default route go to the
+     VirtualNetworkGateway (forced tunnelling on) or the Internet (off), and
+     are the three Azure KMS /32 routes there with next hop Internet.
+
+Each check gets a verdict consistent with the router's state. The Azure
+resources come from the router's azure: settings in the config file, or
+flags. --router-state on|off|unknown skips the router and judges against
+the state given. Credentials: the Azure SDK's default chain (environment
+variables, workload or managed identity, az login); the role Network Reader
+is enough. With -o json the report is one JSON object.
+
+EXIT STATUS
+  0  Azure agrees with the router
+  1  other failure (such as a long-running Azure operation that failed)
+  2  usage error, or an Azure resource named in the settings does not exist
+  3  the router or Azure did not answer in time (--timeout)
+  4  authentication failed (router login, or Azure refused the credential)
+  5  the router refused a command
+  13 Azure disagrees with the router
+  130 interrupted`,
+		Example: `  rtxctl azure check tokyo
+  rtxctl azure check tokyo -o json
+  rtxctl azure check --router-state on --subscription SUB --resource-group rg-network \
+      --gateway vgw-tokyo --nic vm1-nic`,
+		Args: routerArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Router = args[0]
+			}
+			if !slices.Contains(routerStates, opts.RouterState) {
+				return cli.FlagErrorf("invalid --router-state %q: want auto, on, off or unknown", opts.RouterState)
+			}
+			if err := opts.Conn.Validate(); err != nil {
+				return err
+			}
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if opts.Router != "" {
+				h, err := cfg.Router(opts.Router)
+				if err != nil {
+					return &cli.FlagError{Err: err}
+				}
+				opts.Azure.Resolve(h.Azure)
+			}
+			if opts.RouterState == "auto" {
+				if opts.Target, err = opts.Conn.Target(cfg, opts.Router, false); err != nil {
+					return err
+				}
+				opts.Target.ReadOnly = true
+			}
+			if err := opts.Azure.Require("subscription", "resource-group", "gateway"); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runCheck(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.RouterState, "router-state", "auto", "judge against this forced-tunnelling state instead of reading the router: {auto | on | off | unknown}")
+	opts.Azure.AddCheckFlags(cmd.Flags())
+	opts.Conn.AddFlags(cmd)
+	setTimeoutDefault(cmd, &opts.Conn.Timeout)
+	return cmd
+}
+
+// routerArgs accepts at most one ROUTER.
+func routerArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return cli.FlagErrorf("too many arguments for %q: want at most one ROUTER, got %q", cmd.CommandPath(), args)
+	}
+	return nil
+}
+
+func runCheck(ctx context.Context, opts *CheckOptions) error {
+	state := azure.State(opts.RouterState)
+	if opts.RouterState == "auto" {
+		var err error
+		if state, err = readRouterState(ctx, opts); err != nil {
+			return err
+		}
+	}
+	client, err := opts.Azure.Client()
+	if err != nil {
+		return azureopts.Error(err)
+	}
+	actx, cancel := context.WithTimeout(ctx, opts.Conn.Timeout)
+	defer cancel()
+	rep, err := client.Check(actx, opts.Azure.Target(), state)
+	if err != nil {
+		return azureopts.Error(err)
+	}
+	if err := writeCheck(opts, rep); err != nil {
+		return err
+	}
+	return azureopts.Disagrees(rep)
+}
+
+// writeCheck prints the report as text or JSON.
+func writeCheck(opts *CheckOptions, rep *azure.Report) error {
+	if opts.Conn.Output == cli.OutputJSON {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			*azure.Report
+			Agrees bool `json:"agrees"`
+		}{rep, rep.Agrees()})
+	}
+	return azureopts.WriteReport(opts.IO.Out, rep)
+}
+
+// readRouterState reads the router's forced-tunnelling state: on or off,
+// or unknown when it is partial.
+func readRouterState(ctx context.Context, opts *CheckOptions) (_ azure.State, err error) {
+	client, done, err := opts.Conn.Open(ctx, opts.Connect, opts.Target)
+	if err != nil {
+		return "", err
+	}
+	defer func() { err = errors.Join(err, done()) }()
+	rctx, cancel := opts.Target.WithTimeout(ctx)
+	defer cancel()
+	st, err := rtx.ReadTunnelStatus(rctx, client, rtx.StatusOptions{
+		Host: opts.Target.Host.Host, PeerAS: opts.Target.PeerAS, FilterID: opts.Target.FilterID,
+	})
+	if err != nil {
+		return "", err
+	}
+	switch st.Tunnel {
+	case rtx.TunnelOn:
+		return azure.On, nil
+	case rtx.TunnelOff:
+		return azure.Off, nil
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "note: forced tunnelling is %s on %s: Azure's facts are shown, not judged\n", st.Tunnel, opts.Target.Host.Host)
+	return azure.Unknown, nil
+}
