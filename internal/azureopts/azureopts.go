@@ -58,6 +58,7 @@ func (o *Options) AddCheckFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Gateway, "gateway", "", "Azure virtual network gateway the router peers with")
 	fs.StringVar(&o.PeerAddress, "peer-address", "", "the router's BGP address as the gateway knows it (default: the gateway's only peer)")
 	fs.StringArrayVar(&o.NICs, "nic", nil, "VM network interface whose effective routes are checked (repeatable)")
+	fs.DurationVar(&o.Wait, "wait-interval", azure.DefaultWaitInterval, "pause between two checks while waiting for Azure")
 }
 
 // Resolve fills every setting whose flag was not given from a, the

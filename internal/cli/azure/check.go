@@ -28,6 +28,7 @@ type CheckOptions struct {
 
 	Router      string     // ROUTER argument; "" when only flags say where
 	RouterState string     // --router-state: auto reads the router
+	Wait        bool       // --wait: first wait for Azure to learn or withdraw the default route
 	Target      cli.Target // the router, when RouterState is auto
 }
 
@@ -49,7 +50,9 @@ Azure Resource Manager, without changing anything:
 Each check gets a verdict consistent with the router's state. The Azure
 resources come from the router's azure: settings in the config file, or
 flags. --router-state on|off|unknown skips the router and judges against
-the state given. Credentials: the Azure SDK's default chain (environment
+the state given. --wait first waits, up to --timeout, until the gateway has
+learned the default route (or withdrawn it when forced tunnelling is off),
+printing progress on standard error. Credentials: the Azure SDK's default chain (environment
 variables, workload or managed identity, az login); the role Network Reader
 is enough. With -o json the report is one JSON object.
 
@@ -104,6 +107,7 @@ EXIT STATUS
 		},
 	}
 	cmd.Flags().StringVar(&opts.RouterState, "router-state", "auto", "judge against this forced-tunnelling state instead of reading the router: {auto | on | off | unknown}")
+	cmd.Flags().BoolVar(&opts.Wait, "wait", false, "wait (up to --timeout) until Azure has learned the default route, or withdrawn it when forced tunnelling is off")
 	opts.Azure.AddCheckFlags(cmd.Flags())
 	opts.Conn.AddFlags(cmd)
 	setTimeoutDefault(cmd, &opts.Conn.Timeout)
@@ -130,13 +134,22 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 	if err != nil {
 		return azureopts.Error(err)
 	}
-	actx, cancel := context.WithTimeout(ctx, opts.Conn.Timeout)
-	defer cancel()
-	rep, err := client.Check(actx, opts.Azure.Target(), state)
-	if err != nil {
-		return azureopts.Error(err)
+	var rep *azure.Report
+	if opts.Wait && state != azure.Unknown {
+		rep, err = opts.Azure.WaitFor(ctx, client, opts.IO.ErrOut, state, opts.Conn.Timeout)
+	} else {
+		actx, cancel := context.WithTimeout(ctx, opts.Conn.Timeout)
+		defer cancel()
+		rep, err = client.Check(actx, opts.Azure.Target(), state)
+		err = azureopts.Error(err)
 	}
-	if err := writeCheck(opts, rep); err != nil {
+	if rep == nil {
+		return err
+	}
+	if werr := writeCheck(opts, rep); werr != nil {
+		return errors.Join(err, werr)
+	}
+	if err != nil {
 		return err
 	}
 	return azureopts.Disagrees(rep)

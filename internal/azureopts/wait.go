@@ -1,0 +1,36 @@
+package azureopts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/pkg/azure"
+)
+
+// WaitFor waits, at most timeout, until Azure has learned (want
+// azure.On) or withdrawn (azure.Off) the router's default route, printing
+// a progress line to progress before each new check, and returns the
+// report judged against want. When time runs out it returns the last
+// report and an error with exit status 13 (Azure disagrees).
+func (o *Options) WaitFor(ctx context.Context, client *azure.Client, progress io.Writer, want azure.State, timeout time.Duration) (*azure.Report, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	verb := "learn"
+	if want == azure.Off {
+		verb = "withdraw"
+	}
+	start := time.Now()
+	rep, err := client.Wait(ctx, o.Target(), want, o.Wait, func(*azure.Report) {
+		fmt.Fprintf(progress, "waiting for Azure to %s the default route (%s so far)\n", verb, time.Since(start).Round(100*time.Millisecond))
+	})
+	var we *azure.WaitError
+	if errors.As(err, &we) && we.Last != nil && errors.Is(err, context.DeadlineExceeded) {
+		return we.Last, &cli.ExitError{Code: cli.ExitAzureDisagrees,
+			Err: fmt.Errorf("Azure did not %s the default route within %s", verb, timeout)}
+	}
+	return rep, Error(err)
+}
