@@ -11,6 +11,7 @@ package azureopts
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/spf13/pflag"
 
@@ -177,12 +179,34 @@ func (c credential) GetToken(ctx context.Context, opts policy.TokenRequestOption
 type credentialError struct{ err error }
 
 func (e *credentialError) Error() string {
-	msg := strings.TrimSpace(e.err.Error())
+	msg := e.err.Error()
 	var authErr *azidentity.AuthenticationFailedError
 	if errors.As(e.err, &authErr) {
-		msg, _, _ = strings.Cut(msg, "\n")
+		msg, _, _ = strings.Cut(strings.TrimSpace(authErr.Error()), "\n")
+		if desc := errorDescription(authErr.RawResponse); desc != "" {
+			msg += " " + desc
+		}
 	}
 	return "get an Azure token: " + strings.Join(strings.Fields(msg), " ")
+}
+
+// errorDescription returns the error_description of a token endpoint's
+// error answer, or "".
+func errorDescription(resp *http.Response) string {
+	if resp == nil {
+		return ""
+	}
+	body, err := runtime.Payload(resp)
+	if err != nil {
+		return ""
+	}
+	var e struct {
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &e) != nil {
+		return ""
+	}
+	return e.Description
 }
 
 func (e *credentialError) Unwrap() error { return e.err }

@@ -135,8 +135,9 @@ func runKMS(ctx context.Context, opts *KMSOptions) error {
 	}
 	var applyErr error
 	if opts.Apply && len(plan.Changes()) > 0 {
-		res.Applied, applyErr = client.ApplyKMSRoutes(ctx, plan)
-		applyErr = azureopts.Error(applyErr)
+		applied, err := client.ApplyKMSRoutes(ctx, plan)
+		res.Applied = append(res.Applied, applied...)
+		applyErr = azureopts.Error(err)
 	}
 	if opts.Output == cli.OutputJSON {
 		enc := json.NewEncoder(opts.IO.Out)
