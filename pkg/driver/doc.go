@@ -19,6 +19,46 @@
 // undoes hard wrapping at the console width, and turns an error line into a
 // [*CommandError].
 //
+// # Prompt detection
+//
+// A prompt is matched at the very end of the text received so far, so a
+// line of output that begins like a prompt can match when a read happens to
+// end right after that beginning. Such a match must never end a command: its
+// output would be cut short and the rest read as the reply to the next one.
+// Besides the prompt patterns, the driver uses what the session knows, in
+// this order, for every match of a level's prompt (questions and extra
+// patterns are taken as they come):
+//
+//  1. The exact prompt. The driver keeps the text of the last prompt read
+//     (with the prefix learned at login and the peer of `pp1# `). Unless the
+//     command may change it (a level's Escalate or Deescalate command, an
+//     empty answer line, or a command [Platform].PromptChange matches), the
+//     prompt after a command reads exactly as before: a match with any other
+//     text (another level's prompt, another peer, another prefix) is output.
+//  2. The echo. A reply starts with the echo of the command sent: while
+//     the text before a match is a proper beginning of that echo (line ends
+//     of hard wrapping ignored), the match is part of the echo.
+//  3. The command's shape. For commands [Platform].PromptLikeOutput
+//     matches, whose output starts with prompt-like lines
+//     ([Platform].PromptLikeLine, such as the "# " header of `show config`
+//     when the prompt is a bare "# "), a match while the output holds only
+//     such lines is output if the command always prints more
+//     ([Platform].PromptLikeNeverAlone), and otherwise is settled by
+//     silence (below).
+//  4. The wrap width. A match right after a physical line that may fill the
+//     console width may be that line's continuation: it is output when the
+//     device is known to print an empty line after a line that fills the
+//     width exactly, and otherwise is settled by silence. The first line of
+//     a reply is counted with the prompt before it.
+//
+// Any other match is the prompt, at once. A match settled by silence is
+// taken as the prompt only after [Platform].Quiet passes with no further
+// byte (a real prompt is the last thing the device sends before it waits);
+// any byte resumes the read. So the remaining risks are narrow: the device
+// pauses longer than Quiet right after a prompt-like beginning of a line
+// that continues a full-width line, or of a line of output when the session
+// prompt is bare ("# ") and the command is not one rule 3 knows.
+//
 // Usage:
 //
 //	d, err := driver.New(ch, platform, "user")

@@ -25,6 +25,9 @@ type Driver struct {
 	owedCmd string
 	secrets map[string]string // answers to password questions, by name
 	wrap    wrapping          // what the session learned of the device's hard wrapping
+	// prompt is the text of the last prompt read (without the line end
+	// before it); "" until one was.
+	prompt string
 }
 
 // New returns a Driver for a session currently at the level named level.
@@ -89,7 +92,7 @@ func (d *Driver) resync(ctx context.Context) error {
 		}
 	}
 	for d.owed > 0 {
-		r, err := d.await(ctx, d.owedCmd, questions...)
+		r, err := d.read(ctx, d.owedCmd, false, questions...)
 		if err != nil {
 			return fmt.Errorf("wait for the rest of an interrupted reply: %w", err)
 		}
@@ -199,11 +202,19 @@ type reply struct {
 	repeated bool     // a password question was asked more often than it lists secrets
 }
 
-// await reads until the prompt of any level or one of extra, answering
-// the platform questions that apply to cmd on the way. cmd is the command
-// whose output is being read ("" if none), also used to decide whether
-// prompt-like output is possible.
+// await reads the reply to cmd, just sent ("" if none), until the prompt of
+// any level or one of extra, answering the platform questions that apply to
+// cmd on the way.
 func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp) (reply, error) {
+	return d.read(ctx, cmd, true, extra...)
+}
+
+// read reads until the prompt of any level or one of extra, answering the
+// platform questions that apply to cmd on the way. cmd is the command whose
+// output is being read ("" if none); fresh says whether the read starts at
+// the beginning of its reply, with the echo. Both tell a prompt from output
+// that looks like one (see [Driver.judge]).
+func (d *Driver) read(ctx context.Context, cmd string, fresh bool, extra ...*regexp.Regexp) (reply, error) {
 	var pats []*regexp.Regexp
 	for _, l := range d.p.Levels {
 		pats = append(pats, l.Prompt)
@@ -219,19 +230,16 @@ func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp)
 	nQuestions := len(pats)
 	pats = append(pats, extra...)
 	exp := channel.Expect{Patterns: pats, Quiet: d.p.Quiet}
-	if d.p.PromptLikeOutput != nil && cmd != "" && d.p.PromptLikeOutput.MatchString(cmd) {
-		exp.Judge = func(m channel.Match, before channel.Excerpt) channel.Verdict {
-			if m.Index < nLevels && d.onlyPromptLike(cmd, before) {
-				return channel.Settle
-			}
-			return channel.Accept
-		}
-	}
-	var text strings.Builder
+	// Outputs are joined only when a question split the reply, so that a
+	// long output is not copied.
+	var text string
 	r := reply{extra: -1}
 	asked := map[*Question]int{}
 	afterSecret := false
 	for {
+		// Only the first match of a fresh read follows the echo.
+		exp.Judge = d.judge(cmd, fresh, nLevels)
+		fresh = false
 		m, err := d.ch.Expect(ctx, exp)
 		if err != nil {
 			return reply{}, err
@@ -241,12 +249,13 @@ func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp)
 			m.Output = strings.TrimPrefix(m.Output, "\n")
 			afterSecret = false
 		}
-		text.WriteString(m.Output)
-		r.text = text.String()
+		text += m.Output
+		r.text = text
 		switch {
 		case m.Index < nLevels:
 			r.level = &d.p.Levels[m.Index]
-			d.wrap.prompt = displayWidth(strings.TrimPrefix(m.Prompt, "\n"))
+			d.prompt = strings.TrimPrefix(m.Prompt, "\n")
+			d.wrap.prompt = displayWidth(d.prompt)
 			return r, nil
 		case m.Index < nQuestions:
 			q := questions[m.Index-nLevels]
@@ -257,7 +266,7 @@ func (d *Driver) await(ctx context.Context, cmd string, extra ...*regexp.Regexp)
 				afterSecret = true
 				continue
 			}
-			text.WriteString(m.Prompt)
+			text += m.Prompt
 			d.log.Debug("answer question", "question", m.Prompt, "answer", q.Answer)
 			if err := d.ch.WriteKey(ctx, q.Answer); err != nil {
 				return reply{}, err
@@ -295,6 +304,94 @@ func (d *Driver) setLevel(name string) {
 		d.log.Debug("privilege level changed", "from", d.level, "to", name)
 		d.level = name
 	}
+}
+
+// judge returns the [channel.Expect] Judge that tells the prompt ending the
+// reply to cmd from output that only looks like one; fresh says whether the
+// read starts with the echo. Only prompts of levels (the first nLevels
+// patterns) are judged: questions and extra patterns are accepted. The
+// rules, in order (see the package documentation):
+//
+//  1. Unless cmd may change the prompt, the prompt is exactly the one read
+//     before it: another level's prompt, or the same level's with another
+//     peer or prefix, is output.
+//  2. The reply starts with the echo of cmd: a match before the whole echo
+//     arrived is part of it.
+//  3. For commands whose output starts with prompt-like lines, a match
+//     while the output holds nothing else is output if the command always
+//     prints more; otherwise it settles with silence.
+//  4. A match right after a line that may fill the console width may be a
+//     continuation of that line: it is output if the device is known to
+//     print an empty line after an exactly full one, and settles with
+//     silence otherwise.
+func (d *Driver) judge(cmd string, fresh bool, nLevels int) func(channel.Match, channel.Excerpt) channel.Verdict {
+	fixed := d.prompt != "" && !d.changesPrompt(cmd)
+	want := d.prompt
+	shaped := cmd != "" && d.p.PromptLikeOutput != nil && d.p.PromptLikeOutput.MatchString(cmd)
+	never := shaped && d.p.PromptLikeNeverAlone != nil && d.p.PromptLikeNeverAlone.MatchString(cmd)
+	return func(m channel.Match, before channel.Excerpt) channel.Verdict {
+		switch {
+		case m.Index >= nLevels:
+			return channel.Accept
+		case fixed && strings.TrimPrefix(m.Prompt, "\n") != want:
+			return channel.Reject
+		case fresh && echoPending(cmd, before):
+			return channel.Reject
+		case shaped && d.onlyPromptLike(cmd, before):
+			if never {
+				return channel.Reject
+			}
+			return channel.Settle
+		}
+		return d.afterFullLine(fresh, before)
+	}
+}
+
+// changesPrompt reports whether cmd may leave the prompt text changed: it
+// enters or leaves a level ("" stands for an answer that may), or the
+// platform lists it in PromptChange.
+func (d *Driver) changesPrompt(cmd string) bool {
+	if cmd == "" || d.p.PromptChange != nil && d.p.PromptChange.MatchString(cmd) {
+		return true
+	}
+	for _, l := range d.p.Levels {
+		if cmd == l.Escalate || cmd == l.Deescalate {
+			return true
+		}
+	}
+	return false
+}
+
+// echoPending reports whether the text before a match is a proper
+// beginning of the echo of cmd (line ends of hard wrapping ignored), so
+// that the match is part of the echo.
+func echoPending(cmd string, before channel.Excerpt) bool {
+	if before.Len > len(before.Head) {
+		return false
+	}
+	typed := strings.ReplaceAll(before.Head, "\n", "")
+	return len(typed) < len(cmd) && strings.HasPrefix(cmd, typed)
+}
+
+// afterFullLine judges a match by the physical line before it (rule 4):
+// the first line of a fresh reply follows the prompt on screen, so the
+// prompt's width counts.
+func (d *Driver) afterFullLine(fresh bool, before channel.Excerpt) channel.Verdict {
+	if d.columns <= 0 || before.Len == 0 {
+		return channel.Accept
+	}
+	i := strings.LastIndexByte(before.Tail, '\n')
+	n := displayWidth(before.Tail[i+1:])
+	if i < 0 && fresh && before.Len == len(before.Tail) {
+		n += displayWidth(d.prompt)
+	}
+	switch {
+	case !d.wrap.full(n, d.columns):
+		return channel.Accept
+	case d.wrap.blank == yes:
+		return channel.Reject
+	}
+	return channel.Settle
 }
 
 // onlyPromptLike reports whether every output line read so far could be

@@ -76,6 +76,17 @@ type Platform struct {
 	// it does not match, a prompt match is accepted at once. Nil means any
 	// prompt match of a PromptLikeOutput command waits for Quiet.
 	PromptLikeLine *regexp.Regexp
+	// PromptLikeNeverAlone matches the PromptLikeOutput commands whose
+	// output never consists of PromptLikeLine lines alone (more always
+	// follows): for them a prompt match while the output holds only such
+	// lines is output, not the prompt. Nil means none.
+	PromptLikeNeverAlone *regexp.Regexp
+	// PromptChange matches commands that change the text of the prompt
+	// without changing the level (such as selecting a peer whose number the
+	// prompt shows). After any other command the prompt must read exactly
+	// as before it, besides the levels' Escalate and Deescalate commands.
+	// Nil means none.
+	PromptChange *regexp.Regexp
 	// Quiet is the silence that settles such a match; zero means
 	// channel.DefaultQuiet.
 	Quiet time.Duration

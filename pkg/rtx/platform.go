@@ -57,6 +57,13 @@ var (
 	// headerLine matches the comment lines that open `show config` output;
 	// configuration lines never start with "#".
 	headerLine = regexp.MustCompile(`^#`)
+	// wholeConfigCommand matches the commands that print a whole
+	// configuration, running or saved: header lines and always more.
+	wholeConfigCommand = regexp.MustCompile(`(?i)^\s*show\s+config(?:\s+\d+)?\s*$`)
+	// promptChange matches the commands that change the administrator
+	// prompt without leaving the level: selecting a peer (`pp1# `) and
+	// setting the prompt prefix.
+	promptChange = regexp.MustCompile(`(?i)^\s*(?:no\s+)?(?:(?:pp|tunnel)\s+select|console\s+prompt)\b`)
 	// showConfigGrep and showConfigListing match the commands that print
 	// configuration lines: `show config`, `show config N`, `show config pp
 	// N`, `show config tunnel N [expand]`, with or without `| grep` pipes.
@@ -151,10 +158,14 @@ func inBlock(before []string) bool {
 // from the header comment lines of `show config` when a read happens to end
 // right after one. Header lines come only before the configuration lines,
 // which never start with "#". So for show config commands, and only while
-// the output read so far consists of header lines alone, a prompt match
-// waits for a short silence (channel.DefaultQuiet): a real prompt is the last
-// thing the router sends. Every other match is accepted at once, and with a
-// prefix there is no ambiguity at all.
+// the output read so far consists of header lines alone, a prompt match is
+// not the prompt when the command prints a whole configuration (the
+// configuration lines always follow), and otherwise waits for a short
+// silence (channel.DefaultQuiet): a real prompt is the last thing the router
+// sends. With a prefix this ambiguity does not arise. The driver's other
+// rules apply as well: after any command but `pp select`, `tunnel select`,
+// `console prompt`, `administrator` and `exit` the prompt must read exactly
+// as before, so `> ` or `pp1# ` lines inside output never end it.
 func platform(prefix string, columns int) driver.Platform {
 	p := regexp.QuoteMeta(prefix)
 	pl := driver.Platform{
@@ -178,9 +189,10 @@ func platform(prefix string, columns int) driver.Platform {
 			{Pattern: loginPasswordQuestion, Command: savedConfigCommand, Secrets: []string{SecretLogin}},
 			{Pattern: passwordPrompt, Command: savedConfigCommand, Secrets: []string{SecretLogin, SecretAdmin}},
 		},
-		ErrorLine: errorLine,
-		Filters:   []driver.Filter{{Command: grepPipe, Line: searching}},
-		Columns:   columns,
+		ErrorLine:    errorLine,
+		Filters:      []driver.Filter{{Command: grepPipe, Line: searching}},
+		PromptChange: promptChange,
+		Columns:      columns,
 		Lines: []driver.LineRule{
 			{Command: showConfigGrep, Start: configLineStart(true)},
 			{Command: showConfigListing, Start: configLineStart(false)},
@@ -189,6 +201,7 @@ func platform(prefix string, columns int) driver.Platform {
 	if strings.TrimSpace(prefix) == "" {
 		pl.PromptLikeOutput = showConfigCommand
 		pl.PromptLikeLine = headerLine
+		pl.PromptLikeNeverAlone = wholeConfigCommand
 	}
 	return pl
 }
