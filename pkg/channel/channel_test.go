@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
@@ -443,4 +444,90 @@ func TestParseEncoding(t *testing.T) {
 			}
 		})
 	}
+}
+
+// redactPSK stands for a pattern redactor such as rtx.RedactSecrets: it
+// hides the key of a pre-shared-key line.
+func redactPSK(line string) string {
+	return regexp.MustCompile(`(pre-shared-key \d+ text )\S+`).ReplaceAllString(line, "${1}"+channel.Redacted)
+}
+
+func TestTranscriptRedactsByPattern(t *testing.T) {
+	t.Parallel()
+	psk := "ipsec ike pre-shared-key 1 text Zebra-Psk-4711"
+	tests := []struct {
+		name    string
+		columns int
+		reply   []string
+		want    string
+	}{
+		{
+			name:  "line split across reads",
+			reply: []string{"ipsec ike pre-sha", "red-key 1 text Zebra-P", "sk-4711\r\n# "},
+			want:  "< ipsec ike pre-shared-key 1 text <redacted>\n< # \n",
+		},
+		{
+			name:    "line hard-wrapped inside the key",
+			columns: 34,
+			reply:   []string{psk[:33] + "\r\n", psk[33:] + "\r\n# "},
+			want:    "< ipsec ike pre-shared-key 1 text <redacted>\n< # \n",
+		},
+		{
+			name:    "line hard-wrapped before the key, at the full width",
+			columns: 33,
+			reply:   []string{psk[:33] + "\r", "\n" + psk[33:] + "\r\n# "},
+			want:    "< ipsec ike pre-shared-key 1 text <redacted>\n< # \n",
+		},
+		{
+			name:    "wrapped lines without a secret stay as they were",
+			columns: 10,
+			reply:   []string{"123456789\r\nabc\r\n# "},
+			want:    "< 123456789\n< abc\n< # \n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var tr bytes.Buffer
+			conn := channeltest.NewConn(t, channeltest.Step{Reply: tt.reply})
+			ch := channel.New(conn, channel.Config{Transcript: &tr, RedactLine: redactPSK})
+			ch.SetColumns(tt.columns)
+			if _, err := ch.ReadUntil(t.Context(), adminPrompt); err != nil {
+				t.Fatalf("ReadUntil: %v", err)
+			}
+			ch.Close()
+			if diff := cmp.Diff(tt.want, tr.String()); diff != "" {
+				t.Errorf("transcript mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLogsAndErrorsRedactByPattern(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var log bytes.Buffer
+		conn := channeltest.NewConn(t,
+			channeltest.Step{Send: "ipsec ike pre-shared-key 1 text Zebra-Psk-4711\r", Reply: []string{"ipsec ike pre-shared-key 1 text Zebra-Psk-4711\r\n"}},
+		)
+		ch := channel.New(conn, channel.Config{Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})), RedactLine: redactPSK})
+		defer ch.Close()
+		if err := ch.WriteLine(t.Context(), "ipsec ike pre-shared-key 1 text Zebra-Psk-4711"); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		_, err := ch.ReadUntil(ctx, adminPrompt)
+		if err == nil {
+			t.Fatal("ReadUntil succeeded without a prompt")
+		}
+		for what, text := range map[string]string{"debug log": log.String(), "error": err.Error()} {
+			if strings.Contains(text, "Zebra") {
+				t.Errorf("%s shows the key: %s", what, text)
+			}
+			if !strings.Contains(text, "pre-shared-key 1 text <redacted>") {
+				t.Errorf("%s does not show the redacted line: %s", what, text)
+			}
+		}
+	})
 }
