@@ -97,13 +97,15 @@ func (w *wrapping) unwrap(lines []string, columns int, start func([]string, stri
 	if w.short == unknown && slices.ContainsFunc(lines, func(l string) bool { return displayWidth(l) == columns }) {
 		w.short = no
 	}
+	// out ends with the logical line being built, so that start sees it.
 	out := make([]string, 0, len(lines))
 	for i := 0; i < len(lines); {
 		var cur strings.Builder
 		cur.WriteString(lines[i])
 		last := lines[i]
+		out = append(out, last)
 		for i++; i < len(lines); i++ {
-			j := w.join(out, cur.String(), last, lines[i], i == len(lines)-1, columns, start)
+			j := w.join(out, last, lines[i], i == len(lines)-1, columns, start)
 			if j == dropEmpty {
 				i++
 			}
@@ -112,18 +114,17 @@ func (w *wrapping) unwrap(lines []string, columns int, start func([]string, stri
 			}
 			cur.WriteString(lines[i])
 			last = lines[i]
+			out[len(out)-1] = cur.String()
 		}
-		out = append(out, cur.String())
 	}
 	return out
 }
 
 // join decides how next relates to last, the physical line before it, which
-// ends cur, the logical line so far; done holds the logical lines before
-// cur. final is set when next is the last line of the text, which may be
+// ends the last of before, the logical lines so far. final is set when next is the last line of the text, which may be
 // an output read only in part (cut after a line end): an empty final line
 // teaches nothing.
-func (w *wrapping) join(done []string, cur, last, next string, final bool, columns int, start func([]string, string) LineStart) joint {
+func (w *wrapping) join(before []string, last, next string, final bool, columns int, start func([]string, string) LineStart) joint {
 	n := displayWidth(last)
 	exact := w.full(n, columns)
 	if !exact && !(startsWide(next) && w.full(n+1, columns)) {
@@ -131,7 +132,7 @@ func (w *wrapping) join(done []string, cur, last, next string, final bool, colum
 	}
 	class := LineUnknown
 	if start != nil {
-		class = start(append(done[:len(done):len(done)], cur), next)
+		class = start(before, next)
 	}
 	if next == "" {
 		// A continuation is never empty: last ended exactly at the edge.
