@@ -126,39 +126,49 @@ func (w *wrapping) unwrap(lines []string, columns int, start func([]string, stri
 // teaches nothing.
 func (w *wrapping) join(before []string, last, next string, final bool, columns int, start func([]string, string) LineStart) joint {
 	n := displayWidth(last)
-	exact := w.full(n, columns)
-	if !exact && !(startsWide(next) && w.full(n+1, columns)) {
+	// breaksAt reports whether a device that puts width columns on a
+	// physical line may have broken last before next.
+	breaksAt := func(width int) bool { return n == width || n+1 == width && startsWide(next) }
+	if !breaksAt(columns-1) && !breaksAt(columns) {
 		return split
 	}
 	class := LineUnknown
 	if start != nil {
 		class = start(before, next)
 	}
-	if next == "" {
-		// A continuation is never empty: last ended exactly at the edge.
-		if class == LineContinues && !final {
-			w.blank = yes
+	if class == LineContinues {
+		// What the platform knows of the command beats what the session
+		// learned of the width.
+		if next == "" {
+			// A continuation is never empty: last ended exactly at the edge.
+			if !final {
+				w.blank = yes
+			}
+			return dropEmpty
 		}
-		if class == LineContinues || w.blank == yes {
+		w.learnWidth(n, next, columns)
+		return joined
+	}
+	if !breaksAt(w.width(columns)) && w.short != unknown {
+		return split
+	}
+	exact := w.short != unknown && n == w.width(columns)
+	switch {
+	case next == "":
+		if w.blank == yes {
 			return dropEmpty
 		}
 		return split
-	}
-	if exact && w.blank == yes && w.sure(n, columns) {
+	case exact && w.blank == yes:
 		// Such a device ends an exactly full line with an empty one.
 		return joined
-	}
-	switch class {
-	case LineContinues:
-		w.learnWidth(n, next, columns)
-		return joined
-	case LineStarts:
-		if w.sure(n, columns) {
+	case class == LineStarts:
+		if exact {
 			w.blank = no
 		}
 		return split
 	}
-	if n == w.width(columns) || startsWide(next) && n+1 == w.width(columns) {
+	if breaksAt(w.width(columns)) {
 		return joined
 	}
 	return split

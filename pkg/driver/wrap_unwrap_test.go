@@ -78,6 +78,10 @@ func TestRunUnwrap(t *testing.T) {
 			{"show x", "show x\r\n" + pad("a", 20) + "\r\nb\r\n# ", pad("a", 20) + "b\n"},
 			{"show y", "show y\r\n" + pad("a", 19) + "\r\nbbb\r\n# ", pad("a", 19) + "\nbbb\n"},
 		}},
+		{"a continuation the rule knows beats the learned width", []exchange{
+			{"show x", "show x\r\n" + pad("a", 20) + "\r\nb\r\n# ", pad("a", 20) + "b\n"},
+			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\n+c\r\n# ", pad("L", 19) + "+c\n"},
+		}},
 		{"columns-1 learned from a continuation", []exchange{
 			{"show lines", "show lines\r\n" + pad("L", 19) + "\r\n+c\r\n# ", pad("L", 19) + "+c\n"},
 			{"show y", "show y\r\n" + pad("a", 20) + "\r\nbbb\r\n# ", pad("a", 20) + "\nbbb\n"},
