@@ -16,8 +16,14 @@
 // [Driver.Run] is one round trip: it writes the command line and reads to the
 // next prompt. It strips the echo (which may be wrapped, carry a trailing
 // space or be redrawn with escape sequences), the prompt and filtered lines,
-// undoes hard wrapping at the console width, and turns an error line into a
-// [*CommandError].
+// undoes hard wrapping, and turns an error line into a [*CommandError].
+//
+// Devices break lines after Platform.Columns - 1 display columns (every
+// real router seen) or after Columns, in output and in the echo; the
+// driver accepts both and learns, per session, which one the device uses
+// and whether it prints an empty line after a line that fills the width
+// exactly. Where a physical line could be a whole line or a wrapped one,
+// the platform's line rules ([LineRule]) tell from the line after it.
 //
 // # Prompt detection
 //
