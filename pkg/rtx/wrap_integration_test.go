@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
@@ -88,5 +89,20 @@ func checkWrappedConfig(t *testing.T, c *rtx.Client, srv *rtxtest.Server) {
 	}
 	if n := len(rtx.WrapWidths); len(described) != 2*n {
 		t.Errorf("the fake holds %d description lines, want %d", len(described), 2*n)
+	}
+	// The reading that failed on real routers at 80 columns: the article's
+	// neighbor line arrives in two pieces.
+	st, err := rtx.ReadTunnelStatus(testContext(t), c, rtx.StatusOptions{Host: "fake"})
+	if err != nil {
+		t.Fatalf("ReadTunnelStatus: %v", err)
+	}
+	var bgp []string
+	for _, l := range running {
+		if strings.HasPrefix(l, "bgp ") {
+			bgp = append(bgp, l)
+		}
+	}
+	if diff := cmp.Diff(bgp, st.Lines, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("ReadTunnelStatus BGP lines mismatch (-want +got):\n%s", diff)
 	}
 }
