@@ -104,4 +104,34 @@ run bin/rtxctl show --host 127.0.0.1 --port "$ssh_port" -- save
 echo "exit status: $?" >&2
 set -e
 
+step "the Azure side: a fake Azure whose VPN gateway peers with a second fake router"
+bin/fakertx --scenario "$scenario" --telnet off --known-hosts "$tmp/az_known_hosts" --ready-file "$tmp/az_ready" \
+	--azure --azure-dir "$tmp/azure" --azure-delay 3s >"$tmp/fakertx-azure.log" 2>&1 &
+az_pid=$!
+trap 'kill "$az_pid" 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 100); do
+	grep -q '^azure=' "$tmp/az_ready" 2>/dev/null && break
+	sleep 0.1
+done
+az_ssh_port=$(sed -n 's/^ssh=.*://p' "$tmp/az_ready")
+# The router "azfake" with the azure: settings fakertx wrote, and the fake's
+# credentials for the Azure SDK's default chain (environment credential).
+{
+	printf 'routers:\n  azfake:\n    host: 127.0.0.1\n    port: %s\n    user: %s\n    known_hosts: %s\n' \
+		"$az_ssh_port" "$user" "$tmp/az_known_hosts"
+	sed 's/^/    /' "$tmp/azure/azure.yaml"
+} >"$tmp/azure-config.yaml"
+set -a
+. "$tmp/azure/env"
+set +a
+az=(--config "$tmp/azure-config.yaml")
+run bin/rtxctl azure check azfake "${az[@]}"
+run bin/rtxctl tunnel on azfake "${az[@]}"
+set +e
+run bin/rtxctl azure check azfake "${az[@]}" --wait --wait-interval 1s
+echo "exit status: $? (13: Azure learned the default route, but the KMS routes are missing)" >&2
+set -e
+run bin/rtxctl azure kms-routes --router azfake "${az[@]}" --apply
+run bin/rtxctl azure check azfake "${az[@]}"
+
 step "done"

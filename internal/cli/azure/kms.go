@@ -156,7 +156,7 @@ func runKMS(ctx context.Context, opts *KMSOptions) error {
 	case len(plan.Changes()) == 0:
 		b.WriteString("result: nothing to do, the three KMS routes are there\n")
 	case opts.Apply:
-		fmt.Fprintf(&b, "result: %s\n", strings.Join(res.Applied, ", "))
+		fmt.Fprintf(&b, "result: created or updated %s\n", strings.Join(res.Applied, ", "))
 	default:
 		b.WriteString("result: nothing changed (dry run); rerun with --apply to make these changes\n")
 	}
