@@ -64,11 +64,15 @@ var (
 	// prompt without leaving the level: selecting a peer (`pp1# `) and
 	// setting the prompt prefix.
 	promptChange = regexp.MustCompile(`(?i)^\s*(?:no\s+)?(?:(?:pp|tunnel)\s+select|console\s+prompt)\b`)
-	// showConfigGrep and showConfigListing match the commands that print
+	// showConfigPart and showConfigListing match the commands that print
 	// configuration lines: `show config`, `show config N`, `show config pp
 	// N`, `show config tunnel N [expand]`, with or without `| grep` pipes.
-	showConfigGrep    = regexp.MustCompile(showConfigPrefix + `\|\s*grep\b`)
-	showConfigListing = regexp.MustCompile(showConfigPrefix + `$`)
+	// showConfigPart matches those whose indented block lines may come
+	// without the line that opens their block: the pipes, and a pp or
+	// tunnel alone (whether it prints its `select` line is not known).
+	showConfigPart = regexp.MustCompile(`(?i)(?:^\s*show\s+config(?:\s+\d+(?:\.\d+)?)?\s+(?:pp|tunnel)\s|` +
+		showConfigPrefix + `\|\s*grep\b)`)
+	showConfigListing = regexp.MustCompile(`(?i)` + showConfigPrefix + `$`)
 	// blockStart matches a configuration line that opens a block of
 	// indented lines (`pp select 1`, `tunnel select 2`).
 	blockStart = regexp.MustCompile(`^[a-z][a-z0-9-]* select \S`)
@@ -80,7 +84,7 @@ var (
 
 // showConfigPrefix is `show config` with the arguments that still print
 // configuration lines.
-const showConfigPrefix = `(?i)^\s*show\s+config(?:\s+\d+(?:\.\d+)?)?(?:\s+(?:pp|tunnel)\s+\S+(?:\s+expand)?)?\s*`
+const showConfigPrefix = `^\s*show\s+config(?:\s+\d+(?:\.\d+)?)?(?:\s+(?:pp|tunnel)\s+\S+(?:\s+expand)?)?\s*`
 
 // configKeywords are the first words of RTX configuration lines, at column
 // 0 or inside a block: the configuration commands of the Yamaha command
@@ -106,10 +110,11 @@ var configKeywords = map[string]bool{
 }
 
 // configLineStart classifies a physical line of `show config` output for
-// unwrapping (see [driver.LineRule]); grep is set for `| grep` output,
-// whose indented block lines come without the line that opens their block.
+// unwrapping (see [driver.LineRule]); part is set for output whose indented
+// block lines may come without the line that opens their block.
 //
-// A configuration line begins with "#" (a header line), with a keyword at
+// A configuration line begins with "#" (a header line), with "Searching"
+// (the first line of a pipe's output), with a keyword at
 // column 0, or, inside a `pp select`/`tunnel select` block, with one or two
 // spaces and a keyword (nested `ipsec tunnel` lines have two). Anything
 // else cannot begin one: an empty line (show config prints none), a line
@@ -121,13 +126,13 @@ var configKeywords = map[string]bool{
 // description broken just before the word "ip ") is taken for a new line:
 // a line filling the width exactly is far more common than a break that
 // falls right before a keyword.
-func configLineStart(grep bool) func(before []string, line string) driver.LineStart {
+func configLineStart(part bool) func(before []string, line string) driver.LineStart {
 	return func(before []string, line string) driver.LineStart {
-		if strings.HasPrefix(line, "#") || grep && searching.MatchString(line) {
+		if strings.HasPrefix(line, "#") || searching.MatchString(line) {
 			return driver.LineStarts
 		}
 		body := strings.TrimLeft(line, " ")
-		if indent := len(line) - len(body); indent > 2 || indent > 0 && !grep && !inBlock(before) {
+		if indent := len(line) - len(body); indent > 2 || indent > 0 && !part && !inBlock(before) {
 			return driver.LineContinues
 		}
 		word, _, arg := strings.Cut(body, " ")
@@ -194,7 +199,7 @@ func platform(prefix string, columns int) driver.Platform {
 		PromptChange: promptChange,
 		Columns:      columns,
 		Lines: []driver.LineRule{
-			{Command: showConfigGrep, Start: configLineStart(true)},
+			{Command: showConfigPart, Start: configLineStart(true)},
 			{Command: showConfigListing, Start: configLineStart(false)},
 		},
 	}

@@ -347,6 +347,13 @@ func TestWrapAmbiguous(t *testing.T) {
 			want: []string{strings.Repeat("a", 79), "", "next"},
 		},
 		{
+			// Whether `show config pp N` prints its `pp select` line is not
+			// known: its indented lines begin lines anyway.
+			name: "show config pp without its select line", dev: wrapDevice{columns: 80},
+			cmd: "show config pp 1", lines: []string{" " + exact[:78], " pp enable 1"},
+			want: []string{" " + exact[:78], " pp enable 1"},
+		},
+		{
 			// The header continuation of the RTX1500 capture.
 			name: "header line continued", dev: wrapDevice{columns: 80},
 			cmd: "show config", lines: []string{"# main:  RTX1500 ver=d0 serial=N0Y011661 MAC-Address=00:a0:de:35:9c:7f MAC-Address=00:a0:de:35:9c:80 MAC-Address=00:a0:de:35:9c:81", "login password encrypted *"},
