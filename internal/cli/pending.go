@@ -120,19 +120,20 @@ func (p *PendingChange) Pending() rtx.Pending {
 	return rtx.Pending{Before: p.Entry.Before, After: p.Entry.After}
 }
 
-// FindPending returns the change of host awaiting confirmation, or an
-// error wrapping state.ErrNoPending.
-func FindPending(store *state.Store, host string) (*PendingChange, error) {
-	e, _, err := store.Pending(host)
+// FindPending returns the change awaiting confirmation of the router named
+// key (its key, or a host that resolves to it, see [state.Store.Key]), or
+// an error wrapping state.ErrNoPending.
+func FindPending(store *state.Store, key string) (*PendingChange, error) {
+	e, _, err := store.Pending(store.Key(key, key))
 	if err != nil {
-		return nil, fmt.Errorf("read the journal of %s: %w", host, err)
+		return nil, fmt.Errorf("read the journal of %s: %w", key, err)
 	}
 	return PendingOf(store, e)
 }
 
 // PendingOf returns the pending change of journal entry e with its record.
 func PendingOf(store *state.Store, e state.Entry) (*PendingChange, error) {
-	rec, err := ReadPendingRecord(store.Root, e.Host, e.ID)
+	rec, err := ReadPendingRecord(store.Root, e.RouterKey(), e.ID)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return &PendingChange{Entry: e}, nil
@@ -153,7 +154,7 @@ func PendingError(p *PendingChange) error {
 // interrupted run p has fired by now: the router restored the previous
 // configuration by itself.
 func MarkTimerExpired(store *state.Store, p *PendingChange, user state.User) error {
-	e := state.Entry{Ref: p.Entry.ID, Host: p.Entry.Host, User: user,
+	e := state.Entry{Ref: p.Entry.ID, Host: p.Entry.Host, Router: p.Entry.Router, User: user,
 		Action: state.ActionRollback, State: state.StateExpiredReverted, Result: state.ResultReverted}
 	if p.Entry.Armed != nil {
 		e.Clears = p.Entry.ID

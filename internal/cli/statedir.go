@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -31,12 +32,19 @@ func (f *Factory) StateDir() (string, error) {
 	return dir, nil
 }
 
-// LockRouter takes the per-router lock of host under the state directory
-// dir, waiting up to wait and saying once on standard error that it waits.
-// The error is a *lock.HeldError (exit status 6) when the lock stays held.
-func LockRouter(ctx context.Context, ios *iostreams.IOStreams, dir, host string, wait time.Duration) (release func() error, err error) {
-	return lock.Acquire(ctx, dir, host, wait, func() {
-		holder, _ := lock.ReadHolder(dir, host)
-		fmt.Fprintf(ios.ErrOut, "waiting up to %s for the lock of %s, held by %s\n", wait, host, holder)
+// LockRouter takes the per-router lock of the router whose records are
+// kept under key (see [state.Store.Key]) in the state directory dir,
+// waiting up to wait and saying once on standard error that it waits for
+// the lock of name (the router as the user named it). The error is a
+// *lock.HeldError (exit status 6) when the lock stays held.
+func LockRouter(ctx context.Context, ios *iostreams.IOStreams, dir, key, name string, wait time.Duration) (release func() error, err error) {
+	release, err = lock.Acquire(ctx, dir, key, wait, func() {
+		holder, _ := lock.ReadHolder(dir, key)
+		fmt.Fprintf(ios.ErrOut, "waiting up to %s for the lock of %s, held by %s\n", wait, name, holder)
 	})
+	var held *lock.HeldError
+	if errors.As(err, &held) {
+		held.Host = name
+	}
+	return release, err
 }

@@ -158,7 +158,7 @@ func (rc *Recovery) recover(ctx context.Context, r Router, e state.Entry, entrie
 	if err != nil {
 		return err
 	}
-	out := state.Entry{Ref: e.ID, Clears: e.ID, Host: rc.Key, User: rc.User, Action: e.Action, Result: state.ResultInterrupted}
+	out := state.Entry{Ref: e.ID, Clears: e.ID, Host: e.Host, Router: rc.Key, User: rc.User, Action: e.Action, Result: state.ResultInterrupted}
 	if notMade {
 		out.State = state.StateRolledBack
 	}

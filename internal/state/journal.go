@@ -116,6 +116,10 @@ type Entry struct {
 	Time time.Time `json:"time"`
 	// Host is the router as the user named it (address or configuration name). Required.
 	Host string `json:"host"`
+	// Router is the key of the router's directory ([Identity.Key], or the
+	// host before the router's identity was known); "" means Host. The entry
+	// is appended to that directory's journal.
+	Router string `json:"router,omitempty"`
 	// User is who made the change.
 	User User `json:"user"`
 	// Action is what was done. Required.
@@ -155,6 +159,14 @@ type Entry struct {
 	Clears int `json:"clears,omitempty"`
 }
 
+// RouterKey names the directory whose journal holds e: Router, else Host.
+func (e Entry) RouterKey() string {
+	if e.Router != "" {
+		return e.Router
+	}
+	return e.Host
+}
+
 // Expired reports whether e is a pending change whose deadline is not after now.
 func (e Entry) Expired(now time.Time) bool {
 	return e.Pending && !e.Deadline.After(now)
@@ -190,7 +202,7 @@ func validate(e *Entry) error {
 	return nil
 }
 
-// Append adds e to the journal of e.Host and returns the id it was given (the
+// Append adds e to the journal of e.Router (else e.Host) and returns the id it was given (the
 // highest id in the journal plus one). It sets e.ID, sets e.Time from Now when it is
 // zero, stores times in UTC, and sets State to StatePending when Pending is set.
 // It refuses (with [ErrInvalidEntry]) an entry without Host or Action, a pending
@@ -203,7 +215,7 @@ func (s *Store) Append(e Entry) (int, error) {
 	if err := validate(&e); err != nil {
 		return 0, fmt.Errorf("append to journal: %w", err)
 	}
-	dir, err := EnsureHostDir(s.Root, e.Host)
+	dir, err := EnsureHostDir(s.Root, e.RouterKey())
 	if err != nil {
 		return 0, fmt.Errorf("append to journal: %w", err)
 	}

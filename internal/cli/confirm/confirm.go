@@ -127,15 +127,19 @@ func run(ctx context.Context, opts *Options) (err error) {
 			logger.Error("confirm failed", "host", host, "error", err)
 		}
 	}()
-	release, err := cli.LockRouter(ctx, opts.IO, opts.StateDir, host, opts.LockWait)
+	store := &state.Store{Root: opts.StateDir, Now: opts.Now}
+	key := store.Key(opts.Target.Addr(), host)
+	lock := func(key string) (func() error, error) {
+		return cli.LockRouter(ctx, opts.IO, opts.StateDir, key, host, opts.LockWait)
+	}
+	release, err := lock(key)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, release()) }()
 
-	store := &state.Store{Root: opts.StateDir, Now: opts.Now}
 	user := state.User{Login: opts.Target.User, Local: state.LocalUser()}
-	p, err := cli.FindPending(store, host)
+	p, err := cli.FindPending(store, key)
 	if errors.Is(err, state.ErrNoPending) {
 		fmt.Fprintf(opts.IO.ErrOut, "nothing to confirm at %s: no pending change\n", host)
 		return write(opts, Report{Host: host})
@@ -143,7 +147,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	rc := &pending.Recovery{Store: store, Key: host, User: user, Wait: opts.WaitLeftover, Now: opts.Now,
+	rc := &pending.Recovery{Store: store, Key: key, User: user, Wait: opts.WaitLeftover, Now: opts.Now,
 		Notef: func(format string, args ...any) { fmt.Fprintf(opts.IO.ErrOut, format+"\n", args...) }}
 	if p.Timer() {
 		if !p.Entry.Expired(opts.Now()) {
@@ -163,6 +167,16 @@ func run(ctx context.Context, opts *Options) (err error) {
 	}
 	defer func() { err = errors.Join(err, done()) }()
 	sess := status.Session{Client: client, Timeout: opts.Target.Timeout}
+	// The pending change must be this router's.
+	key, releaseRouter, err := pending.Rekey(ctx, sess, store, opts.Target.Addr(), host, key, lock)
+	if err != nil {
+		return fmt.Errorf("confirm at %s: %w", host, err)
+	}
+	defer func() { err = errors.Join(err, releaseRouter()) }()
+	if err := pending.CheckRouter(p.Entry, key); err != nil {
+		return fmt.Errorf("confirm at %s: %w", host, err)
+	}
+	rc.Key = key
 	// An interrupted run may have left a rollback timer that would undo
 	// what is saved now: wait for it first.
 	if err := rc.Run(ctx, sess); err != nil {
@@ -172,7 +186,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		return undoneByTimer(logger, host, p)
 	}
 	res, err := rtx.ConfirmPending(ctx, sess, p.Pending())
-	return finish(opts, store, user, logger, p, res, err)
+	return finish(opts, store, key, user, logger, p, res, err)
 }
 
 // undoneByTimer reports the change of an interrupted run, which the
@@ -185,9 +199,9 @@ func undoneByTimer(logger *slog.Logger, host string, p *cli.PendingChange) error
 }
 
 // finish records the outcome of ConfirmPending and reports it.
-func finish(opts *Options, store *state.Store, user state.User, logger *slog.Logger, p *cli.PendingChange, res *rtx.ConfirmResult, err error) error {
+func finish(opts *Options, store *state.Store, key string, user state.User, logger *slog.Logger, p *cli.PendingChange, res *rtx.ConfirmResult, err error) error {
 	host := p.Entry.Host
-	r := state.Entry{Ref: p.Entry.ID, Host: host, User: user, Action: state.ActionConfirm}
+	r := state.Entry{Ref: p.Entry.ID, Host: host, Router: key, User: user, Action: state.ActionConfirm}
 	switch {
 	case errors.Is(err, rtx.ErrAlreadyUndone):
 		r.Action, r.Result, r.State = state.ActionRollback, state.ResultReverted, state.StateExpiredReverted

@@ -74,7 +74,7 @@ func expire(ctx context.Context, opts *Options, store *state.Store, logger *slog
 	if !p.Timer() {
 		target = recordTarget(opts, p.Record)
 	}
-	r := &router{opts: opts, store: store, logger: logger, key: e.Host, target: target, user: state.User{Login: target.User, Local: state.LocalUser()}, only: e.ID}
+	r := &router{opts: opts, store: store, logger: logger, name: e.Host, key: e.RouterKey(), target: target, user: state.User{Login: target.User, Local: state.LocalUser()}, only: e.ID}
 	rep, err := r.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Host, err)

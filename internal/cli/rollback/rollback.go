@@ -176,7 +176,8 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if opts.Expired {
 		return runExpired(ctx, opts, store, logger)
 	}
-	r := &router{opts: opts, store: store, logger: logger, key: opts.Target.Host.Host, target: opts.Target, user: state.User{Login: opts.Target.User, Local: state.LocalUser()}}
+	host := opts.Target.Host.Host
+	r := &router{opts: opts, store: store, logger: logger, name: host, key: store.Key(opts.Target.Addr(), host), target: opts.Target, user: state.User{Login: opts.Target.User, Local: state.LocalUser()}}
 	rep, err := r.run(ctx)
 	if err != nil {
 		logger.Error("rollback failed", "host", r.host(), "error", err)
@@ -222,17 +223,21 @@ type router struct {
 	opts   *Options
 	store  *state.Store
 	logger *slog.Logger
-	// key names the router's journal and lock: the host as the change
-	// was made with.
-	key    string
-	target cli.Target
-	user   state.User
+	// name is the router as named on the command line or in the journal,
+	// for messages; key names its records and lock (see
+	// [state.Store.Key]).
+	name, key string
+	target    cli.Target
+	user      state.User
 	// only is the pending entry --expired was asked to undo; 0 for the
 	// commands run by hand.
 	only int
+	// releaseRouter releases the lock taken once the router was
+	// identified, if any.
+	releaseRouter func() error
 }
 
-func (r *router) host() string { return r.key }
+func (r *router) host() string { return r.name }
 
 // notef prints a note on standard error, except for --expired, which is
 // silent unless something fails (its log says what it did).
@@ -245,13 +250,13 @@ func (r *router) notef(format string, args ...any) {
 // run takes the lock, then rolls back the pending change and, with --to,
 // restores the recorded lines.
 func (r *router) run(ctx context.Context) (rep *Report, err error) {
-	release, err := cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, r.host(), r.opts.LockWait)
+	release, err := cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, r.key, r.name, r.opts.LockWait)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, release()) }()
 
-	p, err := cli.FindPending(r.store, r.host())
+	p, err := cli.FindPending(r.store, r.key)
 	switch {
 	case errors.Is(err, state.ErrNoPending):
 		p = nil
@@ -283,6 +288,10 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 	}
 	defer func() { err = errors.Join(err, done()) }()
 	sess := status.Session{Client: client, Timeout: r.target.Timeout}
+	if err := r.identify(ctx, sess, p); err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, r.releaseRouter()) }()
 	// An interrupted run may have left a rollback timer that would undo
 	// what is restored now: wait for it first.
 	if err := r.recovery().Run(ctx, sess); err != nil {
@@ -302,6 +311,26 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 	return r.restore(ctx, sess)
 }
 
+// identify learns which router the session reaches and keeps its records
+// under the router's key from then on (see [pending.Rekey]); it refuses
+// when the pending change p (nil for none) was made on another router.
+func (r *router) identify(ctx context.Context, sess status.Session, p *cli.PendingChange) error {
+	key, release, err := pending.Rekey(ctx, sess, r.store, r.target.Addr(), r.name, r.key, func(key string) (func() error, error) {
+		return cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, key, r.name, r.opts.LockWait)
+	})
+	if err != nil {
+		return fmt.Errorf("rollback at %s: %w", r.host(), err)
+	}
+	r.key, r.releaseRouter = key, release
+	if p == nil {
+		return nil
+	}
+	if err := pending.CheckRouter(p.Entry, key); err != nil {
+		return errors.Join(fmt.Errorf("rollback at %s: %w", r.host(), err), release())
+	}
+	return nil
+}
+
 // undoneByTimer reports the change of an interrupted run, which the
 // router's rollback timer undid or which was never made; nil with --to,
 // which goes on with the restore.
@@ -316,7 +345,7 @@ func (r *router) undoneByTimer(p *cli.PendingChange) *Report {
 
 // recovery deals with what interrupted runs left on the router.
 func (r *router) recovery() *pending.Recovery {
-	return &pending.Recovery{Store: r.store, Key: r.host(), User: r.user, Wait: r.opts.WaitLeftover, Now: r.opts.Now, Notef: r.notef}
+	return &pending.Recovery{Store: r.store, Key: r.key, User: r.user, Wait: r.opts.WaitLeftover, Now: r.opts.Now, Notef: r.notef}
 }
 
 // rollbackTimer is the `rollback timer` the restores arm.
@@ -338,7 +367,7 @@ func (r *router) writeAhead(ctx context.Context, sess status.Session, e state.En
 	if err != nil {
 		return e, fmt.Errorf("read the router clock: %w", err)
 	}
-	e.Host, e.User, e.Action, e.Armed = r.host(), r.user, state.ActionRollback, armed
+	e.Host, e.Router, e.User, e.Action, e.Armed = r.host(), r.key, r.user, state.ActionRollback, armed
 	if e.ID, err = r.store.Append(e); err != nil {
 		return e, fmt.Errorf("write the journal: %w", err)
 	}
@@ -362,7 +391,7 @@ func (r *router) pending(ctx context.Context, sess status.Session, p *cli.Pendin
 		return nil, fmt.Errorf("roll back %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, r.host(), err)
 	}
 	res, err := rtx.RollbackPending(ctx, sess, p.Pending(), r.restoreOptions())
-	e := state.Entry{Ref: p.Entry.ID, Clears: clears(w, err), Host: r.host(), User: r.user, Action: state.ActionRollback, Before: p.Entry.After, After: p.Entry.Before}
+	e := state.Entry{Ref: p.Entry.ID, Clears: clears(w, err), Host: r.host(), Router: r.key, User: r.user, Action: state.ActionRollback, Before: p.Entry.After, After: p.Entry.Before}
 	if res != nil && res.Restore != nil && res.Restore.Plan != nil {
 		e.Commands = res.Restore.Plan.Steps()
 	}

@@ -17,7 +17,7 @@ var errNoLines = errors.New("no bgp lines recorded before it")
 // restore puts back exactly the BGP lines recorded before journal entry
 // --to, verifies and saves them, after backing up the configuration.
 func (r *router) restore(ctx context.Context, sess status.Session) (*Report, error) {
-	to, _, err := r.store.Entry(r.host(), r.opts.To)
+	to, _, err := r.store.Entry(r.key, r.opts.To)
 	if err == nil && len(to.Before) == 0 {
 		err = errNoLines
 	}
@@ -29,7 +29,7 @@ func (r *router) restore(ctx context.Context, sess status.Session) (*Report, err
 		return nil, fmt.Errorf("rollback --to %d at %s: read the configuration: %w", r.opts.To, r.host(), err)
 	}
 	// The backup holds the router's console settings, not the session's.
-	backup, err := r.store.Backup(r.host(), sess.Client.RouterConsole(configText))
+	backup, err := r.store.Backup(r.key, sess.Client.RouterConsole(configText))
 	if err != nil {
 		return nil, fmt.Errorf("rollback --to %d at %s: %w", r.opts.To, r.host(), err)
 	}
@@ -38,7 +38,7 @@ func (r *router) restore(ctx context.Context, sess status.Session) (*Report, err
 		return nil, fmt.Errorf("rollback --to %d at %s: %w", r.opts.To, r.host(), err)
 	}
 	res, err := rtx.RestoreBGP(ctx, sess, to.Before, r.restoreOptions())
-	e := state.Entry{Ref: to.ID, Clears: clears(w, err), Host: r.host(), User: r.user, Action: state.ActionRollback, After: to.Before, Backup: backup, Result: state.ResultApplied}
+	e := state.Entry{Ref: to.ID, Clears: clears(w, err), Host: r.host(), Router: r.key, User: r.user, Action: state.ActionRollback, After: to.Before, Backup: backup, Result: state.ResultApplied}
 	if res != nil && res.Plan != nil {
 		e.Before, e.Commands, e.Saved = res.Plan.Before, res.Plan.Steps(), res.Saved
 		if res.Plan.NoOp() {

@@ -136,10 +136,10 @@ func disarmFailure(rb *rtx.RouterRollback, err error) error {
 // It returns that entry's id.
 func (c *change) recordArmed(entry state.Entry, p rtx.Pending, deadline time.Time, armed *state.Armed) (int, error) {
 	rec := &cli.PendingRecord{Router: c.opts.Router, Conn: c.opts.Target.Host, Pending: p}
-	if err := cli.WritePendingRecord(c.store.Root, c.host, entry.ID, rec); err != nil {
+	if err := cli.WritePendingRecord(c.store.Root, c.key, entry.ID, rec); err != nil {
 		return 0, err
 	}
-	r := state.Entry{Ref: entry.ID, Clears: entry.ID, Host: c.host, User: c.user(), Action: action(c.opts.Want), Deadline: deadline, Armed: armed}
+	r := state.Entry{Ref: entry.ID, Clears: entry.ID, Host: c.host, Router: c.key, User: c.user(), Action: action(c.opts.Want), Deadline: deadline, Armed: armed}
 	if p.RouterRollback != nil {
 		r.RouterScheduleID = p.RouterRollback.ID
 	}
@@ -185,7 +185,7 @@ func nothingArmed(err error) bool {
 // appendResult appends r (with this run's host and user) to the journal;
 // a journal that cannot be written is a warning.
 func (c *change) appendResult(r state.Entry) {
-	r.Host, r.User, r.Action = c.host, c.user(), action(c.opts.Want)
+	r.Host, r.Router, r.User, r.Action = c.host, c.key, c.user(), action(c.opts.Want)
 	if _, err := c.store.Append(r); err != nil {
 		c.warnf("cannot write the journal: %v", err)
 	}

@@ -20,8 +20,11 @@ const cmdShowConfig = "show config"
 
 // change is one run of `tunnel on|off` once connected.
 type change struct {
-	opts  *Options
-	host  string
+	opts *Options
+	host string
+	// key names the router's records and lock: its identity once known
+	// (see [pending.Identify]), else host.
+	key   string
 	sess  status.Session
 	store *state.Store
 	// logger writes the log file (and standard error with -v).
@@ -40,6 +43,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		host:  opts.Target.Host.Host,
 		store: &state.Store{Root: opts.StateDir, Now: opts.Now},
 	}
+	c.key = c.store.Key(opts.Target.Addr(), c.host)
 	logger, closeLog, err := opts.Log.Open(opts.StateDir, opts.IO.ErrOut)
 	if err != nil {
 		return err
@@ -51,7 +55,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		}
 		err = errors.Join(err, closeLog())
 	}()
-	release, err := cli.LockRouter(ctx, opts.IO, opts.StateDir, c.host, opts.LockWait)
+	release, err := cli.LockRouter(ctx, opts.IO, opts.StateDir, c.key, c.host, opts.LockWait)
 	if err != nil {
 		return c.fail("", err)
 	}
@@ -77,6 +81,11 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		return c.fail("", err)
 	}
+	releaseRouter, err := c.identify(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, releaseRouter()) }()
 	if err := c.recovery().Run(ctx, c.sess); err != nil {
 		return c.fail("deal with an interrupted run", err)
 	}
@@ -235,12 +244,13 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 // saved at once). Nothing has been sent yet, so a failure leaves the router
 // unchanged.
 func (c *change) record(plan *rtx.TunnelPlan, commands []string, configText string, pending func(*state.Entry)) (state.Entry, error) {
-	backup, err := c.store.Backup(c.host, configText)
+	backup, err := c.store.Backup(c.key, configText)
 	if err != nil {
 		return state.Entry{}, c.fail("back up the configuration", err)
 	}
 	e := state.Entry{
 		Host:     c.host,
+		Router:   c.key,
 		User:     c.user(),
 		Action:   action(plan.Want),
 		Before:   plan.Before,
@@ -267,7 +277,7 @@ func (c *change) record(plan *rtx.TunnelPlan, commands []string, configText stri
 // runs out, and later runs wait for that (see [pending.Recovery]), so that
 // the timer cannot undo their work.
 func (c *change) recordResult(entry state.Entry, res *rtx.Result, err error, armed bool) {
-	r := state.Entry{Ref: entry.ID, Host: c.host, User: entry.User, Action: entry.Action, Result: state.ResultApplied}
+	r := state.Entry{Ref: entry.ID, Host: c.host, Router: c.key, User: entry.User, Action: entry.Action, Result: state.ResultApplied}
 	if entry.Armed != nil && !pending.TimerLeft(err, armed) {
 		r.Clears = entry.ID
 	}
@@ -301,7 +311,7 @@ func (c *change) armSlack() time.Duration {
 
 // recovery deals with what interrupted runs left on the router.
 func (c *change) recovery() *pending.Recovery {
-	return &pending.Recovery{Store: c.store, Key: c.host, User: c.user(), Wait: c.opts.WaitLeftover, Now: c.opts.Now,
+	return &pending.Recovery{Store: c.store, Key: c.key, User: c.user(), Wait: c.opts.WaitLeftover, Now: c.opts.Now,
 		Notef: func(format string, args ...any) { c.notef(format, args...) }}
 }
 
@@ -312,11 +322,33 @@ func (c *change) now() time.Time {
 	return c.opts.Now()
 }
 
+// identify learns which router the session reaches (its model and serial
+// number) and from then on keeps its records under the router's key (see
+// [pending.Rekey]); when the key changed, it checks for a pending change
+// again. A route that now reaches another router is refused: the records it
+// was checked against belong to the other one.
+func (c *change) identify(ctx context.Context) (release func() error, err error) {
+	key, release, err := pending.Rekey(ctx, c.sess, c.store, c.opts.Target.Addr(), c.host, c.key, func(key string) (func() error, error) {
+		return cli.LockRouter(ctx, c.opts.IO, c.opts.StateDir, key, c.host, c.opts.LockWait)
+	})
+	if err != nil {
+		return nil, c.fail("", err)
+	}
+	if key == c.key {
+		return release, nil
+	}
+	c.key = key
+	if err := c.checkPending(); err != nil {
+		return nil, errors.Join(err, release())
+	}
+	return release, nil
+}
+
 // checkPending refuses to touch a router with a change left pending with
 // --rollback-in: it must be confirmed or rolled back first. The changes of
 // interrupted runs are dealt with once connected (see [pending.Recovery]).
 func (c *change) checkPending() error {
-	p, err := cli.FindPending(c.store, c.host)
+	p, err := cli.FindPending(c.store, c.key)
 	if errors.Is(err, state.ErrNoPending) {
 		return nil
 	}

@@ -398,14 +398,14 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 		t.Errorf("commands sent while a rollback timer was pending: %q", got)
 	}
 
-	// The next run waits by itself: once it has read the router clock
-	// twice, the clock moves past the timer (less than the login timer, so
+	// The next run waits by itself: once it has read the router's identity
+	// and then its clock twice, the clock moves past the timer (less than the login timer, so
 	// that the waiting session, idle in between on the fake clock, stays),
 	// the timer restores the previous configuration, and the run makes the
 	// change again.
 	done := make(chan result)
 	go func() { done <- f.run(t, "tunnel on", "--verify-timeout", verifyTimeout) }()
-	f.waitClockReads(t, 2)
+	f.waitClockReads(t, 3)
 	f.srv.Router.Advance(3 * time.Minute)
 	r = <-done
 	wantExit(t, r, 0)
@@ -434,9 +434,8 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 	}
 }
 
-// waitClockReads waits until the fake has answered n readings of its clock
-// (`show environment`) since the last `administrator`, that is, by a run
-// waiting for a rollback timer.
+// waitClockReads waits until the fake has received n `show environment`
+// (identity and clock readings) since the last `administrator`.
 func (f *fake) waitClockReads(t *testing.T, n int) {
 	t.Helper()
 	for {
