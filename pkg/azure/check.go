@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v7"
 )
 
@@ -161,46 +162,46 @@ func (c *Client) Check(ctx context.Context, t Target, router State) (*Report, er
 }
 
 func (c *Client) peerStatus(ctx context.Context, t Target) ([]*armnetwork.BgpPeerStatus, error) {
-	what := "read the BGP peer status of gateway " + t.Gateway
 	opts := &armnetwork.VirtualNetworkGatewaysClientBeginGetBgpPeerStatusOptions{}
 	if t.PeerAddress != "" {
 		opts.Peer = &t.PeerAddress
 	}
-	p, err := c.gateways.BeginGetBgpPeerStatus(ctx, t.ResourceGroup, t.Gateway, opts)
-	if err != nil {
-		return nil, wrap(what, err)
-	}
-	res, err := p.PollUntilDone(ctx, &c.poll)
-	if err != nil {
-		return nil, wrap(what, err)
-	}
-	return res.Value, nil
+	res, err := poll(ctx, c, "read the BGP peer status of gateway "+t.Gateway, func() (*runtime.Poller[armnetwork.VirtualNetworkGatewaysClientGetBgpPeerStatusResponse], error) {
+		return c.gateways.BeginGetBgpPeerStatus(ctx, t.ResourceGroup, t.Gateway, opts)
+	})
+	return res.Value, err
 }
 
 func (c *Client) learnedRoutes(ctx context.Context, t Target) ([]*armnetwork.GatewayRoute, error) {
-	what := "read the routes gateway " + t.Gateway + " learned"
-	p, err := c.gateways.BeginGetLearnedRoutes(ctx, t.ResourceGroup, t.Gateway, nil)
-	if err != nil {
-		return nil, wrap(what, err)
-	}
-	res, err := p.PollUntilDone(ctx, &c.poll)
-	if err != nil {
-		return nil, wrap(what, err)
-	}
-	return res.Value, nil
+	res, err := poll(ctx, c, "read the routes gateway "+t.Gateway+" learned", func() (*runtime.Poller[armnetwork.VirtualNetworkGatewaysClientGetLearnedRoutesResponse], error) {
+		return c.gateways.BeginGetLearnedRoutes(ctx, t.ResourceGroup, t.Gateway, nil)
+	})
+	return res.Value, err
 }
 
 func (c *Client) nic(ctx context.Context, rg, name string) (NIC, error) {
-	what := "read the effective routes of network interface " + name
-	p, err := c.nics.BeginGetEffectiveRouteTable(ctx, rg, name, nil)
+	res, err := poll(ctx, c, "read the effective routes of network interface "+name, func() (*runtime.Poller[armnetwork.InterfacesClientGetEffectiveRouteTableResponse], error) {
+		return c.nics.BeginGetEffectiveRouteTable(ctx, rg, name, nil)
+	})
 	if err != nil {
-		return NIC{}, wrap(what, err)
+		return NIC{}, err
+	}
+	return effective(name, res.Value), nil
+}
+
+// poll starts a long-running operation with begin and polls it until it
+// ends, within ctx; errors say what was being done.
+func poll[T any](ctx context.Context, c *Client, what string, begin func() (*runtime.Poller[T], error)) (T, error) {
+	var zero T
+	p, err := begin()
+	if err != nil {
+		return zero, wrap(what, err)
 	}
 	res, err := p.PollUntilDone(ctx, &c.poll)
 	if err != nil {
-		return NIC{}, wrap(what, err)
+		return zero, wrap(what, err)
 	}
-	return effective(name, res.Value), nil
+	return res, nil
 }
 
 // choosePeer returns the gateway's peer at addr, or its only peer when addr

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v7"
 )
 
@@ -97,12 +98,11 @@ func (c *Client) ApplyKMSRoutes(ctx context.Context, plan *KMSPlan) ([]string, e
 			AddressPrefix: &r.Prefix,
 			NextHopType:   new(armnetwork.RouteNextHopTypeInternet),
 		}}
-		p, err := c.routes.BeginCreateOrUpdate(ctx, plan.ResourceGroup, plan.RouteTable, r.Name, route, nil)
+		_, err := poll(ctx, c, what, func() (*runtime.Poller[armnetwork.RoutesClientCreateOrUpdateResponse], error) {
+			return c.routes.BeginCreateOrUpdate(ctx, plan.ResourceGroup, plan.RouteTable, r.Name, route, nil)
+		})
 		if err != nil {
-			return done, wrap(what, err)
-		}
-		if _, err := p.PollUntilDone(ctx, &c.poll); err != nil {
-			return done, wrap(what, err)
+			return done, err
 		}
 		done = append(done, r.Name)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/config"
 )
 
 // defaultTimeout is the default --timeout of the azure commands: Azure's
@@ -30,6 +31,31 @@ Windows VMs need. Credentials come from the Azure SDK's default chain
 	}
 	cmd.AddCommand(newCmdCheck(f, nil), newCmdKMSRoutes(f, nil))
 	return cmd
+}
+
+// routerAzure returns the azure settings of the router called name in the
+// config file; an unknown name is a *[cli.FlagError].
+func routerAzure(f *cli.Factory, name string) (config.Azure, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return config.Azure{}, err
+	}
+	h, err := cfg.Router(name)
+	if err != nil {
+		return config.Azure{}, &cli.FlagError{Err: err}
+	}
+	return h.Azure, nil
+}
+
+// maxOneArg returns a cobra.PositionalArgs accepting at most one argument,
+// called what in the error.
+func maxOneArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > 1 {
+			return cli.FlagErrorf("too many arguments for %q: want at most one %s, got %q", cmd.CommandPath(), what, args)
+		}
+		return nil
+	}
 }
 
 // setTimeoutDefault changes the default of the --timeout flag that the

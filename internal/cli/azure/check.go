@@ -69,7 +69,7 @@ EXIT STATUS
   rtxctl azure check tokyo -o json
   rtxctl azure check --router-state on --subscription SUB --resource-group rg-network \
       --gateway vgw-tokyo --nic vm1-nic`,
-		Args: routerArgs,
+		Args: maxOneArg("ROUTER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Router = args[0]
@@ -80,18 +80,18 @@ EXIT STATUS
 			if err := opts.Conn.Validate(); err != nil {
 				return err
 			}
-			cfg, err := f.Config()
-			if err != nil {
-				return err
-			}
 			if opts.Router != "" {
-				h, err := cfg.Router(opts.Router)
+				a, err := routerAzure(f, opts.Router)
 				if err != nil {
-					return &cli.FlagError{Err: err}
+					return err
 				}
-				opts.Azure.Resolve(h.Azure)
+				opts.Azure.Resolve(a)
 			}
 			if opts.RouterState == "auto" {
+				cfg, err := f.Config()
+				if err != nil {
+					return err
+				}
 				if opts.Target, err = opts.Conn.Target(cfg, opts.Router, false); err != nil {
 					return err
 				}
@@ -112,14 +112,6 @@ EXIT STATUS
 	opts.Conn.AddFlags(cmd)
 	setTimeoutDefault(cmd, &opts.Conn.Timeout)
 	return cmd
-}
-
-// routerArgs accepts at most one ROUTER.
-func routerArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 1 {
-		return cli.FlagErrorf("too many arguments for %q: want at most one ROUTER, got %q", cmd.CommandPath(), args)
-	}
-	return nil
 }
 
 func runCheck(ctx context.Context, opts *CheckOptions) error {

@@ -56,12 +56,7 @@ EXIT STATUS
   130 interrupted`,
 		Example: `  rtxctl azure kms-routes --router tokyo
   rtxctl azure kms-routes rt-vms --subscription SUB --resource-group rg-network --apply`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return cli.FlagErrorf("too many arguments for %q: want at most one ROUTE_TABLE, got %q", cmd.CommandPath(), args)
-			}
-			return nil
-		},
+		Args: maxOneArg("ROUTE_TABLE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.RouteTable = args[0]
@@ -73,16 +68,12 @@ EXIT STATUS
 				return cli.FlagErrorf("invalid --timeout %s: must be positive", opts.Timeout)
 			}
 			if opts.Router != "" {
-				cfg, err := f.Config()
+				a, err := routerAzure(f, opts.Router)
 				if err != nil {
 					return err
 				}
-				h, err := cfg.Router(opts.Router)
-				if err != nil {
-					return &cli.FlagError{Err: err}
-				}
 				opts.Azure.RouteTable = opts.RouteTable
-				opts.Azure.Resolve(h.Azure)
+				opts.Azure.Resolve(a)
 				opts.RouteTable = opts.Azure.RouteTable
 			}
 			if opts.RouteTable == "" {
