@@ -113,8 +113,9 @@ var configKeywords = map[string]bool{
 // unwrapping (see [driver.LineRule]); part is set for output whose indented
 // block lines may come without the line that opens their block.
 //
-// A configuration line begins with "#" (a header line), with "Searching"
-// (the first line of a pipe's output), with a keyword at
+// A configuration line begins with "#" (a header line, before any other
+// line), with "Searching" (the first line of a pipe's output), with a
+// keyword at
 // column 0, or, inside a `pp select`/`tunnel select` block, with one or two
 // spaces and a keyword (nested `ipsec tunnel` lines have two). Anything
 // else cannot begin one: an empty line (show config prints none), a line
@@ -128,7 +129,12 @@ var configKeywords = map[string]bool{
 // falls right before a keyword.
 func configLineStart(part bool) func(before []string, line string) driver.LineStart {
 	return func(before []string, line string) driver.LineStart {
-		if strings.HasPrefix(line, "#") || searching.MatchString(line) {
+		switch {
+		case strings.HasPrefix(line, "#") && !headerOnly(before):
+			// Header lines come before every configuration line: this
+			// one continues a line that ends in a prompt-like "#".
+			return driver.LineContinues
+		case strings.HasPrefix(line, "#") || searching.MatchString(line):
 			return driver.LineStarts
 		}
 		body := strings.TrimLeft(line, " ")
@@ -144,6 +150,17 @@ func configLineStart(part bool) func(before []string, line string) driver.LineSt
 		}
 		return driver.LineUnknown
 	}
+}
+
+// headerOnly reports whether lines are all header lines (or the
+// "Searching ..." line of a pipe).
+func headerOnly(lines []string) bool {
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "#") && !searching.MatchString(l) {
+			return false
+		}
+	}
+	return true
 }
 
 // inBlock reports whether the last unindented line of before opens a block.

@@ -347,6 +347,13 @@ func TestWrapAmbiguous(t *testing.T) {
 			want: []string{strings.Repeat("a", 79), "", "next"},
 		},
 		{
+			// Header lines come first: after configuration lines, a line
+			// starting with "#" continues one that ends like a prompt.
+			name: "continuation starting with # after configuration lines", dev: wrapDevice{columns: 80},
+			cmd: "show config", lines: []string{"# RTX1210 Rev.14.01.42 (Fri Jul  5 11:17:45 2024)", "ip lan1 address 192.168.100.1/24", exact[:79] + `# 1"`},
+			want: []string{"# RTX1210 Rev.14.01.42 (Fri Jul  5 11:17:45 2024)", "ip lan1 address 192.168.100.1/24", exact[:79] + `# 1"`},
+		},
+		{
 			// Whether `show config pp N` prints its `pp select` line is not
 			// known: its indented lines begin lines anyway.
 			name: "show config pp without its select line", dev: wrapDevice{columns: 80},
