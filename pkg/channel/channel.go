@@ -72,6 +72,9 @@ type Match struct {
 	Prompt string   // the matched text
 	Index  int      // index of the matching pattern
 	Groups []string // submatches of the matching pattern; Groups[0] == Prompt
+	// Settled says that the match was accepted only after Quiet of silence
+	// (see [Settle]), so it may still be output the device paused in.
+	Settled bool
 }
 
 // Expect describes what [Channel.Expect] waits for.
@@ -149,6 +152,7 @@ type Channel struct {
 	text     text  // cleaned text since the last match
 	eof      bool  // the reader has finished and everything was decoded
 	failed   error // the session was ended by an *OutputLimitError
+	pages    int   // pager markers answered
 	anchored map[*regexp.Regexp]*regexp.Regexp
 }
 
@@ -256,6 +260,9 @@ func (c *Channel) redact(text string) string {
 	}
 	return strings.Join(lines, "")
 }
+
+// Pages returns how many pager markers the channel has answered so far.
+func (c *Channel) Pages() int { return c.pages }
 
 // Encoding returns the encoding currently used to decode output.
 func (c *Channel) Encoding() Encoding { return c.enc }
@@ -397,6 +404,7 @@ func (c *Channel) Expect(ctx context.Context, e Expect) (Match, error) {
 			c.take(nil, true)
 			grew = true
 		case <-settle:
+			pendingMatch.Settled = true
 			return c.accept(pendingMatch), nil
 		case <-ctx.Done():
 			return Match{}, c.timeout(e.Patterns, ctx.Err())
@@ -460,6 +468,7 @@ func (c *Channel) page(ctx context.Context) bool {
 		return false
 	}
 	c.log.Debug("pager", "marker", string(c.text.line))
+	c.pages++
 	c.text.line = c.text.line[:0]
 	c.cl.startErase()
 	c.tr.sent(c.key)

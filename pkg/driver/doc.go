@@ -50,20 +50,29 @@
 //     when the prompt is a bare "# "), a match while the output holds only
 //     such lines is output if the command always prints more
 //     ([Platform].PromptLikeNeverAlone), and otherwise is settled by
-//     silence (below).
+//     silence (below). For commands whose output is free text
+//     ([Platform].FreeText, such as a log), every match is settled by
+//     silence and probed.
 //  4. The wrap width. A match right after a physical line that may fill the
 //     console width may be that line's continuation: it is output when the
 //     device is known to print an empty line after a line that fills the
-//     width exactly, and otherwise is settled by silence. The first line of
-//     a reply is counted with the prompt before it.
+//     width exactly, and otherwise is settled by silence and probed. The
+//     first line of a reply is counted with the prompt before it.
 //
 // Any other match is the prompt, at once. A match settled by silence is
 // taken as the prompt only after [Platform].Quiet passes with no further
 // byte (a real prompt is the last thing the device sends before it waits);
-// any byte resumes the read. So the remaining risks are narrow: the device
-// pauses longer than Quiet right after a prompt-like beginning of a line
-// that continues a full-width line, or of a line of output when the session
-// prompt is bare ("# ") and the command is not one rule 3 knows.
+// any byte resumes the read. With [Platform].Probe a match of rule 3's free
+// text or of rule 4 is then confirmed: the driver types an empty line,
+// which a device waiting at that prompt answers at once with a line end
+// and the same prompt, while a device that only paused sends the rest of
+// its output first (then the prompt and that answer, which is consumed). So
+// a pause, however long, does not end such a command early. The remaining
+// risks are narrow: two consecutive lines of output that each read exactly
+// as the prompt; without Probe (while the console pages, so that a line
+// typed ahead would go to the pager), a pause longer than Quiet at a match
+// rule 3 or 4 settles; and a line of output that begins with the exact
+// prompt when the command is not one the platform describes.
 //
 // Usage:
 //

@@ -236,9 +236,10 @@ func (d *Driver) read(ctx context.Context, cmd string, fresh bool, extra ...*reg
 	r := reply{extra: -1}
 	asked := map[*Question]int{}
 	afterSecret := false
+	var probe bool // the last settled match may be confirmed by a probe
 	for {
 		// Only the first match of a fresh read follows the echo.
-		exp.Judge = d.judge(cmd, fresh, nLevels)
+		exp.Judge = d.judge(cmd, fresh, nLevels, &probe)
 		fresh = false
 		m, err := d.ch.Expect(ctx, exp)
 		if err != nil {
@@ -252,11 +253,15 @@ func (d *Driver) read(ctx context.Context, cmd string, fresh bool, extra ...*reg
 		text += m.Output
 		r.text = text
 		switch {
+		case m.Index < nLevels && m.Settled && probe && d.p.Probe && cmd != "":
+			more, end, err := d.confirm(ctx, m)
+			if err != nil {
+				return reply{}, err
+			}
+			r.text = text + more
+			return d.prompted(r, end), nil
 		case m.Index < nLevels:
-			r.level = &d.p.Levels[m.Index]
-			d.prompt = strings.TrimPrefix(m.Prompt, "\n")
-			d.wrap.prompt = displayWidth(d.prompt)
-			return r, nil
+			return d.prompted(r, m), nil
 		case m.Index < nQuestions:
 			q := questions[m.Index-nLevels]
 			if len(q.Secrets) > 0 {
@@ -276,6 +281,69 @@ func (d *Driver) read(ctx context.Context, cmd string, fresh bool, extra ...*reg
 			return r, nil
 		}
 	}
+}
+
+// confirm tells whether m, a match of a level's prompt that silence
+// settled, is the prompt (see [Platform].Probe). It sends an empty line,
+// which a device waiting at that prompt answers at once with a line end and
+// the prompt again; a device that only paused in its output sends the rest
+// of it first, then the prompt, then that answer. It returns the text of the
+// reply that followed m (empty when m was the prompt) and the match that
+// ends the reply. When the device answers a pager marker in between, the
+// empty line went to the pager: the next prompt match settles by silence
+// and is confirmed in turn.
+func (d *Driver) confirm(ctx context.Context, m channel.Match) (string, channel.Match, error) {
+	var more string
+	for {
+		p := regexp.QuoteMeta(strings.TrimPrefix(m.Prompt, "\n"))
+		pages := d.ch.Pages()
+		if err := d.ch.WriteLine(ctx, ""); err != nil {
+			return "", m, err
+		}
+		exp := channel.Expect{
+			Patterns: []*regexp.Regexp{
+				regexp.MustCompile(`^\n` + p),           // answered at once
+				regexp.MustCompile(`\n` + p + `\n` + p), // the prompt, then the answer
+				regexp.MustCompile(`(?:^|\n)` + p),      // a prompt after paging
+			},
+			Quiet: d.p.Quiet,
+			Judge: func(c channel.Match, _ channel.Excerpt) channel.Verdict {
+				switch {
+				case c.Index < 2:
+					return channel.Accept
+				case d.ch.Pages() == pages:
+					return channel.Reject // the answer is still to come
+				}
+				return channel.Settle
+			},
+		}
+		c, err := d.ch.Expect(ctx, exp)
+		if err != nil {
+			return "", m, err
+		}
+		switch {
+		case c.Index == 0:
+			d.log.Debug("prompt confirmed")
+			return more, m, nil
+		case c.Index == 1:
+			d.log.Debug("prompt-like output before the prompt")
+			return more + m.Prompt + c.Output, m, nil
+		}
+		more += m.Prompt + c.Output
+		c.Index = m.Index
+		if !c.Settled {
+			return more, c, nil
+		}
+		m = c
+	}
+}
+
+// prompted completes r, read up to m, a match of a level's prompt.
+func (d *Driver) prompted(r reply, m channel.Match) reply {
+	r.level = &d.p.Levels[m.Index]
+	d.prompt = strings.TrimPrefix(m.Prompt, "\n")
+	d.wrap.prompt = displayWidth(d.prompt)
+	return r
 }
 
 // answerSecret answers one password question: with the next secret q
@@ -309,8 +377,10 @@ func (d *Driver) setLevel(name string) {
 // judge returns the [channel.Expect] Judge that tells the prompt ending the
 // reply to cmd from output that only looks like one; fresh says whether the
 // read starts with the echo. Only prompts of levels (the first nLevels
-// patterns) are judged: questions and extra patterns are accepted. The
-// rules, in order (see the package documentation):
+// patterns) are judged: questions and extra patterns are accepted. It sets
+// *probe when it settles a match by rule 3's free text or rule 4, the
+// matches [Platform].Probe confirms. The rules, in order (see the package
+// documentation):
 //
 //  1. Unless cmd may change the prompt, the prompt is exactly the one read
 //     before it: another level's prompt, or the same level's with another
@@ -319,17 +389,20 @@ func (d *Driver) setLevel(name string) {
 //     arrived is part of it.
 //  3. For commands whose output starts with prompt-like lines, a match
 //     while the output holds nothing else is output if the command always
-//     prints more; otherwise it settles with silence.
+//     prints more; otherwise it settles with silence. For commands whose
+//     output is free text, every match settles with silence.
 //  4. A match right after a line that may fill the console width may be a
 //     continuation of that line: it is output if the device is known to
 //     print an empty line after an exactly full one, and settles with
 //     silence otherwise.
-func (d *Driver) judge(cmd string, fresh bool, nLevels int) func(channel.Match, channel.Excerpt) channel.Verdict {
+func (d *Driver) judge(cmd string, fresh bool, nLevels int, probe *bool) func(channel.Match, channel.Excerpt) channel.Verdict {
 	fixed := d.prompt != "" && !d.changesPrompt(cmd)
 	want := d.prompt
 	shaped := cmd != "" && d.p.PromptLikeOutput != nil && d.p.PromptLikeOutput.MatchString(cmd)
 	never := shaped && d.p.PromptLikeNeverAlone != nil && d.p.PromptLikeNeverAlone.MatchString(cmd)
+	free := cmd != "" && d.p.FreeText != nil && d.p.FreeText.MatchString(cmd)
 	return func(m channel.Match, before channel.Excerpt) channel.Verdict {
+		*probe = false
 		switch {
 		case m.Index >= nLevels:
 			return channel.Accept
@@ -342,8 +415,13 @@ func (d *Driver) judge(cmd string, fresh bool, nLevels int) func(channel.Match, 
 				return channel.Reject
 			}
 			return channel.Settle
+		case free:
+			*probe = true
+			return channel.Settle
 		}
-		return d.afterFullLine(fresh, before)
+		v := d.afterFullLine(fresh, before)
+		*probe = v == channel.Settle
+		return v
 	}
 }
 

@@ -81,6 +81,11 @@ type Platform struct {
 	// follows): for them a prompt match while the output holds only such
 	// lines is output, not the prompt. Nil means none.
 	PromptLikeNeverAlone *regexp.Regexp
+	// FreeText matches commands whose output lines may begin with any text
+	// (a log, a command history), so that any prompt match may be output:
+	// each one settles with silence (and is probed, see Probe). Nil means
+	// none.
+	FreeText *regexp.Regexp
 	// PromptChange matches commands that change the text of the prompt
 	// without changing the level (such as selecting a peer whose number the
 	// prompt shows). After any other command the prompt must read exactly
@@ -90,6 +95,15 @@ type Platform struct {
 	// Quiet is the silence that settles such a match; zero means
 	// channel.DefaultQuiet.
 	Quiet time.Duration
+	// Probe, if set, confirms a prompt match that silence settled before
+	// the reply to a command ends there: the driver sends an empty line,
+	// which a device waiting at its prompt answers at once with a line end
+	// and the same prompt, while a device that only paused in its output
+	// sends the rest of it first. So no pause, however long, ends a command
+	// early. The device must keep lines typed while it prints (as RTX
+	// routers and terminals do); an empty line typed while the output was
+	// paged goes to the pager, which the driver notices.
+	Probe bool
 	// Columns is the console width (`console columns`) by which the device
 	// hard-wraps lines: a physical line holds Columns - 1 or Columns
 	// display columns (the driver accepts both and learns which); zero

@@ -167,3 +167,63 @@ func TestRunPromptChange(t *testing.T) {
 		}
 	}
 }
+
+// TestRunProbe: with Probe, a prompt match that only silence settled is
+// confirmed by an empty line; output that merely paused there, however
+// long, is read to its real prompt, and the answer to the empty line is
+// consumed.
+func TestRunProbe(t *testing.T) {
+	t.Parallel()
+	full := "description lan1 " + strings.Repeat("w", 79-len("description lan1 "))
+	tests := []struct {
+		name   string
+		cmd    string
+		first  string   // the reply up to the settled match
+		probed []string // what follows the empty line
+		want   string
+	}{
+		{
+			name: "prompt line in free text, then a long pause", cmd: "show log",
+			first:  "show log\r\n2026/12/06 05:00:00: a\r\n# ",
+			probed: []string{"2026/12/06 05:00:01: b\r\n# ", "\r\n# "},
+			want:   "2026/12/06 05:00:00: a\n# 2026/12/06 05:00:01: b\n",
+		},
+		{
+			name: "continuation after a full line, then a long pause", cmd: "show status",
+			first:  "show status\r\n" + full + "\r\n# ",
+			probed: []string{"continued\r\n# \r\n# "},
+			want:   full + "# continued\n",
+		},
+		{
+			name: "prompt after a full line, answered at once", cmd: "show status",
+			first:  "show status\r\n" + full + "\r\n# ",
+			probed: []string{"\r\n# "},
+			want:   full + "\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				p := rtxPlatform("", 80)
+				p.FreeText = regexp.MustCompile(`^show log`)
+				p.Probe = true
+				d := newDriver(t, p, "admin",
+					channeltest.Step{Send: "\r", Reply: []string{"\r\n# "}},
+					channeltest.Step{Send: tt.cmd + "\r", Reply: []string{tt.first}},
+					channeltest.Step{Send: "\r", Reply: tt.probed, Delay: 2 * time.Second},
+					channeltest.Step{Send: "show environment\r", Reply: []string{"show environment\r\nok\r\n# "}},
+				)
+				for _, c := range []struct{ cmd, want string }{{"", ""}, {tt.cmd, tt.want}, {"show environment", "ok\n"}} {
+					got, err := d.Run(t.Context(), c.cmd)
+					if err != nil {
+						t.Fatalf("Run(%q): %v", c.cmd, err)
+					}
+					if diff := cmp.Diff(c.want, got); diff != "" {
+						t.Errorf("Run(%q) mismatch (-want +got):\n%s", c.cmd, diff)
+					}
+				}
+			})
+		})
+	}
+}

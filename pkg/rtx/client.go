@@ -170,7 +170,12 @@ func (c *Client) start(ctx context.Context, telnet bool) error {
 	}
 	c.info = s.info
 	c.log.Debug("logged in", "model", s.info.Model, "revision", s.info.Revision, "prompt prefix", s.prefix, "level", s.level)
-	if c.d, err = driver.New(c.ch, platform(s.prefix, defaultColumns), s.level, c.log); err != nil {
+	pl := platform(s.prefix, defaultColumns)
+	// A prompt that only silence settles is confirmed with an empty line,
+	// except while the console may page: a line typed ahead would go to
+	// the pager.
+	pl.Probe = !c.cfg.LeaveConsole
+	if c.d, err = driver.New(c.ch, pl, s.level, c.log); err != nil {
 		return err
 	}
 	c.d.SetSecret(SecretLogin, c.cfg.Password)

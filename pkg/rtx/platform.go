@@ -60,6 +60,9 @@ var (
 	// wholeConfigCommand matches the commands that print a whole
 	// configuration, running or saved: header lines and always more.
 	wholeConfigCommand = regexp.MustCompile(`(?i)^\s*show\s+config(?:\s+\d+)?\s*$`)
+	// freeTextCommand matches the commands whose output lines may begin
+	// with anything, prompts included: the log and the command history.
+	freeTextCommand = regexp.MustCompile(`(?i)^\s*show\s+(?:log|history)\b`)
 	// promptChange matches the commands that change the administrator
 	// prompt without leaving the level: selecting a peer (`pp1# `) and
 	// setting the prompt prefix.
@@ -214,6 +217,7 @@ func platform(prefix string, columns int) driver.Platform {
 		ErrorLine:    errorLine,
 		Filters:      []driver.Filter{{Command: grepPipe, Line: searching}},
 		PromptChange: promptChange,
+		FreeText:     freeTextCommand,
 		Columns:      columns,
 		Lines: []driver.LineRule{
 			{Command: showConfigPart, Start: configLineStart(true)},
