@@ -197,28 +197,57 @@ func (w *wrapping) stripEcho(out, cmd string, columns int) string {
 		return ""
 	}
 	want := []rune(cmd)
-	text := []rune(out)
+	// The echo (a line end after each of its physical lines) and the line
+	// end after it lie within its first len(want)+2 lines: only they are
+	// converted, so that a long output is neither converted nor copied.
+	head := out[:lineSpan(out, len(want)+2)]
+	text := []rune(head)
 	firstRunes := utf8.RuneCountInString(out[:first])
 	for start := 0; start <= firstRunes; start++ {
 		if end, ok := echoAt(text, start, want); ok {
-			return w.afterEcho(text, end, columns)
+			return w.afterEcho(out, text, end, columns)
 		}
 	}
 	return out[first+1:]
 }
 
-// afterEcho returns the text after the line end that follows the echo,
-// which ends at end. The echo's physical lines teach the wrap width (the
+// lineSpan returns the length in bytes of the first n lines of s, line ends
+// included (all of s if it has fewer).
+func lineSpan(s string, n int) int {
+	off := 0
+	for range n {
+		i := strings.IndexByte(s[off:], '\n')
+		if i < 0 {
+			return len(s)
+		}
+		off += i + 1
+	}
+	return off
+}
+
+// afterEcho returns the text of out after the line end that follows the
+// echo, which ends at end of text, the runes of the start of out. The echo's
+// physical lines teach the wrap width (the
 // prompt shares the first one); when the echo fills its last physical line
 // exactly, an empty line after it is taken for the extra line end some
 // devices print there, not for output, unless the device is known not to.
-func (w *wrapping) afterEcho(text []rune, end, columns int) string {
+func (w *wrapping) afterEcho(out string, text []rune, end, columns int) string {
 	nl := slices.Index(text[end:], '\n')
 	if nl < 0 {
 		return ""
 	}
 	nl += end
-	rest := string(text[nl+1:])
+	// The byte offset of text[nl+1] in out: ranging over a string counts
+	// runes as converting it to []rune does, an invalid byte as one.
+	off, n := len(out), 0
+	for i := range out {
+		if n == nl+1 {
+			off = i
+			break
+		}
+		n++
+	}
+	rest := out[off:]
 	if columns <= 0 {
 		return rest
 	}
