@@ -80,6 +80,9 @@ func cmdFakertx(ts *testscript.TestScript, neg bool, args []string) {
 	scenario := ts.MkAbs("scenario.yaml")
 	ts.Check(os.WriteFile(scenario, append(sc, "bgp:\n  establish_delay: 1ms\n"...), 0o600))
 	ready, knownHosts, dir := ts.MkAbs(".fakertx-ready"), ts.MkAbs("known_hosts"), ts.MkAbs("azure")
+	// A script may start several fakes: never read the files of the last one.
+	ts.Check(os.RemoveAll(ready))
+	ts.Check(os.RemoveAll(dir))
 	flags := append([]string{"--scenario", scenario, "--telnet", "off", "--ready-file", ready, "--known-hosts", knownHosts,
 		"--azure", "--azure-dir", dir}, args[1:]...)
 	ctx, cancel := context.WithCancel(context.Background())
