@@ -84,8 +84,8 @@ func (w *wrapping) learnWidth(n int, next string, columns int) {
 }
 
 // unwrap joins the physical lines the device hard-wrapped back into logical
-// lines. start classifies the lines of the command's output (nil: nothing is
-// known about them). A line is joined to the one before only if that one
+// lines, in place (lines is reused). start classifies the lines of the
+// command's output (nil: nothing is known about them). A line is joined to the one before only if that one
 // may be full, exactly or but for a wide character that did not fit; then
 // start decides, and where it cannot, the width rule: a line exactly
 // columns wide proves that the device uses the full width, otherwise
@@ -98,10 +98,11 @@ func (w *wrapping) unwrap(lines []string, columns int, start func([]string, stri
 		w.short = no
 	}
 	// out ends with the logical line being built, so that start sees it.
-	out := make([]string, 0, len(lines))
+	// It reuses lines: it never grows past the line being read.
+	out := lines[:0]
 	for i := 0; i < len(lines); {
-		var cur strings.Builder
-		cur.WriteString(lines[i])
+		// Only joined lines are copied: a logical line of one physical line
+		// is that line.
 		last := lines[i]
 		out = append(out, last)
 		for i++; i < len(lines); i++ {
@@ -112,9 +113,8 @@ func (w *wrapping) unwrap(lines []string, columns int, start func([]string, stri
 			if j != joined {
 				break
 			}
-			cur.WriteString(lines[i])
 			last = lines[i]
-			out[len(out)-1] = cur.String()
+			out[len(out)-1] += last
 		}
 	}
 	return out
