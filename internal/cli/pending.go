@@ -120,11 +120,11 @@ func (p *PendingChange) Pending() rtx.Pending {
 	return rtx.Pending{Before: p.Entry.Before, After: p.Entry.After}
 }
 
-// FindPending returns the change awaiting confirmation of the router named
-// key (its key, or a host that resolves to it, see [state.Store.Key]), or
-// an error wrapping state.ErrNoPending.
+// FindPending returns the change awaiting confirmation of the router whose
+// records are kept under key (see [state.Store.Key]), or an error wrapping
+// state.ErrNoPending.
 func FindPending(store *state.Store, key string) (*PendingChange, error) {
-	e, _, err := store.Pending(store.Key(key, key))
+	e, _, err := store.Pending(key)
 	if err != nil {
 		return nil, fmt.Errorf("read the journal of %s: %w", key, err)
 	}

@@ -41,14 +41,14 @@ var (
 	errMissingRef = errors.New("ref names no earlier entry")
 )
 
-// Entries returns every entry of the journal of host (a router's key, or a host
-// name that resolves to one, see [Store.Key]) in id order, folded: an entry whose
+// Entries returns every entry of the journal of host (a router's key, see
+// [Store.Key]) in id order, folded: an entry whose
 // state was later changed by an entry with Ref reports the latest State, and Pending
 // only while that state is StatePending. The entries that carry a Ref are returned
 // too. A missing journal yields no entries. Unreadable lines are skipped and
 // returned as warnings; the error reports only failures to read the file.
 func (s *Store) Entries(host string) ([]Entry, []Warning, error) {
-	dir, err := HostDir(s.Root, s.Key(host, host))
+	dir, err := HostDir(s.Root, host)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read journal: %w", err)
 	}

@@ -58,8 +58,8 @@ func (s *Store) routes() (Routes, error) {
 // reached by route ("host:port" as dialled) or named host: the router's
 // identity key once a run has learned it ([Store.Learn]), else host itself (a
 // router never reached yet, or state kept before routers had identities).
-// A bare host (as status and history are given) resolves when every known
-// route of that host reaches one router.
+// A bare host (route == host, as status and history are given) resolves when
+// every known route of that host reaches one router.
 func (s *Store) Key(route, host string) string {
 	routes, err := s.routes()
 	if err != nil {
@@ -67,6 +67,10 @@ func (s *Store) Key(route, host string) string {
 	}
 	if id, ok := routes[route]; ok {
 		return id.Key()
+	}
+	if route != host {
+		// A route never taken: another router may share the host.
+		return host
 	}
 	var found []Identity
 	for r, id := range routes {

@@ -47,6 +47,7 @@ func TestLearn(t *testing.T) {
 		{host, host, host}, // two routers on the host: a bare host is ambiguous
 		{"rtx1210_s0000000b", "rtx1210_s0000000b", "rtx1210_s0000000b"},
 		{"192.0.2.1:22", "192.0.2.1", "192.0.2.1"},
+		{"192.168.100.1:2223", host, host}, // a new route: maybe another router
 	}
 	for _, tt := range tests {
 		if got := s.Key(tt.route, tt.host); got != tt.want {

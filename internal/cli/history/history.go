@@ -83,7 +83,7 @@ The router is not contacted. With -o json the entries are one JSON array.`,
 
 func run(opts *Options) error {
 	store := &state.Store{Root: opts.StateDir}
-	entries, warnings, err := store.Entries(opts.Host)
+	entries, warnings, err := store.Entries(store.Key(opts.Host, opts.Host))
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,8 @@ func readPending(stateDir, host string, now time.Time) (*Pending, error) {
 	if stateDir == "" {
 		return nil, nil
 	}
-	p, err := cli.FindPending(&state.Store{Root: stateDir}, host)
+	store := &state.Store{Root: stateDir}
+	p, err := cli.FindPending(store, store.Key(host, host))
 	if errors.Is(err, state.ErrNoPending) {
 		return nil, nil
 	}

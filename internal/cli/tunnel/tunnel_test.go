@@ -340,7 +340,7 @@ func TestTunnelJournal(t *testing.T) {
 	f := newFake(t, combos[0], "off", nil)
 	wantExit(t, f.run(t, "tunnel on", "--verify-timeout", verifyTimeout), 0)
 	store := &state.Store{Root: filepath.Join(f.env["XDG_STATE_HOME"], "rtxctl")}
-	entries, warnings, err := store.Entries("127.0.0.1")
+	entries, warnings, err := store.Entries(store.Key("127.0.0.1", "127.0.0.1"))
 	if err != nil || len(warnings) > 0 {
 		t.Fatalf("Entries: %v, warnings %v", err, warnings)
 	}
@@ -414,7 +414,7 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 	f.checkRunning(t, "on")
 
 	store := &state.Store{Root: filepath.Join(f.env["XDG_STATE_HOME"], "rtxctl")}
-	entries, _, err := store.Entries("127.0.0.1")
+	entries, _, err := store.Entries(store.Key("127.0.0.1", "127.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
 	}
