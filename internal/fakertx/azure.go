@@ -148,5 +148,5 @@ func (o *azureOptions) announce(srv *azuretest.Server) (printed, ready string) {
 	fmt.Fprintf(&p, "azure %s\n", srv.URL())
 	fmt.Fprintf(&p, "azure-config %s (add under the router in config.yaml)\n", filepath.Join(o.dir, "azure.yaml"))
 	fmt.Fprintf(&p, "azure-env %s (source it: credentials of the fake's token endpoint)\n", filepath.Join(o.dir, "env"))
-	return p.String(), fmt.Sprintf("azure=%s\nazure-dir=%s\n", srv.URL(), o.dir)
+	return p.String(), fmt.Sprintf("azure=%s\nazure_dir=%s\n", srv.URL(), o.dir)
 }

@@ -35,8 +35,8 @@ func TestRunAzure(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-code })
 	lines := waitForFile(t, ready)
 	url, ok := lines["azure"]
-	if !ok || !strings.HasPrefix(url, "https://127.0.0.1:") || lines["azure-dir"] != azDir {
-		t.Fatalf("ready file %v, want azure=https://127.0.0.1:PORT and azure-dir=%s", lines, azDir)
+	if !ok || !strings.HasPrefix(url, "https://127.0.0.1:") || lines["azure_dir"] != azDir {
+		t.Fatalf("ready file %v, want azure=https://127.0.0.1:PORT and azure_dir=%s", lines, azDir)
 	}
 	for _, name := range []string{"ca.pem", "env", "azure.yaml"} {
 		fi, err := os.Stat(filepath.Join(azDir, name))
