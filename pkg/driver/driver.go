@@ -171,7 +171,22 @@ func (d *Driver) output(cmd, raw string) (string, string) {
 	if len(lines) == 0 {
 		return "", msg
 	}
-	return strings.Join(lines, "\n") + "\n", msg
+	return joinLines(lines), msg
+}
+
+// joinLines returns lines, each ending in "\n", in a single copy.
+func joinLines(lines []string) string {
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 func (d *Driver) filter(cmd string, lines []string) []string {
