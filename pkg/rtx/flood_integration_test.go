@@ -3,8 +3,6 @@ package rtx
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -36,16 +34,8 @@ func TestFloodAgainstFake(t *testing.T) {
 			srv := startFake(t, func(sc *rtxtest.Scenario) {
 				sc.Faults.Floods = []rtxtest.FloodFault{{Command: "show status bgp neighbor"}}
 			})
-			known := filepath.Join(t.TempDir(), "known_hosts")
-			if err := os.WriteFile(known, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cfg := Config{Transport: tt.transport, Addr: srv.SSHAddr(), User: "rtxctl", Password: "rtxctl-login",
-				AdminPassword: "rtxctl-admin", MaxOutput: tt.max}
-			if tt.transport == "telnet" {
-				cfg.Addr = srv.TelnetAddr()
-			}
-			cfg.SSH.KnownHostsFile = known
+			cfg := fakeConfig(t, srv, tt.transport)
+			cfg.MaxOutput = tt.max
 			c, err := Dial(ctx, cfg)
 			if err != nil {
 				t.Fatalf("Dial: %v", err)

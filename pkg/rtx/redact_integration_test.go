@@ -38,18 +38,10 @@ func TestSecretsNeverRecorded(t *testing.T) {
 			sc.SavedConfig += strings.Join(extra, "\n") + "\n"
 			srv := rtxtest.NewServer(sc)
 			t.Cleanup(srv.Close)
-			known := filepath.Join(t.TempDir(), "known_hosts")
-			if err := os.WriteFile(known, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-				t.Fatal(err)
-			}
 			var transcript, log bytes.Buffer
-			cfg := Config{Transport: tc.transport, Addr: srv.SSHAddr(), User: "rtxctl", Password: "rtxctl-login",
-				AdminPassword: "rtxctl-admin", LeaveConsole: tc.leave, Transcript: &transcript,
-				Logger: slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-			if tc.transport == "telnet" {
-				cfg.Addr = srv.TelnetAddr()
-			}
-			cfg.SSH.KnownHostsFile = known
+			cfg := fakeConfig(t, srv, tc.transport)
+			cfg.LeaveConsole, cfg.Transcript = tc.leave, &transcript
+			cfg.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c, err := Dial(ctx, cfg)
 			if err != nil {
 				t.Fatalf("Dial: %v", err)
@@ -84,4 +76,20 @@ func TestSecretsNeverRecorded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fakeConfig returns the settings that log into srv over the transport as
+// the scenario's user, trusting its host key.
+func fakeConfig(t *testing.T, srv *rtxtest.Server, transport string) Config {
+	t.Helper()
+	known := filepath.Join(t.TempDir(), "known_hosts")
+	if err := os.WriteFile(known, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Transport: transport, Addr: srv.SSHAddr(), User: "rtxctl", Password: "rtxctl-login", AdminPassword: "rtxctl-admin"}
+	if transport == "telnet" {
+		cfg.Addr = srv.TelnetAddr()
+	}
+	cfg.SSH.KnownHostsFile = known
+	return cfg
 }
