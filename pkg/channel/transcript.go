@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"golang.org/x/text/width"
 )
 
 // Redacted replaces every registered secret in transcripts, logs and errors.
@@ -104,7 +102,11 @@ func (t *transcript) received(b []byte) {
 // belongs to unless it may continue on the next.
 func (t *transcript) endLine() {
 	l := t.hold()
-	if t.columns > 0 && DisplayWidth(l) >= t.columns-1 && t.heldLen < maxHeld {
+	// A line's length in bytes is at least its width on the console (a
+	// character two columns wide takes three bytes), so every line that
+	// fills the console is held; holding more only joins lines that are
+	// then written as they were when they hold no secret.
+	if t.columns > 0 && len(l) >= t.columns-1 && t.heldLen < maxHeld {
 		return
 	}
 	t.writeHeld()
@@ -167,20 +169,4 @@ func (t *transcript) hold() string {
 // break the session, so its errors are ignored.
 func (t *transcript) put(line string) {
 	_, _ = io.WriteString(t.w, line+"\n")
-}
-
-// DisplayWidth counts the columns s occupies on a Japanese terminal: wide,
-// full-width and ambiguous-width characters (two bytes in Shift_JIS) take
-// two columns, ASCII and half-width katakana one.
-func DisplayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
