@@ -16,7 +16,11 @@ import (
 // a progress line to progress before each new check, and returns the
 // report judged against want. When time runs out it returns the last
 // report and an error with exit status 13 (Azure disagrees).
-func (o *Options) WaitFor(ctx context.Context, client *azure.Client, progress io.Writer, want azure.State, timeout time.Duration) (*azure.Report, error) {
+func (o *Options) WaitFor(ctx context.Context, progress io.Writer, want azure.State, timeout time.Duration) (*azure.Report, error) {
+	client, err := o.Client()
+	if err != nil {
+		return nil, Error(err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	verb := "learn"
@@ -32,5 +36,19 @@ func (o *Options) WaitFor(ctx context.Context, client *azure.Client, progress io
 		return we.Last, &cli.ExitError{Code: cli.ExitAzureDisagrees,
 			Err: fmt.Errorf("Azure did not %s the default route within %s", verb, timeout)}
 	}
+	return rep, Error(err)
+}
+
+// Check returns Azure's view judged against the router's state, within
+// timeout. A disagreement is in the report, not an error: see
+// [Disagrees].
+func (o *Options) Check(ctx context.Context, state azure.State, timeout time.Duration) (*azure.Report, error) {
+	client, err := o.Client()
+	if err != nil {
+		return nil, Error(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rep, err := client.Check(ctx, o.Target(), state)
 	return rep, Error(err)
 }

@@ -116,24 +116,17 @@ EXIT STATUS
 
 func runCheck(ctx context.Context, opts *CheckOptions) error {
 	state := azure.State(opts.RouterState)
+	var err error
 	if opts.RouterState == "auto" {
-		var err error
 		if state, err = readRouterState(ctx, opts); err != nil {
 			return err
 		}
 	}
-	client, err := opts.Azure.Client()
-	if err != nil {
-		return azureopts.Error(err)
-	}
 	var rep *azure.Report
 	if opts.Wait && state != azure.Unknown {
-		rep, err = opts.Azure.WaitFor(ctx, client, opts.IO.ErrOut, state, opts.Conn.Timeout)
+		rep, err = opts.Azure.WaitFor(ctx, opts.IO.ErrOut, state, opts.Conn.Timeout)
 	} else {
-		actx, cancel := context.WithTimeout(ctx, opts.Conn.Timeout)
-		defer cancel()
-		rep, err = client.Check(actx, opts.Azure.Target(), state)
-		err = azureopts.Error(err)
+		rep, err = opts.Azure.Check(ctx, state, opts.Conn.Timeout)
 	}
 	if rep == nil {
 		return err

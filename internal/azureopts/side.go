@@ -1,0 +1,60 @@
+package azureopts
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/pkg/azure"
+)
+
+// Side is the Azure side of a router command: `status --azure` adds the
+// check to the router's status, and `tunnel on|off --azure` waits after the
+// change until Azure has learned or withdrawn the default route
+// (--azure-required: a disagreement is a failed verification, and the
+// change is undone). The zero value is off.
+type Side struct {
+	Options
+	Enabled  bool // --azure
+	Required bool // --azure-required; implies Enabled
+}
+
+// AddStatusFlags registers --azure and the flags of the check.
+func (s *Side) AddStatusFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&s.Enabled, "azure", false, "also check the Azure side: the gateway's BGP session and learned routes, the NICs' effective routes (docs/azure.md)")
+	s.AddCheckFlags(fs)
+}
+
+// AddTunnelFlags registers AddStatusFlags's flags and --azure-required.
+func (s *Side) AddTunnelFlags(fs *pflag.FlagSet) {
+	s.AddStatusFlags(fs)
+	fs.BoolVar(&s.Required, "azure-required", false, "with --azure, undo the change when Azure disagrees (like a failed verification)")
+}
+
+// Prepare takes the settings no flag gave from a, the router's azure
+// settings in the config file, and checks them when the side is enabled;
+// the error is a *[cli.FlagError].
+func (s *Side) Prepare(a config.Azure) error {
+	s.Enabled = s.Enabled || s.Required
+	if !s.Enabled {
+		return nil
+	}
+	s.Resolve(a)
+	return s.Require("subscription", "resource-group", "gateway")
+}
+
+// AfterChange waits, at most timeout, until Azure has learned (want
+// azure.On) or withdrawn (azure.Off) the default route, printing progress
+// lines to progress, and returns the report. The error has exit status 13
+// when Azure still disagrees; the report is returned with it when there is
+// one.
+func (s *Side) AfterChange(ctx context.Context, progress io.Writer, want azure.State, timeout time.Duration) (*azure.Report, error) {
+	rep, err := s.WaitFor(ctx, progress, want, timeout)
+	if err != nil {
+		return rep, err
+	}
+	return rep, Disagrees(rep)
+}

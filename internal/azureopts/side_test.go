@@ -1,0 +1,89 @@
+package azureopts
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/pkg/azure"
+	"github.com/rtxctl/rtxctl/pkg/azure/azuretest"
+)
+
+// TestSideAfterChange drives the whole production path (flags, config,
+// DefaultAzureCredential from the environment, a trusted CA file) against
+// the fake: Azure learns the default route late, then agrees.
+func TestSideAfterChange(t *testing.T) {
+	speaker := &azuretest.StaticSpeaker{}
+	cfg := azuretest.DefaultConfig()
+	cfg.Gateway.Peers[0].Speaker = speaker
+	cfg.PropagationDelay = 50 * time.Millisecond
+	cfg.RetryAfter = 5 * time.Millisecond
+	cfg.RouteTables[0].Routes = []azuretest.Route{
+		{Name: "k1", AddressPrefix: azure.KMSPrefixes[0], NextHopType: "Internet"},
+		{Name: "k2", AddressPrefix: azure.KMSPrefixes[1], NextHopType: "Internet"},
+		{Name: "k3", AddressPrefix: azure.KMSPrefixes[2], NextHopType: "Internet"},
+	}
+	srv := azuretest.NewServer(cfg)
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, srv.CertificatePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.Config()
+	t.Setenv("AZURE_TENANT_ID", c.TenantID)
+	t.Setenv("AZURE_CLIENT_ID", c.ClientID)
+	t.Setenv("AZURE_CLIENT_SECRET", c.ClientSecret)
+	t.Setenv("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential")
+
+	var s Side
+	fs := pflag.NewFlagSet("tunnel", pflag.ContinueOnError)
+	s.AddTunnelFlags(fs)
+	if err := fs.Parse([]string{"--azure-required", "--wait-interval", "10ms", "--nic", azuretest.DefaultNIC}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Prepare(config.Azure{Subscription: c.Subscription, ResourceGroup: c.ResourceGroup, Gateway: c.Gateway.Name,
+		NICs: []string{"ignored-nic"}, Endpoint: srv.URL(), CAFile: ca}); err != nil {
+		t.Fatal(err)
+	}
+	speaker.Set("Established", "0.0.0.0/0")
+	var progress bytes.Buffer
+	rep, err := s.AfterChange(t.Context(), &progress, azure.On, 5*time.Second)
+	if err != nil {
+		t.Fatalf("AfterChange: %v", err)
+	}
+	if !s.Enabled || !rep.Agrees() || len(rep.NICs) != 1 || rep.NICs[0].Name != azuretest.DefaultNIC {
+		t.Errorf("AfterChange: enabled %v, report %+v; want enabled, agreeing, on the NIC of the flag", s.Enabled, rep)
+	}
+	if !strings.Contains(progress.String(), "waiting for Azure to learn the default route") {
+		t.Errorf("progress %q, want a waiting line", progress.String())
+	}
+
+	// Withdrawn never: Azure keeps disagreeing, exit status 13.
+	s.Wait = time.Millisecond
+	rep, err = s.AfterChange(t.Context(), &progress, azure.Off, 100*time.Millisecond)
+	var exitErr *cli.ExitError
+	if !errors.As(err, &exitErr) || exitErr.Code != cli.ExitAzureDisagrees || rep == nil || !rep.Learned.Default {
+		t.Errorf("AfterChange(off) = %+v, %v; want the last report and exit status 13", rep, err)
+	}
+}
+
+func TestSidePrepare(t *testing.T) {
+	t.Parallel()
+	var off Side
+	if err := off.Prepare(config.Azure{}); err != nil {
+		t.Errorf("Prepare without --azure: %v", err)
+	}
+	on := Side{Enabled: true}
+	var flagErr *cli.FlagError
+	if err := on.Prepare(config.Azure{Subscription: "s"}); !errors.As(err, &flagErr) {
+		t.Errorf("Prepare with --azure and no gateway = %v, want a *cli.FlagError", err)
+	}
+}
