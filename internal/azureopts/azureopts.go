@@ -230,7 +230,7 @@ func Error(err error) error {
 	case errors.As(err, &re) && re.NotFound():
 		return &cli.ExitError{Code: cli.ExitUsage, Err: err}
 	case errors.Is(err, context.DeadlineExceeded):
-		return &cli.ExitError{Code: cli.ExitUnreachable, Err: fmt.Errorf("Azure did not answer in time (--timeout): %w", err)}
+		return &cli.ExitError{Code: cli.ExitUnreachable, Err: fmt.Errorf("no answer from Azure in time (--timeout): %w", err)}
 	}
 	return err
 }

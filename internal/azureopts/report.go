@@ -54,7 +54,7 @@ func Disagrees(rep *azure.Report) error {
 	if failed == 0 {
 		return nil
 	}
-	return &cli.ExitError{Code: cli.ExitAzureDisagrees, Err: fmt.Errorf("Azure disagrees with the router (%d of %d checks failed)", failed, len(rep.Checks))}
+	return &cli.ExitError{Code: cli.ExitAzureDisagrees, Err: fmt.Errorf("the Azure side disagrees with the router (%d of %d checks failed)", failed, len(rep.Checks))}
 }
 
 // failures counts the failed checks of rep.

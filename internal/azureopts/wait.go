@@ -34,7 +34,7 @@ func (o *Options) WaitFor(ctx context.Context, progress io.Writer, want azure.St
 	var we *azure.WaitError
 	if errors.As(err, &we) && we.Last != nil && errors.Is(err, context.DeadlineExceeded) {
 		return we.Last, &cli.ExitError{Code: cli.ExitAzureDisagrees,
-			Err: fmt.Errorf("Azure did not %s the default route within %s", verb, timeout)}
+			Err: fmt.Errorf("the gateway did not %s the default route within %s", verb, timeout)}
 	}
 	return rep, Error(err)
 }
