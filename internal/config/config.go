@@ -20,8 +20,11 @@
 //	      peer_address: 192.168.254.1
 //	      nics: [vm1-nic, vm2-nic]
 //	      route_table: rt-vms
+//	groups:
+//	  kanto: [tokyo, yokohama]
 //
-// Unknown fields are errors, so a typo never silently falls back to a default.
+// A group names routers defined under routers; a router may be in several
+// groups. Unknown fields are errors, so a typo never silently falls back to a default.
 package config
 
 import (
@@ -75,7 +78,8 @@ type Azure struct {
 
 // Config is the content of the configuration file.
 type Config struct {
-	Routers map[string]Host `yaml:"routers"`
+	Routers map[string]Host     `yaml:"routers"`
+	Groups  map[string][]string `yaml:"groups"` // group name -> names of routers in Routers
 }
 
 // Error reports a configuration file that cannot be read or is invalid.
@@ -91,6 +95,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // ErrUnknownRouter is returned by [Config.Router] for a name the file does not define.
 var ErrUnknownRouter = errors.New("unknown router")
+
+// ErrUnknownGroup is returned by [Config.Group] for a name the file does not define.
+var ErrUnknownGroup = errors.New("unknown group")
 
 // DefaultPath returns the default location of the configuration file:
 // $XDG_CONFIG_HOME/rtxctl/config.yaml, or ~/.config/rtxctl/config.yaml when
@@ -136,6 +143,13 @@ func Parse(r io.Reader) (*Config, error) {
 		h.Name = name
 		cfg.Routers[name] = h
 	}
+	for name, members := range cfg.Groups {
+		for _, m := range members {
+			if _, ok := cfg.Routers[m]; !ok {
+				return nil, fmt.Errorf("group %q: router %q is not defined under routers", name, m)
+			}
+		}
+	}
 	return cfg, nil
 }
 
@@ -147,6 +161,16 @@ func (c *Config) Router(name string) (Host, error) {
 		return Host{}, fmt.Errorf("%w %q", ErrUnknownRouter, name)
 	}
 	return h, nil
+}
+
+// Group returns the names of the routers in the group called name, in the
+// order of the file, or an error wrapping [ErrUnknownGroup].
+func (c *Config) Group(name string) ([]string, error) {
+	members, ok := c.Groups[name]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownGroup, name)
+	}
+	return members, nil
 }
 
 // Transports lists the accepted values of [Host.Transport].
