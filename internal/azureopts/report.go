@@ -18,11 +18,11 @@ func WriteReport(w io.Writer, rep *azure.Report) error {
 	}
 	row("gateway", "%s", rep.Gateway)
 	row("router", "forced tunnel %s", rep.Router)
-	state := rep.Peer.State
-	if state == "" {
-		state = "not a peer of the gateway"
+	if rep.Peer.State == "" {
+		row("bgp peer", "%s (not a peer of the gateway)", rep.Peer.Address)
+	} else {
+		row("bgp peer", "%s AS %d %s", rep.Peer.Address, rep.Peer.ASN, rep.Peer.State)
 	}
-	row("bgp peer", "%s AS %d %s", rep.Peer.Address, rep.Peer.ASN, state)
 	row("learned default", "%s", map[bool]string{true: "yes", false: "no"}[rep.Learned.Default])
 	if len(rep.Learned.Others) > 0 {
 		row("also learned", "%s", strings.Join(rep.Learned.Others, " "))

@@ -205,34 +205,34 @@ func poll[T any](ctx context.Context, c *Client, what string, begin func() (*run
 }
 
 // choosePeer returns the gateway's peer at addr, or its only peer when addr
-// is "". A peer the gateway does not list has an empty State.
+// is "". An active-active gateway lists a peer once per instance: the peer
+// is Connected when one of them is. A peer the gateway does not list has an
+// empty State.
 func choosePeer(peers []*armnetwork.BgpPeerStatus, addr, gateway string) (Peer, error) {
-	var out []Peer
+	byAddr := map[string]Peer{}
+	var order []string
 	for _, p := range peers {
-		if p == nil || p.Neighbor == nil {
+		if p == nil || p.Neighbor == nil || (addr != "" && !sameAddr(*p.Neighbor, addr)) {
 			continue
 		}
-		peer := Peer{Address: *p.Neighbor, ASN: deref(p.Asn), RoutesReceived: deref(p.RoutesReceived)}
-		if p.State != nil {
-			peer.State = string(*p.State)
+		peer := Peer{Address: *p.Neighbor, ASN: deref(p.Asn), State: string(deref(p.State)), RoutesReceived: deref(p.RoutesReceived)}
+		prev, seen := byAddr[peer.Address]
+		if !seen {
+			order = append(order, peer.Address)
 		}
-		if addr == "" || sameAddr(peer.Address, addr) {
-			out = append(out, peer)
+		if !seen || (!prev.Connected() && peer.Connected()) {
+			byAddr[peer.Address] = peer
 		}
 	}
 	switch {
-	case len(out) == 1:
-		return out[0], nil
+	case len(order) == 1:
+		return byAddr[order[0]], nil
 	case addr != "":
 		return Peer{Address: addr}, nil
-	case len(out) == 0:
+	case len(order) == 0:
 		return Peer{}, fmt.Errorf("gateway %s has no BGP peers", gateway)
 	}
-	addrs := make([]string, len(out))
-	for i, p := range out {
-		addrs[i] = p.Address
-	}
-	return Peer{}, fmt.Errorf("gateway %s has %d BGP peers (%s): say which is the router (peer address)", gateway, len(out), strings.Join(addrs, ", "))
+	return Peer{}, fmt.Errorf("gateway %s has %d BGP peers (%s): say which is the router (peer address)", gateway, len(order), strings.Join(order, ", "))
 }
 
 // learnedFrom sorts out what the gateway learned from the peer at addr over
