@@ -136,7 +136,10 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("read capture back: %w", err)
 	}
-	rep := NewReport(ctx, opts.File, written)
+	// Replaying is local, but a reading that never ends must not hang.
+	rctx, cancel := opts.Target.WithTimeout(ctx)
+	rep := NewReport(rctx, opts.File, written)
+	cancel()
 	if opts.Conn.Output == cli.OutputJSON {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
@@ -205,20 +208,22 @@ func record(ctx context.Context, opts *Options) (f *File, err error) {
 		}
 	}
 	replay := &rtx.Replay{Outputs: r.file.Recorded(), Columns: r.columns}
+	rctx, cancel := opts.Target.WithTimeout(ctx)
+	defer cancel()
 	if info.Model == "" {
 		// No revision line in the banner: take the one show environment prints.
-		if env, err := rtx.ReadEnvironment(ctx, replay); err == nil {
+		if env, err := rtx.ReadEnvironment(rctx, replay); err == nil {
 			r.file.Header[keyModel], r.file.Header[keyRevision] = env.Model, env.Revision
 		}
 	}
 	var more []string
-	if bgp, err := rtx.ReadBGP(ctx, replay); err == nil {
+	if bgp, err := rtx.ReadBGP(rctx, replay); err == nil {
 		for _, n := range bgp.Neighbors {
 			more = append(more, cmdNeighbors+" "+n.Address, cmdNeighbors+" "+n.Address+" advertised-routes")
 		}
 	}
 	more = append(more, cmdRoutes, cmdUsers)
-	if files, err := replay.ConfigFiles(ctx); err == nil {
+	if files, err := replay.ConfigFiles(rctx); err == nil {
 		more = append(more, "show config "+strconv.Itoa(files.Running))
 		if files.Boot != files.Running {
 			more = append(more, "show config "+strconv.Itoa(files.Boot))

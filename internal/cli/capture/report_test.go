@@ -1,10 +1,12 @@
 package capture
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -36,7 +38,9 @@ func TestNewReport(t *testing.T) {
 			{Command: "show config 0", Text: "Current time: never\n"},
 		},
 	}
-	rep := NewReport(t.Context(), "real.txtar", f)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	rep := NewReport(ctx, "real.txtar", f)
 	want := []CommandReport{
 		{Command: cmdEnvironment, OK: true, Read: []string{"RTX1210 Rev.14.01.28", "clock 2020/03/17 16:21:59 +09:00", "runs config0, boots config2", "serial S4H024020"}},
 		{Command: cmdConfig, OK: true, Read: []string{"header: RTX1220 Rev.15.04.04", "11 top-level lines"}},
