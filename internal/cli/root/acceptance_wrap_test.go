@@ -2,6 +2,7 @@ package root
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -122,7 +123,7 @@ func wrapCells() []wrapCell {
 }
 
 // TestAcceptanceWrap runs `rtxctl status -o json`, `rtxctl show -- show
-// config`, `rtxctl tunnel on --dry-run` and `rtxctl tunnel on` against the article's router holding long
+// config` (and a `| grep` of it whose echo wraps), `rtxctl tunnel on --dry-run` and `rtxctl tunnel on` against the article's router holding long
 // lines of every width of acceptanceWidths, on every cell of wrapCells:
 // status reads the neighbor and filters exactly, show prints the running
 // configuration line for line, the read-only commands leave the running
@@ -152,11 +153,39 @@ func TestAcceptanceWrap(t *testing.T) {
 				t.Errorf("show -- show config mismatch with the running configuration (-want +got):\n%s", diff)
 			}
 			a.checkUnchanged(t, "show", running, saved)
+			checkLongGrep(t, a, running)
 
 			a.checkDryRun(t, running, saved)
 
 			a.checkTunnelOn(t, running)
 		})
+	}
+}
+
+// longGrep is a `show config | grep` pattern whose echo after the prompt
+// (229 columns) wraps at every width of the matrix: it matches the
+// description lines with at least 181 characters after `description NAME `
+// (`?` would ask the router for help).
+var longGrep = `^ *description [a-z0-9]+ ` + strings.Repeat(".", 181)
+
+// checkLongGrep runs `rtxctl show -- 'show config | grep "PATTERN"'` with
+// longGrep: it must print the lines of running that match, as running
+// holds them.
+func checkLongGrep(t *testing.T, a *acceptanceRouter, running []string) {
+	t.Helper()
+	re := regexp.MustCompile(longGrep)
+	var want []string
+	for _, l := range running {
+		if re.MatchString(l) {
+			want = append(want, l)
+		}
+	}
+	if len(want) < 2 {
+		t.Fatalf("%d lines of the running configuration match the pattern, want at least the two of 4000 columns", len(want))
+	}
+	got := a.rtxctl(t, "show", "--", `show config | grep "`+longGrep+`"`)
+	if diff := cmp.Diff(strings.Join(want, "\n")+"\n", got); diff != "" {
+		t.Errorf("show config | grep of a long pattern mismatch (-want +got):\n%s", diff)
 	}
 }
 
