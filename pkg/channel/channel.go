@@ -321,7 +321,7 @@ func (c *Channel) write(ctx context.Context, s string) error {
 	}
 	if _, err := c.conn.Write(b); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return &TimeoutError{Want: "send", Tail: c.tail(), Err: context.DeadlineExceeded}
+			return &TimeoutError{Want: wantSend, Tail: c.tail(), Err: context.DeadlineExceeded}
 		}
 		// A stream that refuses writes is gone for good.
 		return fmt.Errorf("send: connection lost: %w: %w", io.ErrUnexpectedEOF, err)
@@ -393,7 +393,7 @@ func (c *Channel) Expect(ctx context.Context, e Expect) (Match, error) {
 			}
 		}
 		if c.eof {
-			return Match{}, c.closedError(e.Patterns)
+			return Match{}, c.closedError()
 		}
 		select {
 		case b := <-c.chunks:
@@ -558,8 +558,8 @@ func (c *Channel) timeout(patterns []*regexp.Regexp, err error) error {
 	return &TimeoutError{Want: want(patterns), Tail: c.tail(), Err: err}
 }
 
-func (c *Channel) closedError(patterns []*regexp.Regexp) error {
-	err := fmt.Errorf("connection closed while waiting for %s (last received: %q): %w", want(patterns), c.tail(), io.ErrUnexpectedEOF)
+func (c *Channel) closedError() error {
+	err := fmt.Errorf("connection closed while waiting for the router (last received: %q): %w", c.tail(), io.ErrUnexpectedEOF)
 	if c.rerr != nil && !errors.Is(c.rerr, io.EOF) && !errors.Is(c.rerr, net.ErrClosed) {
 		err = fmt.Errorf("%w: %w", err, c.rerr)
 	}

@@ -9,15 +9,22 @@ import (
 // context ended. It unwraps to the context's error
 // ([context.DeadlineExceeded] or [context.Canceled]).
 type TimeoutError struct {
-	Want string // the awaited patterns, joined by " | "
+	Want string // the awaited patterns, joined by " | "; "send" for a write
 	Tail string // the last characters received (at most about 200), secrets redacted
 	Err  error  // the context's error
 }
 
-// Error names the awaited patterns and shows the tail received.
+// Error says what timed out and shows the tail received, in words for
+// operators (the patterns are left to Want).
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("waiting for %s: %v (last received: %q)", e.Want, e.Err, e.Tail)
+	if e.Want == wantSend {
+		return fmt.Sprintf("sending to the router: %v", e.Err)
+	}
+	return fmt.Sprintf("waiting for the router: %v (last received: %q)", e.Err, e.Tail)
 }
+
+// wantSend is the Want of a TimeoutError of a write.
+const wantSend = "send"
 
 // Unwrap returns the context's error.
 func (e *TimeoutError) Unwrap() error { return e.Err }
