@@ -97,16 +97,17 @@ func (a *acceptanceRouter) rtxctl(t *testing.T, verb string, extra ...string) st
 // acceptanceStatus holds the fields of `rtxctl status -o json` the
 // acceptance tests compare.
 type acceptanceStatus struct {
-	Tunnel      string              `json:"tunnel"`
-	Config      string              `json:"config"`
-	Saved       bool                `json:"saved"`
-	ConfigFiles *rtx.ConfigFiles    `json:"config_files"`
-	PeerAS      int                 `json:"peer_as"`
-	FilterID    int                 `json:"filter_id"`
-	Filters     []int               `json:"filters"`
-	Neighbors   []rtx.NeighborState `json:"neighbors"`
-	BGP         []string            `json:"bgp"`
-	Issues      []string            `json:"issues"`
+	Tunnel       string              `json:"tunnel"`
+	Config       string              `json:"config"`
+	Saved        bool                `json:"saved"`
+	SavedChecked bool                `json:"saved_checked"`
+	ConfigFiles  *rtx.ConfigFiles    `json:"config_files"`
+	PeerAS       int                 `json:"peer_as"`
+	FilterID     int                 `json:"filter_id"`
+	Filters      []int               `json:"filters"`
+	Neighbors    []rtx.NeighborState `json:"neighbors"`
+	BGP          []string            `json:"bgp"`
+	Issues       []string            `json:"issues"`
 }
 
 // status runs `rtxctl status -o json` and decodes it.
@@ -129,7 +130,7 @@ var articleNeighbor = rtx.NeighborState{Address: "10.10.50.254", State: "Establi
 // tunnelling off) is saved.
 func wantOffStatus(config []string) acceptanceStatus {
 	return acceptanceStatus{
-		Tunnel: "off", Config: "off", Saved: true, ConfigFiles: &rtx.ConfigFiles{}, PeerAS: 65521, FilterID: 2,
+		Tunnel: "off", Config: "off", Saved: true, SavedChecked: true, ConfigFiles: &rtx.ConfigFiles{}, PeerAS: 65521, FilterID: 2,
 		Neighbors: []rtx.NeighborState{articleNeighbor}, BGP: rtx.ParseBGPLines(config).Lines(),
 	}
 }

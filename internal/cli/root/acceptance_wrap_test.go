@@ -154,6 +154,7 @@ func TestAcceptanceWrap(t *testing.T) {
 			}
 			a.checkUnchanged(t, "show", running, saved)
 			checkLongGrep(t, a, running)
+			a.checkUnchanged(t, "show config | grep", running, saved)
 
 			a.checkDryRun(t, running, saved)
 
@@ -245,10 +246,11 @@ func (c languageCell) edit(sc *rtxtest.Scenario) {
 	}
 }
 
-// TestAcceptanceLanguage runs `rtxctl status -o json`, `rtxctl tunnel on
-// --dry-run` and `rtxctl tunnel on` against the article's router in every
-// console character with Japanese status labels and state words: status
-// reads the neighbor Established and config 0, the read-only commands
+// TestAcceptanceLanguage runs `rtxctl status -o json`, `rtxctl show -- show
+// environment`, `rtxctl tunnel on --dry-run` and `rtxctl tunnel on` against
+// the article's router in every console character with Japanese status
+// labels and state words: status reads the neighbor Established and config
+// 0, show prints the router's own labels, the read-only commands
 // leave the running and saved configuration byte-identical, and tunnel on
 // verifies and saves, the router's own console character kept.
 func TestAcceptanceLanguage(t *testing.T) {
@@ -263,6 +265,16 @@ func TestAcceptanceLanguage(t *testing.T) {
 				t.Errorf("status -o json mismatch (-want +got):\n%s", diff)
 			}
 			a.checkUnchanged(t, "status", running, saved)
+
+			// show prints the router's own language.
+			label := "実行中設定ファイル: config0"
+			if strings.Contains(c.character, "ascii") {
+				label = "Config. file: config0"
+			}
+			if out := a.rtxctl(t, "show", "--", "show", "environment"); !strings.Contains(out, label) {
+				t.Errorf("show -- show environment lacks %q:\n%s", label, out)
+			}
+			a.checkUnchanged(t, "show", running, saved)
 
 			a.checkDryRun(t, running, saved)
 
