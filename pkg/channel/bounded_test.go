@@ -100,7 +100,8 @@ func TestOutputLimit(t *testing.T) {
 }
 
 // TestDeadlineWhileFlooding: the context ends while the device keeps
-// sending; the read stops at once instead of draining the flood.
+// sending; the read stops at once instead of draining the flood, and the
+// session is closed.
 func TestDeadlineWhileFlooding(t *testing.T) {
 	t.Parallel()
 	const cancelAt = 256 * 1024
@@ -119,6 +120,17 @@ func TestDeadlineWhileFlooding(t *testing.T) {
 	}
 	if sent := f.sent.Load(); sent > cancelAt+slack {
 		t.Errorf("the flood was read to %d bytes, want at most %d (cancelled at %d)", sent, cancelAt+slack, cancelAt)
+	}
+	if !te.Sending {
+		t.Errorf("TimeoutError.Sending = false, want true")
+	}
+	select {
+	case <-f.closed:
+	default:
+		t.Error("connection still open after a timeout while the device kept sending")
+	}
+	if _, err := ch.ReadUntil(t.Context(), adminPrompt); !errors.As(err, &te) {
+		t.Errorf("second ReadUntil error = %v, want the *TimeoutError again", err)
 	}
 }
 

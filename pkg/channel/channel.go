@@ -153,6 +153,7 @@ type Channel struct {
 	eof      bool  // the reader has finished and everything was decoded
 	failed   error // the session was ended by an *OutputLimitError
 	pages    int   // pager markers answered
+	flow     flow  // how much the device sent lately
 	anchored map[*regexp.Regexp]*regexp.Regexp
 }
 
@@ -341,11 +342,12 @@ func (c *Channel) ReadUntil(ctx context.Context, patterns ...*regexp.Regexp) (Ma
 // rejects does not end the read).
 //
 // When ctx ends first it returns a [*TimeoutError], even while the device
-// keeps sending; when the peer closes the connection first it returns an
+// keeps sending (then the session is closed, see [TimeoutError].Sending);
+// when the peer closes the connection first it returns an
 // error wrapping [io.ErrUnexpectedEOF]; when the device sends more than
 // [Config].MaxOutput first it closes the session and returns an
-// [*OutputLimitError]. After a timeout the text received so far stays
-// buffered for the next read.
+// [*OutputLimitError]. After a timeout at a quiet moment the text received
+// so far stays buffered for the next read.
 func (c *Channel) Expect(ctx context.Context, e Expect) (Match, error) {
 	quiet := e.Quiet
 	if quiet <= 0 {
@@ -437,6 +439,7 @@ func (c *Channel) take(b []byte, eof bool) {
 	if eof {
 		c.eof = true
 	}
+	c.flow.add(len(b))
 	text := c.cl.clean(c.dec.decode(b, eof))
 	if len(text) == 0 {
 		return
@@ -554,8 +557,48 @@ func (c *Channel) tail() string {
 	return text
 }
 
+// A read that times out was cut off while the device kept sending when the
+// device sent at least floodBytes in the flow window before the deadline, the
+// last of them less than a second before it: a slow command that echoed
+// and then went quiet is not that.
+const (
+	flowWindow = time.Second
+	floodBytes = 4096
+)
+
+// flow counts the bytes the device sent in the current flow window.
+type flow struct {
+	start time.Time // the window's start
+	bytes int
+	last  time.Time // when the last bytes came
+}
+
+// add counts n bytes received now.
+func (f *flow) add(n int) {
+	now := time.Now()
+	if now.Sub(f.start) > flowWindow {
+		f.start, f.bytes = now, 0
+	}
+	f.bytes += n
+	f.last = now
+}
+
+// sending reports whether the device is still sending in earnest.
+func (f *flow) sending() bool {
+	now := time.Now()
+	return f.bytes >= floodBytes && now.Sub(f.start) < 2*flowWindow && now.Sub(f.last) < flowWindow
+}
+
+// timeout returns the error of a read whose context ended with err. When
+// the device was still sending, the session ends: what follows cannot be
+// read to a prompt in any useful time.
 func (c *Channel) timeout(patterns []*regexp.Regexp, err error) error {
-	return &TimeoutError{Want: want(patterns), Tail: c.tail(), Err: err}
+	te := &TimeoutError{Want: want(patterns), Tail: c.tail(), Err: err}
+	if c.flow.sending() {
+		te.Sending = true
+		c.fail(te)
+	}
+	return te
 }
 
 func (c *Channel) closedError() error {

@@ -12,6 +12,10 @@ type TimeoutError struct {
 	Want string // the awaited patterns, joined by " | "; "send" for a write
 	Tail string // the last characters received (at most about 200), secrets redacted
 	Err  error  // the context's error
+	// Sending says that the device was still sending when the context
+	// ended (kilobytes within the last second or two): the channel closed
+	// the session, as it would not reach a prompt in any useful time.
+	Sending bool
 }
 
 // Error says what timed out and shows the tail received, in words for
@@ -19,6 +23,9 @@ type TimeoutError struct {
 func (e *TimeoutError) Error() string {
 	if e.Want == wantSend {
 		return fmt.Sprintf("sending to the router: %v", e.Err)
+	}
+	if e.Sending {
+		return fmt.Sprintf("router still sending without a prompt when the time ran out (%v; last received: %q); session closed", e.Err, e.Tail)
 	}
 	return fmt.Sprintf("waiting for the router: %v (last received: %q)", e.Err, e.Tail)
 }
