@@ -161,7 +161,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		}
 	}
 
-	client, done, err := opts.Conn.OpenAdmin(ctx, opts.Connect, opts.Target)
+	client, done, err := pending.OpenAdmin(ctx, &opts.Conn, opts.Connect, opts.Target, opts.LockWait, opts.Now, rc.Notef)
 	if err != nil {
 		return err
 	}

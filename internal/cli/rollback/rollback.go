@@ -282,7 +282,7 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 		return &Report{Host: r.host()}, nil
 	}
 
-	client, done, err := r.opts.Conn.OpenAdmin(ctx, r.opts.Connect, r.target)
+	client, done, err := pending.OpenAdmin(ctx, &r.opts.Conn, r.opts.Connect, r.target, r.opts.LockWait, r.opts.Now, r.notef)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		return err
 	}
 
-	client, done, err := opts.Conn.Open(ctx, opts.Connect, opts.Target)
+	client, done, err := c.open(ctx)
 	if err != nil {
 		return c.fail("", err)
 	}
@@ -74,20 +74,13 @@ func run(ctx context.Context, opts *Options) (err error) {
 		}
 	}()
 	c.sess = status.Session{Client: client, Timeout: opts.Target.Timeout}
-
-	actx, cancel := opts.Target.WithTimeout(ctx)
-	err = client.Administrator(actx)
-	cancel()
-	if err != nil {
-		return c.fail("", err)
-	}
 	releaseRouter, err := c.identify(ctx)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, releaseRouter()) }()
-	if err := c.recovery().Run(ctx, c.sess); err != nil {
-		return c.fail("deal with an interrupted run", err)
+	if err := c.prepare(ctx); err != nil {
+		return err
 	}
 	configText, err := c.sess.Run(ctx, cmdShowConfig)
 	if err != nil {
@@ -322,6 +315,16 @@ func (c *change) now() time.Time {
 	return c.opts.Now()
 }
 
+// open connects and enters administrator mode; a run that changes the
+// router does so only once no other session is in administrator mode (see
+// [pending.OpenAdmin]).
+func (c *change) open(ctx context.Context) (*rtx.Client, func() error, error) {
+	if c.opts.DryRun {
+		return c.opts.Conn.OpenAdmin(ctx, c.opts.Connect, c.opts.Target)
+	}
+	return pending.OpenAdmin(ctx, &c.opts.Conn, c.opts.Connect, c.opts.Target, c.opts.LockWait, c.now, c.notef)
+}
+
 // identify learns which router the session reaches (its model and serial
 // number) and from then on keeps its records under the router's key (see
 // [pending.Rekey]); when the key changed, it checks for a pending change
@@ -342,6 +345,18 @@ func (c *change) identify(ctx context.Context) (release func() error, err error)
 		return nil, errors.Join(err, release())
 	}
 	return release, nil
+}
+
+// prepare makes sure what interrupted runs left armed has run out or is
+// removed, unless this is a dry run, which changes nothing.
+func (c *change) prepare(ctx context.Context) error {
+	if c.opts.DryRun {
+		return nil
+	}
+	if err := c.recovery().Run(ctx, c.sess); err != nil {
+		return c.fail("deal with an interrupted run", err)
+	}
+	return nil
 }
 
 // checkPending refuses to touch a router with a change left pending with

@@ -70,6 +70,10 @@ func configureWithoutRefresh(state string) func(*testing.T, *fake) {
 		if diff := cmp.Diff(want.Lines(), on.After); diff != "" {
 			t.Fatalf("setup configuration mismatch (-want +got):\n%s", diff)
 		}
+		// rtxctl waits while another administrator session is active.
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
