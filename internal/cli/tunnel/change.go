@@ -51,13 +51,15 @@ EXIT STATUS
   0  success, or already in the requested state (nothing sent)
   1  other failure; the message says what the router runs and has saved;
      also a change refused because another is pending (confirm or roll it
-     back first) or an interrupted run's rollback timer is still armed
+     back first), or an address that now reaches another router
   2  usage error: bad flag, argument, config file, a missing password,
      several peer ASes and no --peer-as, or a filter ID used for something else
   3  cannot reach the router: connection refused, timeout, host key problem
   4  authentication failed (login or administrator password)
   5  the router refused a command or administrator mode; any change was undone
-  6  another rtxctl holds this router's lock (see --lock-wait)
+  6  another rtxctl holds this router's lock, or another session is in
+     administrator mode on the router (see --lock-wait), or an interrupted
+     run's rollback timer runs out later than --wait-leftover allows
   10 verification failed (neighbor not Established, default route not
      advertised or withdrawn in time); the change was undone and not saved
   130 interrupted; any change was undone`
@@ -71,17 +73,21 @@ already in the requested state (configuration and advertised routes agree) it
 says so on standard error and sends nothing. When only the advertised routes
 disagree, it runs "bgp configure refresh" alone.
 
-Before a change the full configuration is backed up under
-$XDG_STATE_HOME/rtxctl/HOST/ (mode 0600) and the change is recorded in the
-journal there. The change runs under the router's "rollback timer" where the
+Before changing, rtxctl waits (--lock-wait) until no other session is in
+administrator mode on the router ("show status user"), then reads the
+router's model and serial number: its records live under
+$XDG_STATE_HOME/rtxctl/MODEL_SERIAL/, whatever address reaches it. Before a
+change the full configuration is backed up there (mode 0600) and the change
+is recorded in the journal there, with the rollback timer it is about to arm. The change runs under the router's "rollback timer" where the
 firmware has one, then "bgp configure refresh"; rtxctl waits (--verify-timeout)
 until every neighbor of the peer AS is Established again and the default route
 is advertised (on) or withdrawn (off). Only then does it restore the console
 settings and save. If a command is refused or the verification fails, the
 previous BGP lines are put back, refreshed, and nothing is saved; the message
-says what the router now runs and has saved. If the connection is lost while
-the rollback timer is armed, later runs refuse to touch the router until the
-timer has restored the previous configuration.
+says what the router now runs and has saved. If rtxctl is killed or the
+connection is lost while the rollback timer is armed, the next run waits until
+the router clock has passed the timer (saying until when; exit 6 when that is
+later than --wait-leftover), so that the timer cannot undo its work.
 
 With --rollback-in DURATION the verified change is left pending instead of
 saved: before the change rtxctl arms a "schedule at" entry on the router that
