@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -88,7 +87,7 @@ func OpenAdmin(ctx context.Context, conn *cli.ConnectionOptions, connect cli.Con
 	if err != nil {
 		return nil, nil, err
 	}
-	sess := status.Session{Client: client, Timeout: t.Timeout}
+	sess := timed{client: client, timeout: t.Timeout}
 	waited, err := WaitIdle(ctx, sess, wait, 0, now, notef)
 	if err != nil {
 		return nil, nil, errors.Join(err, done())
@@ -103,7 +102,7 @@ func OpenAdmin(ctx context.Context, conn *cli.ConnectionOptions, connect cli.Con
 		if client, done, err = conn.Open(ctx, connect, t); err != nil {
 			return nil, nil, err
 		}
-		sess = status.Session{Client: client, Timeout: t.Timeout}
+		sess = timed{client: client, timeout: t.Timeout}
 	}
 	actx, cancel := t.WithTimeout(ctx)
 	err = client.Administrator(actx)
@@ -115,4 +114,16 @@ func OpenAdmin(ctx context.Context, conn *cli.ConnectionOptions, connect cli.Con
 		return nil, nil, errors.Join(err, done())
 	}
 	return client, done, nil
+}
+
+// timed runs each command on client within the per-operation deadline.
+type timed struct {
+	client  *rtx.Client
+	timeout time.Duration
+}
+
+func (t timed) Run(ctx context.Context, cmd string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.timeout)
+	defer cancel()
+	return t.client.Run(ctx, cmd)
 }

@@ -78,8 +78,8 @@ func (e *LeftoverError) Error() string {
 		e.Entry.Action, e.Entry.ID, when, e.Wait)
 }
 
-// Unwrap returns [cli.ErrTimerPending].
-func (e *LeftoverError) Unwrap() error { return cli.ErrTimerPending }
+// Unwrap returns [ErrTimer].
+func (e *LeftoverError) Unwrap() error { return ErrTimer }
 
 // CheckWait returns the error Run would return for the interrupted run e
 // when only the controller clock tells when its rollback timer runs out (an
@@ -136,7 +136,7 @@ func (rc *Recovery) leftovers(entries []state.Entry) []state.Entry {
 }
 
 func (rc *Recovery) hasRecord(e state.Entry) bool {
-	_, err := cli.ReadPendingRecord(rc.Store.Root, rc.Key, e.ID)
+	_, err := ReadRecord(rc.Store.Root, rc.Key, e.ID)
 	return !errors.Is(err, os.ErrNotExist)
 }
 
@@ -145,7 +145,7 @@ func (rc *Recovery) recover(ctx context.Context, r Router, e state.Entry, entrie
 		if err := rc.waitController(ctx, e, e.Deadline); err != nil {
 			return err
 		}
-		return cli.MarkTimerExpired(rc.Store, &cli.PendingChange{Entry: e}, rc.User)
+		return MarkTimerExpired(rc.Store, &Change{Entry: e}, rc.User)
 	}
 	notMade := e.Pending && !rc.hasRecord(e)
 	var err error

@@ -139,7 +139,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 	defer func() { err = errors.Join(err, release()) }()
 
 	user := state.User{Login: opts.Target.User, Local: state.LocalUser()}
-	p, err := cli.FindPending(store, key)
+	p, err := pending.Find(store, key)
 	if errors.Is(err, state.ErrNoPending) {
 		fmt.Fprintf(opts.IO.ErrOut, "nothing to confirm at %s: no pending change\n", host)
 		return write(opts, Report{Host: host})
@@ -154,7 +154,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 			if err := rc.CheckWait(p.Entry); err != nil {
 				return fmt.Errorf("confirm at %s: %w", host, err)
 			}
-		} else if err := cli.MarkTimerExpired(store, p, user); err != nil {
+		} else if err := pending.MarkTimerExpired(store, p, user); err != nil {
 			return err
 		} else {
 			return undoneByTimer(logger, host, p)
@@ -185,34 +185,23 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if p.Timer() {
 		return undoneByTimer(logger, host, p)
 	}
-	res, err := rtx.ConfirmPending(ctx, sess, p.Pending())
-	return finish(opts, store, key, user, logger, p, res, err)
+	j := &pending.Journal{Store: store, Key: key, Host: host, User: user, Now: opts.Now}
+	res, err := j.Confirm(ctx, sess, p)
+	return finish(opts, logger, p, res, err)
 }
 
 // undoneByTimer reports the change of an interrupted run, which the
 // router's rollback timer undid or which was never made: there is nothing
 // to confirm (exit status 11).
-func undoneByTimer(logger *slog.Logger, host string, p *cli.PendingChange) error {
+func undoneByTimer(logger *slog.Logger, host string, p *pending.Change) error {
 	logger.Info("interrupted change restored by the router's rollback timer", "host", host, "entry", p.Entry.ID)
 	return &cli.ExitError{Code: cli.ExitUndone, Err: fmt.Errorf("confirm at %s: %s (journal entry %d) was cut off and the router runs the previous configuration: %w",
 		host, p.Entry.Action, p.Entry.ID, rtx.ErrAlreadyUndone)}
 }
 
-// finish records the outcome of ConfirmPending and reports it.
-func finish(opts *Options, store *state.Store, key string, user state.User, logger *slog.Logger, p *cli.PendingChange, res *rtx.ConfirmResult, err error) error {
+// finish reports the outcome of confirming p.
+func finish(opts *Options, logger *slog.Logger, p *pending.Change, res *rtx.ConfirmResult, err error) error {
 	host := p.Entry.Host
-	r := state.Entry{Ref: p.Entry.ID, Host: host, Router: key, User: user, Action: state.ActionConfirm}
-	switch {
-	case errors.Is(err, rtx.ErrAlreadyUndone):
-		r.Action, r.Result, r.State = state.ActionRollback, state.ResultReverted, state.StateExpiredReverted
-	case err != nil:
-		r.Result, r.Error = state.ResultFailed, err.Error()
-	default:
-		r.Result, r.Saved, r.State = state.ResultApplied, true, state.StateConfirmed
-	}
-	if _, jerr := store.Append(r); jerr != nil {
-		err = errors.Join(err, fmt.Errorf("write the journal: %w", jerr))
-	}
 	switch {
 	case errors.Is(err, rtx.ErrAlreadyUndone):
 		logger.Info("pending change already undone", "host", host, "entry", p.Entry.ID)

@@ -13,6 +13,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -72,7 +73,7 @@ func TestRunWithoutRouter(t *testing.T) {
 		wantErr   string
 	}{
 		{name: "nothing pending", now: deadline, wantErr: "nothing to confirm at 127.0.0.1: no pending change"},
-		{name: "timer armed", pending: true, now: deadline.Add(-time.Second), wantIs: cli.ErrTimerPending, wantCode: cli.ExitLocked, wantState: state.StatePending},
+		{name: "timer armed", pending: true, now: deadline.Add(-time.Second), wantIs: pending.ErrTimer, wantCode: cli.ExitLocked, wantState: state.StatePending},
 		{name: "timer fired", pending: true, now: deadline, wantIs: rtx.ErrAlreadyUndone, wantCode: cli.ExitUndone, wantState: state.StateExpiredReverted},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 )
 
@@ -66,7 +67,7 @@ func runExpired(ctx context.Context, opts *Options, store *state.Store, logger *
 // recorded connection settings (a change without a record, whose router
 // undoes it by its session rollback timer, is only recorded).
 func expire(ctx context.Context, opts *Options, store *state.Store, logger *slog.Logger, e state.Entry) (*Report, error) {
-	p, err := cli.PendingOf(store, e)
+	p, err := pending.Of(store, e)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func expire(ctx context.Context, opts *Options, store *state.Store, logger *slog
 // connection settings, with the password files of the config file when the
 // router was named from it and is still there (the passwords themselves are
 // never recorded; without files they come from the environment).
-func recordTarget(opts *Options, rec *cli.PendingRecord) cli.Target {
+func recordTarget(opts *Options, rec *pending.Record) cli.Target {
 	t := rec.Target(opts.Conn.Timeout)
 	t.Debug = opts.Conn.Debug
 	if rec.Router == "" || opts.Config == nil {

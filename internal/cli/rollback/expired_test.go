@@ -17,6 +17,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
@@ -91,9 +92,9 @@ func TestExpiredOneRouterFails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := &cli.PendingRecord{Conn: config.Host{Host: "127.0.0.1", Port: r.port, Transport: "ssh", User: user.Name},
+		rec := &pending.Record{Conn: config.Host{Host: "127.0.0.1", Port: r.port, Transport: "ssh", User: user.Name},
 			Pending: rtx.Pending{Before: plan.Before, After: plan.After}}
-		if err := cli.WritePendingRecord(dir, r.host, id, rec); err != nil {
+		if err := pending.WriteRecord(dir, r.host, id, rec); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -256,7 +256,7 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 	}
 	defer func() { err = errors.Join(err, release()) }()
 
-	p, err := cli.FindPending(r.store, r.key)
+	p, err := pending.Find(r.store, r.key)
 	switch {
 	case errors.Is(err, state.ErrNoPending):
 		p = nil
@@ -265,7 +265,7 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 	case r.only != 0 && p.Entry.ID != r.only:
 		p = nil
 	case p.Timer() && p.Entry.Expired(r.opts.Now()):
-		if err := cli.MarkTimerExpired(r.store, p, r.user); err != nil {
+		if err := pending.MarkTimerExpired(r.store, p, r.user); err != nil {
 			return nil, err
 		}
 		if rep := r.undoneByTimer(p); rep != nil {
@@ -314,7 +314,7 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 // identify learns which router the session reaches and keeps its records
 // under the router's key from then on (see [pending.Rekey]); it refuses
 // when the pending change p (nil for none) was made on another router.
-func (r *router) identify(ctx context.Context, sess status.Session, p *cli.PendingChange) error {
+func (r *router) identify(ctx context.Context, sess status.Session, p *pending.Change) error {
 	key, release, err := pending.Rekey(ctx, sess, r.store, r.target.Addr(), r.name, r.key, func(key string) (func() error, error) {
 		return cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, key, r.name, r.opts.LockWait)
 	})
@@ -334,7 +334,7 @@ func (r *router) identify(ctx context.Context, sess status.Session, p *cli.Pendi
 // undoneByTimer reports the change of an interrupted run, which the
 // router's rollback timer undid or which was never made; nil with --to,
 // which goes on with the restore.
-func (r *router) undoneByTimer(p *cli.PendingChange) *Report {
+func (r *router) undoneByTimer(p *pending.Change) *Report {
 	r.logger.Info("interrupted change restored by the router's rollback timer", "host", r.host(), "entry", p.Entry.ID)
 	r.notef("nothing to roll back at %s: the router's rollback timer restored the configuration from before %s (journal entry %d)", r.host(), p.Entry.Action, p.Entry.ID)
 	if r.opts.To != 0 {
@@ -353,68 +353,27 @@ func (r *router) rollbackTimer() time.Duration {
 	return r.opts.VerifyTimeout + 2*time.Minute
 }
 
+// journal is the router's journal as this run writes it.
+func (r *router) journal() *pending.Journal {
+	return &pending.Journal{Store: r.store, Key: r.key, Host: r.host(), User: r.user, Now: r.opts.Now}
+}
+
+// slack bounds the commands of a restore before it arms its rollback
+// timer.
+func (r *router) slack() time.Duration { return 2 * r.target.Timeout }
+
 // restoreOptions are the options of the restores.
 func (r *router) restoreOptions() rtx.RestoreOptions {
 	return rtx.RestoreOptions{PeerAS: r.target.PeerAS, FilterID: r.target.FilterID,
 		Apply: rtx.ApplyOptions{VerifyTimeout: r.opts.VerifyTimeout, RollbackTimer: r.rollbackTimer()}}
 }
 
-// writeAhead appends e, the intent of a restore, with the rollback timer it
-// may arm, before anything is sent, so that a later run waits for that
-// timer if this one is cut off.
-func (r *router) writeAhead(ctx context.Context, sess status.Session, e state.Entry) (state.Entry, error) {
-	armed, err := pending.TimerArmed(ctx, sess, r.rollbackTimer(), 2*r.target.Timeout, r.opts.Now)
-	if err != nil {
-		return e, fmt.Errorf("read the router clock: %w", err)
-	}
-	e.Host, e.Router, e.User, e.Action, e.Armed = r.host(), r.key, r.user, state.ActionRollback, armed
-	if e.ID, err = r.store.Append(e); err != nil {
-		return e, fmt.Errorf("write the journal: %w", err)
-	}
-	return e, nil
-}
-
-// clears returns the id of the write-ahead entry w for the outcome of a
-// restore that failed with err (nil on success): 0 when its rollback timer
-// may still run.
-func clears(w state.Entry, err error) int {
-	if pending.TimerLeft(err, true) {
-		return 0
-	}
-	return w.ID
-}
-
 // pending undoes the pending change p and records it.
-func (r *router) pending(ctx context.Context, sess status.Session, p *cli.PendingChange) (*Report, error) {
-	w, err := r.writeAhead(ctx, sess, state.Entry{Ref: p.Entry.ID})
+func (r *router) pending(ctx context.Context, sess status.Session, p *pending.Change) (*Report, error) {
+	res, st, err := r.journal().Rollback(ctx, sess, p, r.restoreOptions(), r.slack())
 	if err != nil {
 		return nil, fmt.Errorf("roll back %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, r.host(), err)
 	}
-	res, err := rtx.RollbackPending(ctx, sess, p.Pending(), r.restoreOptions())
-	e := state.Entry{Ref: p.Entry.ID, Clears: clears(w, err), Host: r.host(), Router: r.key, User: r.user, Action: state.ActionRollback, Before: p.Entry.After, After: p.Entry.Before}
-	if res != nil && res.Restore != nil && res.Restore.Plan != nil {
-		e.Commands = res.Restore.Plan.Steps()
-	}
-	switch {
-	case err != nil:
-		e.Result, e.Error = state.ResultFailed, err.Error()
-	case res.AlreadyUndone():
-		e.Result, e.Commands = state.ResultNoChange, nil
-	default:
-		e.Result = state.ResultReverted
-	}
-	if err == nil {
-		e.State = state.StateRolledBack
-		if p.Entry.Expired(r.opts.Now()) {
-			e.State = state.StateExpiredReverted
-		}
-	}
-	if _, jerr := r.store.Append(e); jerr != nil {
-		err = errors.Join(err, fmt.Errorf("write the journal: %w", jerr))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("roll back %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, r.host(), err)
-	}
-	r.logger.Info("rolled back", "host", r.host(), "entry", p.Entry.ID, "action", p.Entry.Action, "state", e.State, "changed", !res.AlreadyUndone(), "disarmed", res.Disarmed)
+	r.logger.Info("rolled back", "host", r.host(), "entry", p.Entry.ID, "action", p.Entry.Action, "state", st, "changed", !res.AlreadyUndone(), "disarmed", res.Disarmed)
 	return &Report{Host: r.host(), JournalID: p.Entry.ID, Action: p.Entry.Action, Lines: p.Entry.Before, Changed: !res.AlreadyUndone(), Disarmed: res.Disarmed}, nil
 }

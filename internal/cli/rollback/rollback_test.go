@@ -13,6 +13,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -75,7 +76,7 @@ func TestRunWithoutRouter(t *testing.T) {
 		wantErr   string
 	}{
 		{name: "nothing pending", now: deadline, wantErr: "nothing to roll back at 127.0.0.1: no pending change\n"},
-		{name: "timer armed", pending: true, now: deadline.Add(-time.Second), wantIs: cli.ErrTimerPending, wantState: state.StatePending},
+		{name: "timer armed", pending: true, now: deadline.Add(-time.Second), wantIs: pending.ErrTimer, wantState: state.StatePending},
 		{name: "timer fired", pending: true, now: deadline, wantState: state.StateExpiredReverted,
 			wantErr: "nothing to roll back at 127.0.0.1: the router's rollback timer restored the configuration from before tunnel-off (journal entry 1)\n"},
 		{name: "cron: nothing pending", expired: true, now: deadline},
@@ -147,7 +148,7 @@ func TestRecordTarget(t *testing.T) {
 			t.Parallel()
 			opts := &Options{Config: tt.cfg}
 			opts.Conn.Timeout = time.Second
-			got := recordTarget(opts, &cli.PendingRecord{Router: tt.router, Conn: recorded})
+			got := recordTarget(opts, &pending.Record{Router: tt.router, Conn: recorded})
 			want := cli.Target{Host: tt.want, Admin: true, Timeout: time.Second}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("recordTarget mismatch (-want +got):\n%s", diff)

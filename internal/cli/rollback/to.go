@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"github.com/rtxctl/rtxctl/internal/cli/status"
-	"github.com/rtxctl/rtxctl/internal/state"
-	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
 // errNoLines is wrapped by the error of --to naming an entry that recorded
@@ -33,24 +31,7 @@ func (r *router) restore(ctx context.Context, sess status.Session) (*Report, err
 	if err != nil {
 		return nil, fmt.Errorf("rollback --to %d at %s: %w", r.opts.To, r.host(), err)
 	}
-	w, err := r.writeAhead(ctx, sess, state.Entry{Ref: to.ID, After: to.Before, Backup: backup})
-	if err != nil {
-		return nil, fmt.Errorf("rollback --to %d at %s: %w", r.opts.To, r.host(), err)
-	}
-	res, err := rtx.RestoreBGP(ctx, sess, to.Before, r.restoreOptions())
-	e := state.Entry{Ref: to.ID, Clears: clears(w, err), Host: r.host(), Router: r.key, User: r.user, Action: state.ActionRollback, After: to.Before, Backup: backup, Result: state.ResultApplied}
-	if res != nil && res.Plan != nil {
-		e.Before, e.Commands, e.Saved = res.Plan.Before, res.Plan.Steps(), res.Saved
-		if res.Plan.NoOp() {
-			e.Result = state.ResultNoChange
-		}
-	}
-	if err != nil {
-		e.Result, e.Error = state.ResultFailed, err.Error()
-	}
-	if _, jerr := r.store.Append(e); jerr != nil {
-		err = errors.Join(err, fmt.Errorf("write the journal: %w", jerr))
-	}
+	res, err := r.journal().Restore(ctx, sess, to, backup, r.restoreOptions(), r.slack())
 	if err != nil {
 		return nil, fmt.Errorf("rollback --to %d at %s: %w", r.opts.To, r.host(), err)
 	}

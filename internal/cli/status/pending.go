@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 )
 
@@ -31,7 +31,7 @@ func readPending(stateDir, host string, now time.Time) (*Pending, error) {
 		return nil, nil
 	}
 	store := &state.Store{Root: stateDir}
-	p, err := cli.FindPending(store, store.Key(host, host))
+	p, err := pending.Find(store, store.Key(host, host))
 	if errors.Is(err, state.ErrNoPending) {
 		return nil, nil
 	}

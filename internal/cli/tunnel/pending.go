@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -135,8 +134,8 @@ func disarmFailure(rb *rtx.RouterRollback, err error) error {
 // timer the apply arms next (armed; nil when a schedule entry is armed).
 // It returns that entry's id.
 func (c *change) recordArmed(entry state.Entry, p rtx.Pending, deadline time.Time, armed *state.Armed) (int, error) {
-	rec := &cli.PendingRecord{Router: c.opts.Router, Conn: c.opts.Target.Host, Pending: p}
-	if err := cli.WritePendingRecord(c.store.Root, c.key, entry.ID, rec); err != nil {
+	rec := &pending.Record{Router: c.opts.Router, Conn: c.opts.Target.Host, Pending: p}
+	if err := pending.WriteRecord(c.store.Root, c.key, entry.ID, rec); err != nil {
 		return 0, err
 	}
 	r := state.Entry{Ref: entry.ID, Clears: entry.ID, Host: c.host, Router: c.key, User: c.user(), Action: action(c.opts.Want), Deadline: deadline, Armed: armed}

@@ -363,7 +363,7 @@ func (c *change) prepare(ctx context.Context) error {
 // --rollback-in: it must be confirmed or rolled back first. The changes of
 // interrupted runs are dealt with once connected (see [pending.Recovery]).
 func (c *change) checkPending() error {
-	p, err := cli.FindPending(c.store, c.key)
+	p, err := pending.Find(c.store, c.key)
 	if errors.Is(err, state.ErrNoPending) {
 		return nil
 	}
@@ -373,7 +373,7 @@ func (c *change) checkPending() error {
 	if p.Timer() {
 		return nil
 	}
-	return &ChangeError{Host: c.host, Want: c.opts.Want, Running: stateUnchanged, Saved: stateUnchanged, Err: cli.PendingError(p)}
+	return &ChangeError{Host: c.host, Want: c.opts.Want, Running: stateUnchanged, Saved: stateUnchanged, Err: pending.Blocks(p)}
 }
 
 // user is who makes this change.

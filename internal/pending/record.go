@@ -1,4 +1,4 @@
-package cli
+package pending
 
 import (
 	"encoding/json"
@@ -9,26 +9,27 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
-// ErrChangePending is wrapped by the error of a change refused because
+// ErrPending is wrapped by the error of a change refused because
 // another change awaits confirmation on the same router.
-var ErrChangePending = errors.New("a change is pending")
+var ErrPending = errors.New("a change is pending")
 
-// ErrTimerPending is wrapped by the error of a command refused because the
+// ErrTimer is wrapped by the error of a command refused because the
 // session-bound `rollback timer` of an interrupted run may still restore the
 // router's previous configuration later than the command may wait.
-var ErrTimerPending = errors.New("rollback timer pending")
+var ErrTimer = errors.New("rollback timer pending")
 
-// PendingRecord is what a change left pending with --rollback-in needs
+// Record is what a change left pending with --rollback-in needs
 // later: how to reach the router again (never a secret: passwords come
 // from the recorded password files or the environment) and what to
 // confirm or undo. It is stored next to the router's journal as
 // pending-ID.json, ID being the journal entry of the change.
-type PendingRecord struct {
+type Record struct {
 	// Router is the config-file name the change was made with; "" when the
 	// router was given by flags only.
 	Router string `json:"router,omitempty"`
@@ -42,11 +43,11 @@ type PendingRecord struct {
 
 // Target returns the connection target of the recorded router, in
 // administrator mode, with the per-operation deadline timeout.
-func (r *PendingRecord) Target(timeout time.Duration) Target {
-	return Target{Host: r.Conn, Admin: true, Timeout: timeout}
+func (r *Record) Target(timeout time.Duration) cli.Target {
+	return cli.Target{Host: r.Conn, Admin: true, Timeout: timeout}
 }
 
-func pendingRecordPath(root, host string, id int) (string, error) {
+func recordPath(root, host string, id int) (string, error) {
 	dir, err := state.HostDir(root, host)
 	if err != nil {
 		return "", err
@@ -54,13 +55,13 @@ func pendingRecordPath(root, host string, id int) (string, error) {
 	return filepath.Join(dir, "pending-"+strconv.Itoa(id)+".json"), nil
 }
 
-// WritePendingRecord stores rec for journal entry id of host under the state
+// WriteRecord stores rec for journal entry id of host under the state
 // directory root (mode 0600). The file appears atomically.
-func WritePendingRecord(root, host string, id int, rec *PendingRecord) error {
+func WriteRecord(root, host string, id int, rec *Record) error {
 	if _, err := state.EnsureHostDir(root, host); err != nil {
 		return fmt.Errorf("write pending record: %w", err)
 	}
-	path, err := pendingRecordPath(root, host, id)
+	path, err := recordPath(root, host, id)
 	if err != nil {
 		return fmt.Errorf("write pending record: %w", err)
 	}
@@ -78,12 +79,12 @@ func WritePendingRecord(root, host string, id int, rec *PendingRecord) error {
 	return nil
 }
 
-// ReadPendingRecord returns the record of journal entry id of host. An entry
+// ReadRecord returns the record of journal entry id of host. An entry
 // without one (the pending entry of an interrupted run, which only the
 // router's session `rollback timer` undoes) gives an error matching
 // os.ErrNotExist.
-func ReadPendingRecord(root, host string, id int) (*PendingRecord, error) {
-	path, err := pendingRecordPath(root, host, id)
+func ReadRecord(root, host string, id int) (*Record, error) {
+	path, err := recordPath(root, host, id)
 	if err != nil {
 		return nil, fmt.Errorf("read pending record: %w", err)
 	}
@@ -91,69 +92,69 @@ func ReadPendingRecord(root, host string, id int) (*PendingRecord, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read pending record: %w", err)
 	}
-	var rec PendingRecord
+	var rec Record
 	if err := json.Unmarshal(data, &rec); err != nil {
 		return nil, fmt.Errorf("read pending record %s: %w", path, err)
 	}
 	return &rec, nil
 }
 
-// PendingChange is a journal entry awaiting confirmation, with its record.
-type PendingChange struct {
+// Change is a journal entry awaiting confirmation, with its record.
+type Change struct {
 	Entry state.Entry
 	// Record is nil for the pending entry of an interrupted run: the
 	// router's session `rollback timer` undoes that change by itself at
 	// Entry.Deadline, and there is nothing to disarm (RouterScheduleID 0).
-	Record *PendingRecord
+	Record *Record
 }
 
 // Timer reports whether p is an interrupted run's change that only the
 // router's session `rollback timer` undoes.
-func (p *PendingChange) Timer() bool { return p.Record == nil }
+func (p *Change) Timer() bool { return p.Record == nil }
 
 // Pending returns what to confirm or roll back; for a timer change, the
 // journal's lines without an on-router rollback.
-func (p *PendingChange) Pending() rtx.Pending {
+func (p *Change) Pending() rtx.Pending {
 	if p.Record != nil {
 		return p.Record.Pending
 	}
 	return rtx.Pending{Before: p.Entry.Before, After: p.Entry.After}
 }
 
-// FindPending returns the change awaiting confirmation of the router whose
+// Find returns the change awaiting confirmation of the router whose
 // records are kept under key (see [state.Store.Key]), or an error wrapping
 // state.ErrNoPending.
-func FindPending(store *state.Store, key string) (*PendingChange, error) {
+func Find(store *state.Store, key string) (*Change, error) {
 	e, _, err := store.Pending(key)
 	if err != nil {
 		return nil, fmt.Errorf("read the journal of %s: %w", key, err)
 	}
-	return PendingOf(store, e)
+	return Of(store, e)
 }
 
-// PendingOf returns the pending change of journal entry e with its record.
-func PendingOf(store *state.Store, e state.Entry) (*PendingChange, error) {
-	rec, err := ReadPendingRecord(store.Root, e.RouterKey(), e.ID)
+// Of returns the pending change of journal entry e with its record.
+func Of(store *state.Store, e state.Entry) (*Change, error) {
+	rec, err := ReadRecord(store.Root, e.RouterKey(), e.ID)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return &PendingChange{Entry: e}, nil
+		return &Change{Entry: e}, nil
 	case err != nil:
 		return nil, err
 	}
-	return &PendingChange{Entry: e, Record: rec}, nil
+	return &Change{Entry: e, Record: rec}, nil
 }
 
-// PendingError reports that the change p awaits confirmation, so another
-// change is refused. It wraps [ErrChangePending].
-func PendingError(p *PendingChange) error {
+// Blocks reports that the change p awaits confirmation, so another
+// change is refused. It wraps [ErrPending].
+func Blocks(p *Change) error {
 	return fmt.Errorf("%s (journal entry %d) is pending until %s: confirm it (rtxctl confirm) or roll it back (rtxctl rollback) first: %w",
-		p.Entry.Action, p.Entry.ID, p.Entry.Deadline.Local().Format(time.RFC3339), ErrChangePending)
+		p.Entry.Action, p.Entry.ID, p.Entry.Deadline.Local().Format(time.RFC3339), ErrPending)
 }
 
 // MarkTimerExpired records that the session rollback timer of the
 // interrupted run p has fired by now: the router restored the previous
 // configuration by itself.
-func MarkTimerExpired(store *state.Store, p *PendingChange, user state.User) error {
+func MarkTimerExpired(store *state.Store, p *Change, user state.User) error {
 	e := state.Entry{Ref: p.Entry.ID, Host: p.Entry.Host, Router: p.Entry.Router, User: user,
 		Action: state.ActionRollback, State: state.StateExpiredReverted, Result: state.ResultReverted}
 	if p.Entry.Armed != nil {

@@ -1,4 +1,4 @@
-package cli
+package pending
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -17,27 +18,27 @@ import (
 func TestPendingRecordRoundTrip(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	rec := &PendingRecord{
+	rec := &Record{
 		Router: "tokyo",
 		Conn: config.Host{Host: "127.0.0.1", Port: 2222, Transport: "ssh", User: "admin", KnownHosts: "~/.ssh/known_hosts",
 			PasswordFile: "~/.config/rtxctl/tokyo.password", AdminPasswordFile: "~/.config/rtxctl/tokyo.admin-password"},
 		Pending: rtx.Pending{Before: []string{"bgp use on"}, After: []string{"bgp use on", "bgp import filter 2 include 0.0.0.0/0"},
 			RouterRollback: &rtx.RouterRollback{ID: 1, Command: "load 0 difference silent", Line: "schedule at 1 +30 * load 0 difference silent", Relative: true}},
 	}
-	if err := WritePendingRecord(root, "127.0.0.1", 7, rec); err != nil {
+	if err := WriteRecord(root, "127.0.0.1", 7, rec); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadPendingRecord(root, "127.0.0.1", 7)
+	got, err := ReadRecord(root, "127.0.0.1", 7)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(rec, got); diff != "" {
-		t.Errorf("ReadPendingRecord mismatch (-want +got):\n%s", diff)
+		t.Errorf("ReadRecord mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := ReadPendingRecord(root, "127.0.0.1", 8); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("ReadPendingRecord(8) error = %v, want os.ErrNotExist", err)
+	if _, err := ReadRecord(root, "127.0.0.1", 8); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadRecord(8) error = %v, want os.ErrNotExist", err)
 	}
-	if want := (Target{Host: rec.Conn, Admin: true, Timeout: time.Second}); !cmp.Equal(want, got.Target(time.Second)) {
+	if want := (cli.Target{Host: rec.Conn, Admin: true, Timeout: time.Second}); !cmp.Equal(want, got.Target(time.Second)) {
 		t.Errorf("Target = %+v, want %+v", got.Target(time.Second), want)
 	}
 }
@@ -59,8 +60,8 @@ func TestFindPending(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			store := &state.Store{Root: t.TempDir()}
-			if _, err := FindPending(store, "127.0.0.1"); !errors.Is(err, state.ErrNoPending) {
-				t.Fatalf("FindPending on an empty journal: error = %v, want state.ErrNoPending", err)
+			if _, err := Find(store, "127.0.0.1"); !errors.Is(err, state.ErrNoPending) {
+				t.Fatalf("Find on an empty journal: error = %v, want state.ErrNoPending", err)
 			}
 			id, err := store.Append(state.Entry{Host: "127.0.0.1", Action: state.ActionTunnelOn, Pending: true, Deadline: deadline,
 				Before: []string{"a"}, After: []string{"b"}})
@@ -68,11 +69,11 @@ func TestFindPending(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.record {
-				if err := WritePendingRecord(store.Root, "127.0.0.1", id, &PendingRecord{Pending: rtx.Pending{Before: []string{"a"}, After: []string{"b"}}}); err != nil {
+				if err := WriteRecord(store.Root, "127.0.0.1", id, &Record{Pending: rtx.Pending{Before: []string{"a"}, After: []string{"b"}}}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			p, err := FindPending(store, "127.0.0.1")
+			p, err := Find(store, "127.0.0.1")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,9 +84,9 @@ func TestFindPending(t *testing.T) {
 				t.Errorf("Pending() mismatch (-want +got):\n%s", diff)
 			}
 			if !p.Timer() {
-				msg := PendingError(p)
-				if !errors.Is(msg, ErrChangePending) {
-					t.Errorf("PendingError does not match ErrChangePending: %v", msg)
+				msg := Blocks(p)
+				if !errors.Is(msg, ErrPending) {
+					t.Errorf("Blocks does not match ErrPending: %v", msg)
 				}
 				if !strings.Contains(msg.Error(), tt.wantIn) {
 					t.Errorf("error %q does not say %q", msg, tt.wantIn)
@@ -94,8 +95,8 @@ func TestFindPending(t *testing.T) {
 			if err := MarkTimerExpired(store, p, state.User{Local: "ops"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := FindPending(store, "127.0.0.1"); !errors.Is(err, state.ErrNoPending) {
-				t.Errorf("FindPending after MarkTimerExpired: error = %v, want state.ErrNoPending", err)
+			if _, err := Find(store, "127.0.0.1"); !errors.Is(err, state.ErrNoPending) {
+				t.Errorf("Find after MarkTimerExpired: error = %v, want state.ErrNoPending", err)
 			}
 		})
 	}
