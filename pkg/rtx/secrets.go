@@ -96,6 +96,21 @@ var SecretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)\b(?:authkey|md5key|password|secret|pre-shared-key)=(` + token + `)`),
 }
 
+// secretWords holds a word of every setting SecretPatterns match, in lower
+// case: a line without any of them is passed over quickly.
+var secretWords = []string{"pre-shared-key", "password", "user", "myname", "auth", "secret", "community", "snmp", "smtp", "pop", "ddns", "md5key"}
+
+// mayHoldSecret reports whether line holds one of secretWords.
+func mayHoldSecret(line string) bool {
+	lower := strings.ToLower(line) // no copy for a line already in lower case
+	for _, w := range secretWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // kept lists words a secret group may match by accident when the secret
 // itself is missing (the interactive `administrator password encrypted`).
 var kept = map[string]bool{"encrypted": true, "text": true, channel.Redacted: true}
@@ -114,6 +129,9 @@ func RedactSecrets(text string) string {
 
 // redactLine applies every pattern of SecretPatterns to one line.
 func redactLine(line string) string {
+	if !mayHoldSecret(line) {
+		return line
+	}
 	for _, re := range SecretPatterns {
 		m := re.FindAllStringSubmatchIndex(line, -1)
 		if m == nil {
