@@ -64,6 +64,11 @@ func (d *Driver) SetSecret(name, value string) {
 	}
 }
 
+// SetProbe turns the confirmation of prompts that silence settled on or
+// off (see [Platform].Probe), as the device's paging allows: while the
+// console pages, a line typed ahead would go to the pager.
+func (d *Driver) SetProbe(on bool) { d.p.Probe = on }
+
 // SetColumns tells the driver the console width the device now wraps at;
 // zero disables unwrapping.
 func (d *Driver) SetColumns(n int) {

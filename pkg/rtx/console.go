@@ -169,6 +169,8 @@ func (c *Client) setupConsole(ctx context.Context) (bool, error) {
 		}
 	}
 	c.d.SetColumns(columnsOf(running.columns))
+	// A console that does not page lets a settled prompt be confirmed.
+	c.d.SetProbe(!c.cfg.LeaveConsole || running.lines == sessionLines)
 	return true, c.tweakConsole(ctx)
 }
 

@@ -13,11 +13,11 @@ import (
 // TestPromptLookalikesAgainstFake: against a fake whose show config and
 // show log hold lines that look like every prompt shape, each followed by a
 // pause longer than the silence that settles an ambiguous prompt, no
-// command is cut short and the next command reads its own reply. The
-// session sets `console lines infinity`: with the console left alone the
-// router pages, and a settled prompt cannot be confirmed by typing ahead
-// (see driver.Platform.Probe), so a pause longer than that silence right
-// after a prompt-like continuation line can still end a command there.
+// command is cut short and the next command reads its own reply, whether
+// the session sets `console lines infinity` or finds it set. (A console
+// that pages cannot confirm a settled prompt by typing ahead, see
+// driver.Platform.Probe: there a pause longer than that silence right after
+// a prompt-like continuation line can still end a command.)
 func TestPromptLookalikesAgainstFake(t *testing.T) {
 	t.Parallel()
 	sc, err := rtxtest.LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", "prompt-lookalike.yaml"))
@@ -25,13 +25,24 @@ func TestPromptLookalikesAgainstFake(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantLog := sc.Outputs["show log"]
-	for _, transport := range []string{"ssh", "telnet"} {
-		t.Run(transport, func(t *testing.T) {
+	for _, tc := range []struct {
+		transport string
+		leave     bool // console left alone, set to lines infinity in the scenario
+	}{{"ssh", false}, {"telnet", false}, {"ssh", true}} {
+		name := tc.transport
+		if tc.leave {
+			name += "/console left alone"
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ctx := integrationContext(t)
-			srv := rtxtest.NewServer(sc)
+			sc := *sc
+			if tc.leave {
+				sc.Lines = "infinity"
+			}
+			srv := rtxtest.NewServer(&sc)
 			t.Cleanup(srv.Close)
-			c := dialFake(t, ctx, srv, transport)
+			c := dialFakeConsole(t, ctx, srv, tc.transport, tc.leave, true)
 			out, err := c.Run(ctx, "show config")
 			if err != nil {
 				t.Fatalf("Run(show config): %v", err)
