@@ -9,6 +9,7 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/pkg/azure"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
 // Side is the Azure side of a router command: `status --azure` adds the
@@ -44,6 +45,18 @@ func (s *Side) Prepare(a config.Azure) error {
 	}
 	s.Resolve(a)
 	return s.Require("subscription", "resource-group", "gateway")
+}
+
+// RouterState is the state Azure is judged against for the router's
+// forced-tunnelling state: on, off, or unknown when it is partial.
+func RouterState(t rtx.TunnelState) azure.State {
+	switch t {
+	case rtx.TunnelOn:
+		return azure.On
+	case rtx.TunnelOff:
+		return azure.Off
+	}
+	return azure.Unknown
 }
 
 // AfterChange waits, at most timeout, until Azure has learned (want

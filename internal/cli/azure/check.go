@@ -169,12 +169,9 @@ func readRouterState(ctx context.Context, opts *CheckOptions) (_ azure.State, er
 	if err != nil {
 		return "", err
 	}
-	switch st.Tunnel {
-	case rtx.TunnelOn:
-		return azure.On, nil
-	case rtx.TunnelOff:
-		return azure.Off, nil
+	state := azureopts.RouterState(st.Tunnel)
+	if state == azure.Unknown {
+		fmt.Fprintf(opts.IO.ErrOut, "note: forced tunnelling is %s on %s: Azure's facts are shown, not judged\n", st.Tunnel, opts.Target.Host.Host)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "note: forced tunnelling is %s on %s: Azure's facts are shown, not judged\n", st.Tunnel, opts.Target.Host.Host)
-	return azure.Unknown, nil
+	return state, nil
 }
