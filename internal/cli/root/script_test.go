@@ -49,7 +49,7 @@ func TestScripts(t *testing.T) {
 func TestTunnelScripts(t *testing.T) {
 	t.Parallel()
 	var files []string
-	for _, pattern := range []string{"tunnel_*.txtar", "status_*.txtar", "confirm_*.txtar", "rollback_pending.txtar", "rollback_router.txtar", "rollback_to.txtar", "crash_tunnel.txtar", "crash_pending.txtar"} {
+	for _, pattern := range []string{"tunnel_*.txtar", "status_*.txtar", "confirm_*.txtar", "rollback_pending.txtar", "rollback_router.txtar", "rollback_to.txtar", "crash_*.txtar"} {
 		m, err := filepath.Glob(filepath.Join(repoRoot, "testdata", "script", pattern))
 		if err != nil {
 			t.Fatal(err)
