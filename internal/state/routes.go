@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,7 +75,7 @@ func (s *Store) Key(route, host string) string {
 	}
 	var found []Identity
 	for r, id := range routes {
-		if h, _, ok := strings.Cut(r, ":"); ok && strings.EqualFold(strings.Trim(h, "[]"), strings.Trim(host, "[]")) && !containsIdentity(found, id) {
+		if h, _, err := net.SplitHostPort(r); err == nil && strings.EqualFold(h, strings.Trim(host, "[]")) && !containsIdentity(found, id) {
 			found = append(found, id)
 		}
 	}

@@ -46,6 +46,7 @@ func TestLearn(t *testing.T) {
 		{"192.168.100.1:2222", host, "rtx1210_s0000000b"},
 		{host, host, host}, // two routers on the host: a bare host is ambiguous
 		{"rtx1210_s0000000b", "rtx1210_s0000000b", "rtx1210_s0000000b"},
+		{"::ffff:192.168.100.1", "::ffff:192.168.100.1", "rtx1210_s0000000a"}, // a bare IPv6 host
 		{"192.0.2.1:22", "192.0.2.1", "192.0.2.1"},
 		{"192.168.100.1:2223", host, host}, // a new route: maybe another router
 	}
