@@ -1,6 +1,8 @@
 // Package lock gives one rtxctl process at a time, machine-wide, the right to change a
-// router. The lock is an flock(2)-style lock on <dir>/<HOST>/lock (HOST named as by
-// [state.EnsureHostDir]); the kernel drops it when the holding process exits, however
+// router. The lock is an flock(2)-style lock on <dir>/<ROUTER>/lock, ROUTER being the
+// router's key (its model and serial once known, see [state.Store.Key], else its host,
+// named as by [state.EnsureHostDir]), so that every address reaching one router
+// shares one lock; the kernel drops it when the holding process exits, however
 // it exits, so there are no stale locks. The file also records who holds the lock
 // ([Holder]), for messages only: the file lock, not the file's content, is the truth.
 package lock
