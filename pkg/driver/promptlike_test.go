@@ -95,26 +95,12 @@ func TestRunPromptLookalikes(t *testing.T) {
 				}
 				steps = append(steps, channeltest.Step{Send: "show environment\r", Reply: []string{"show environment\r\nok\r\n" + tt.prompt}})
 				d := newDriver(t, rtxPlatform(tt.prefix, tt.columns), "admin", steps...)
-				if _, err := d.Run(t.Context(), ""); err != nil {
-					t.Fatalf("Run(empty line): %v", err)
-				}
-				got, err := d.Run(t.Context(), tt.cmd)
-				if err != nil {
-					t.Fatalf("Run(%q): %v", tt.cmd, err)
-				}
-				if diff := cmp.Diff(tt.want, got); diff != "" {
-					t.Errorf("Run(%q) mismatch (-want +got):\n%s", tt.cmd, diff)
-				}
+				checkRun(t, d, "", "")
+				checkRun(t, d, tt.cmd, tt.want)
 				if got := d.Level(); got != "admin" {
 					t.Errorf("Level() = %q, want admin", got)
 				}
-				next, err := d.Run(t.Context(), "show environment")
-				if err != nil {
-					t.Fatalf("Run(next command): %v", err)
-				}
-				if diff := cmp.Diff("ok\n", next); diff != "" {
-					t.Errorf("Run(next command) mismatch (-want +got):\n%s", diff)
-				}
+				checkRun(t, d, "show environment", "ok\n")
 			})
 		})
 	}
@@ -134,16 +120,8 @@ func TestRunContinuationSettles(t *testing.T) {
 			channeltest.Step{Send: "show status\r", Reply: []string{"show status\r\n" + full + "\r\n# "}},
 			channeltest.Step{Reply: []string{"end of it\r\nnext\r\n# "}, Delay: 50 * time.Millisecond},
 		)
-		if _, err := d.Run(t.Context(), ""); err != nil {
-			t.Fatalf("Run(empty line): %v", err)
-		}
-		got, err := d.Run(t.Context(), "show status")
-		if err != nil {
-			t.Fatalf("Run: %v", err)
-		}
-		if diff := cmp.Diff(full+"# end of it\nnext\n", got); diff != "" {
-			t.Errorf("Run mismatch (-want +got):\n%s", diff)
-		}
+		checkRun(t, d, "", "")
+		checkRun(t, d, "show status", full+"# end of it\nnext\n")
 	})
 }
 
@@ -158,13 +136,19 @@ func TestRunPromptChange(t *testing.T) {
 		channeltest.Step{Send: "pp select none\r", Reply: []string{"pp select none\r\n# "}},
 	)
 	for _, tc := range []struct{ cmd, want string }{{"", ""}, {"pp select 1", ""}, {"show status", "# x\n"}, {"pp select none", ""}} {
-		got, err := d.Run(t.Context(), tc.cmd)
-		if err != nil {
-			t.Fatalf("Run(%q): %v", tc.cmd, err)
-		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
-			t.Errorf("Run(%q) mismatch (-want +got):\n%s", tc.cmd, diff)
-		}
+		checkRun(t, d, tc.cmd, tc.want)
+	}
+}
+
+// checkRun runs cmd and checks its output.
+func checkRun(t *testing.T, d *driver.Driver, cmd, want string) {
+	t.Helper()
+	got, err := d.Run(t.Context(), cmd)
+	if err != nil {
+		t.Fatalf("Run(%q): %v", cmd, err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Run(%q) mismatch (-want +got):\n%s", cmd, diff)
 	}
 }
 
@@ -215,13 +199,7 @@ func TestRunProbe(t *testing.T) {
 					channeltest.Step{Send: "show environment\r", Reply: []string{"show environment\r\nok\r\n# "}},
 				)
 				for _, c := range []struct{ cmd, want string }{{"", ""}, {tt.cmd, tt.want}, {"show environment", "ok\n"}} {
-					got, err := d.Run(t.Context(), c.cmd)
-					if err != nil {
-						t.Fatalf("Run(%q): %v", c.cmd, err)
-					}
-					if diff := cmp.Diff(c.want, got); diff != "" {
-						t.Errorf("Run(%q) mismatch (-want +got):\n%s", c.cmd, diff)
-					}
+					checkRun(t, d, c.cmd, c.want)
 				}
 			})
 		})
