@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/pkg/channel"
+	"github.com/rtxctl/rtxctl/pkg/channel/channeltest"
 )
 
 // flood is a device that answers with endless output and never a prompt.
@@ -149,5 +151,38 @@ func TestDeadlineHoldsWhileDataArrives(t *testing.T) {
 	}
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("ReadUntil returned after %v, want about 100ms", took)
+	}
+}
+
+// TestTimeoutAfterLongOutput: a long reply read to its prompt says nothing
+// about the next command. Cancelled while the device sent only the next
+// command's echo, the read is an ordinary timeout and the session stays
+// open.
+func TestTimeoutAfterLongOutput(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("ip filter 1 pass * * * * *\r\n", 1024)
+	conn := channeltest.NewConn(t,
+		channeltest.Step{Send: "show config\r", Reply: []string{"show config\r\n" + long + "# "}},
+		channeltest.Step{Send: "bgp configure refresh\r", Reply: []string{"bgp configure refresh\r\n"}},
+	)
+	ch := newChannel(t, conn, channel.Config{})
+	if err := ch.WriteLine(t.Context(), "show config"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.ReadUntil(t.Context(), adminPrompt); err != nil {
+		t.Fatalf("ReadUntil after show config: %v", err)
+	}
+	if err := ch.WriteLine(t.Context(), "bgp configure refresh"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err := ch.ReadUntil(ctx, adminPrompt)
+	var te *channel.TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("ReadUntil error = %v, want a *TimeoutError", err)
+	}
+	if te.Sending {
+		t.Errorf("TimeoutError.Sending = true after a quiet echo, want false")
 	}
 }

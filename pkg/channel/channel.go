@@ -327,6 +327,9 @@ func (c *Channel) write(ctx context.Context, s string) error {
 		// A stream that refuses writes is gone for good.
 		return fmt.Errorf("send: connection lost: %w: %w", io.ErrUnexpectedEOF, err)
 	}
+	// What the device sends from now on answers this input: the output
+	// of earlier commands says nothing about whether it is flooding.
+	c.flow = flow{}
 	return nil
 }
 
