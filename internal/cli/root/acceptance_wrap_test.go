@@ -13,8 +13,8 @@ import (
 )
 
 // The acceptance matrix of the wrap and console-language work, through the
-// real rtxctl command path (status -o json, show -- show config, tunnel on)
-// against the fake router. The library-level matrices are in
+// real rtxctl command path (status -o json, show, tunnel on --dry-run,
+// tunnel on) against the fake router. The library-level matrices are in
 // pkg/rtx/wrap_matrix_test.go and pkg/rtx/language_integration_test.go.
 
 // acceptanceWidths are the display widths of the long configuration lines
@@ -100,9 +100,9 @@ func (c wrapCell) String() string {
 }
 
 // wrapCells is the full product of transports, charsets, console columns
-// and wrap widths, plus an empty line after exact lines on the four 80
-// column Shift_JIS and ASCII cells that wrap at columns - 1 over one
-// transport each.
+// and wrap widths, plus an empty line after exact lines (wrap_exact blank)
+// on four 80-column cells: each wrap width in each charset, one transport
+// each.
 func wrapCells() []wrapCell {
 	var cells []wrapCell
 	for _, tr := range []string{"ssh", "telnet"} {
@@ -123,8 +123,9 @@ func wrapCells() []wrapCell {
 }
 
 // TestAcceptanceWrap runs `rtxctl status -o json`, `rtxctl show -- show
-// config` (and a `| grep` of it whose echo wraps), `rtxctl tunnel on --dry-run` and `rtxctl tunnel on` against the article's router holding long
-// lines of every width of acceptanceWidths, on every cell of wrapCells:
+// config` (and a `| grep` of it whose echo wraps), `rtxctl tunnel on
+// --dry-run` and `rtxctl tunnel on` against the article's router holding
+// long lines of every width of acceptanceWidths, on every cell of wrapCells:
 // status reads the neighbor and filters exactly, show prints the running
 // configuration line for line, the read-only commands leave the running
 // configuration byte-identical, and tunnel on verifies and saves exactly
