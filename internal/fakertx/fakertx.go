@@ -57,6 +57,7 @@ type options struct {
 	logCommands    bool
 	allowRemote    bool
 	azure          azureOptions
+	fleet          fleetOptions
 }
 
 // Main runs fakertx with the process's arguments until SIGINT or SIGTERM and
@@ -109,6 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.logCommands, "log-commands", false, "print each command received at a prompt to stderr")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listen addresses other than loopback")
 	o.azure.addFlags(fs)
+	o.fleet.addFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
@@ -124,6 +126,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if disabled(o.sshAddr) && disabled(o.telnetAddr) {
 		return o, &usageError{errors.New("both --ssh and --telnet are off: nothing to serve")}
 	}
+	if err := o.fleet.validate(o); err != nil {
+		return o, err
+	}
 	return o, o.azure.validate(o.allowRemote)
 }
 
@@ -132,16 +137,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sc := rtxtest.DefaultScenario()
-	if o.scenario != "" {
-		if sc, err = rtxtest.LoadScenario(o.scenario); err != nil {
-			return &usageError{err}
-		}
+	if o.fleet.routers > 0 {
+		return runFleet(ctx, o, stdout, stderr)
 	}
-	if o.capture != "" {
-		if sc, err = rtxtest.LoadCapture(o.capture); err != nil {
-			return &usageError{err}
-		}
+	sc, err := loadScenario(o)
+	if err != nil {
+		return err
 	}
 	srv := rtxtest.NewUnstartedServer(sc)
 	listeners := []struct {
@@ -192,6 +193,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// loadScenario returns a new copy of the scenario o asks for: --scenario,
+// --capture or the built-in one.
+func loadScenario(o options) (*rtxtest.Scenario, error) {
+	var (
+		sc  = rtxtest.DefaultScenario()
+		err error
+	)
+	if o.scenario != "" {
+		if sc, err = rtxtest.LoadScenario(o.scenario); err != nil {
+			return nil, &usageError{err}
+		}
+	}
+	if o.capture != "" {
+		if sc, err = rtxtest.LoadCapture(o.capture); err != nil {
+			return nil, &usageError{err}
+		}
+	}
+	return sc, nil
 }
 
 // disabled reports whether a listen address flag turns its listener off.

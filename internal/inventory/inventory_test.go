@@ -227,3 +227,23 @@ func TestLoadErrorNamesFile(t *testing.T) {
 		t.Errorf("Load(missing) error = %v, want *Error naming the file", err)
 	}
 }
+
+// TestLoadFakertxFleet imports the inventories fakertx --routers writes (the
+// golden files of internal/fakertx): they give the same routers and groups
+// as the config.yaml written beside them.
+func TestLoadFakertxFleet(t *testing.T) {
+	t.Parallel()
+	want, err := config.Load("../fakertx/testdata/fleet/config.yaml", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"../fakertx/testdata/fleet/inventory.yml", "../fakertx/testdata/fleet/inventory.ini"} {
+		got, err := Load(path, FormatAuto, Options{})
+		if err != nil {
+			t.Fatalf("Load(%s) error = %v", path, err)
+		}
+		if diff := cmp.Diff(&Result{Config: want}, got); diff != "" {
+			t.Errorf("Load(%s) mismatch with config.yaml (-want +got):\n%s", path, diff)
+		}
+	}
+}

@@ -1,0 +1,496 @@
+package fakertx
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
+)
+
+// maxRouters bounds --routers: every router holds two listening sockets
+// and its sessions' descriptors.
+const maxRouters = 2000
+
+// Roles of the routers of a fleet, in the order they are numbered: the
+// healthy routers come first, the down ones last.
+const (
+	roleHealthy       = "healthy"
+	roleSlow          = "slow"
+	roleFailing       = "failing"
+	roleWrongPassword = "wrong_password"
+	roleDown          = "down"
+)
+
+// fleetOptions are the flags of --routers: many fake routers in one process.
+type fleetOptions struct {
+	routers       int
+	dir           string
+	slow          int
+	slowDelay     time.Duration
+	failing       int
+	wrongPassword int
+	down          int
+}
+
+func (o *fleetOptions) addFlags(fs *flag.FlagSet) {
+	fs.IntVar(&o.routers, "routers", 0, "serve `N` independent fake routers and write a config.yaml and an Ansible inventory for them (see --fleet-dir)")
+	fs.StringVar(&o.dir, "fleet-dir", "", "with --routers, write config.yaml, inventory.yml, inventory.ini, known_hosts and the password files to `dir`, and each router's saved configuration to dir/saved/NAME.conf on exit (default: a new temporary directory)")
+	fs.IntVar(&o.slow, "slow", 0, "with --routers, `K` routers answer every command after --slow-delay")
+	fs.DurationVar(&o.slowDelay, "slow-delay", 2*time.Second, "how long the --slow routers take to answer each command")
+	fs.IntVar(&o.failing, "failing", 0, "with --routers, `K` routers whose BGP neighbor never comes back after a change (a tunnel change fails verification)")
+	fs.IntVar(&o.wrongPassword, "wrong-password", 0, "with --routers, `K` routers that refuse every password")
+	fs.IntVar(&o.down, "down", 0, "with --routers, `K` routers that are unreachable (nothing listens on their ports)")
+}
+
+// roles returns how many routers play each role, in numbering order.
+func (o *fleetOptions) roles() []struct {
+	role  string
+	count int
+} {
+	return []struct {
+		role  string
+		count int
+	}{
+		{roleHealthy, o.routers - o.slow - o.failing - o.wrongPassword - o.down},
+		{roleSlow, o.slow},
+		{roleFailing, o.failing},
+		{roleWrongPassword, o.wrongPassword},
+		{roleDown, o.down},
+	}
+}
+
+func (o *fleetOptions) validate(opts options) error {
+	special := o.slow + o.failing + o.wrongPassword + o.down
+	if o.routers == 0 {
+		if special > 0 || o.dir != "" {
+			return &usageError{errors.New("--fleet-dir, --slow, --failing, --wrong-password and --down need --routers")}
+		}
+		return nil
+	}
+	switch {
+	case o.routers < 0 || o.routers > maxRouters:
+		return &usageError{fmt.Errorf("--routers %d: want 1 to %d", o.routers, maxRouters)}
+	case o.slow < 0 || o.failing < 0 || o.wrongPassword < 0 || o.down < 0:
+		return &usageError{errors.New("--slow, --failing, --wrong-password and --down take a number of routers, 0 or more")}
+	case special > o.routers:
+		return &usageError{fmt.Errorf("--slow, --failing, --wrong-password and --down add up to %d routers, more than --routers %d", special, o.routers)}
+	case opts.azure.enabled:
+		return &usageError{errors.New("--azure serves one router's Azure side: it cannot be used with --routers")}
+	case opts.savedConfigOut != "":
+		return &usageError{errors.New("with --routers, saved configurations go to the fleet directory (saved/NAME.conf), not --saved-config-out")}
+	}
+	for _, l := range []struct{ name, addr string }{{"ssh", opts.sshAddr}, {"telnet", opts.telnetAddr}} {
+		if _, port, err := net.SplitHostPort(l.addr); !disabled(l.addr) && (err != nil || port != "0") {
+			return &usageError{fmt.Errorf("--%s %s: with --routers every router gets its own port; give HOST:0 or off", l.name, l.addr)}
+		}
+	}
+	return nil
+}
+
+// fleetRouter is one router of a fleet.
+type fleetRouter struct {
+	name   string
+	serial string
+	role   string
+	srv    *rtxtest.Server // nil for a down router
+	ssh    string          // SSH address; "" when SSH is off
+	telnet string          // Telnet address; "" when Telnet is off
+}
+
+// fleet is the running routers of --routers and the files describing them.
+type fleet struct {
+	routers []*fleetRouter
+	dir     string
+	creds   credentials
+}
+
+// credentials are what the fleet's config.yaml tells rtxctl to log in with.
+type credentials struct {
+	user, login, admin string
+}
+
+// routerName returns the name of router i (from 1) of n: rtx01, rtx02...
+func routerName(i, n int) string {
+	return fmt.Sprintf("rtx%0*d", max(2, len(strconv.Itoa(n))), i)
+}
+
+// startFleet starts the routers of o and writes nothing yet. On error
+// nothing is left running.
+func startFleet(o options) (f *fleet, err error) {
+	f = &fleet{dir: o.fleet.dir}
+	defer func() {
+		if err != nil {
+			f.close()
+		}
+	}()
+	var reserved []net.Listener // the down routers' ports, closed once every port is taken
+	defer func() {
+		for _, l := range reserved {
+			l.Close()
+		}
+	}()
+	i := 0
+	for _, r := range o.fleet.roles() {
+		for range r.count {
+			i++
+			fr := &fleetRouter{name: routerName(i, o.fleet.routers), serial: fmt.Sprintf("S%07d", i), role: r.role}
+			f.routers = append(f.routers, fr)
+			sc, err := loadScenario(o)
+			if err != nil {
+				return f, err
+			}
+			if i == 1 {
+				f.creds = scenarioCredentials(sc)
+			}
+			sc.Serial = fr.serial
+			switch r.role {
+			case roleSlow:
+				sc.Faults.ResponseDelay = o.fleet.slowDelay
+			case roleFailing:
+				sc.Faults.BGPNeverEstablishes = true
+			case roleWrongPassword:
+				sc.Faults.RejectPasswords = true
+			}
+			srv := rtxtest.NewUnstartedServer(sc)
+			listeners := []struct {
+				name, addr string
+				disable    *bool
+				listener   *net.Listener
+				out        *string
+			}{
+				{"ssh", o.sshAddr, &srv.DisableSSH, &srv.SSHListener, &fr.ssh},
+				{"telnet", o.telnetAddr, &srv.DisableTelnet, &srv.TelnetListener, &fr.telnet},
+			}
+			for _, l := range listeners {
+				if disabled(l.addr) {
+					*l.disable = true
+					continue
+				}
+				if *l.listener, err = listen(l.name, l.addr, o.allowRemote); err != nil {
+					closeListeners(srv)
+					return f, err
+				}
+				*l.out = (*l.listener).Addr().String()
+				if r.role == roleDown {
+					reserved = append(reserved, *l.listener)
+				}
+			}
+			if r.role != roleDown {
+				srv.Start()
+				fr.srv = srv
+			}
+		}
+	}
+	return f, nil
+}
+
+// scenarioCredentials returns the login user and passwords of sc: its first
+// named user with a password (SSH refuses the anonymous user).
+func scenarioCredentials(sc *rtxtest.Scenario) credentials {
+	c := credentials{admin: sc.AdminPassword}
+	for _, u := range sc.Users {
+		if u.Password != "" {
+			c.user, c.login = u.Name, u.Password
+			break
+		}
+	}
+	return c
+}
+
+// close stops every router and waits for their goroutines.
+func (f *fleet) close() {
+	for _, r := range f.routers {
+		if r.srv != nil {
+			r.srv.Close()
+		}
+	}
+}
+
+// logCommands prints every router's new commands to w, each line after the
+// router's name, until the returned function is called.
+func (f *fleet) logCommands(w io.Writer) (stop func()) {
+	var (
+		mu    sync.Mutex
+		stops []func()
+	)
+	for _, r := range f.routers {
+		if r.srv != nil {
+			stops = append(stops, logCommands(r.srv.Router, &prefixWriter{mu: &mu, w: w, prefix: r.name + " "}))
+		}
+	}
+	return func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+}
+
+// prefixWriter writes each Write (one whole line) after a prefix, one at a
+// time.
+type prefixWriter struct {
+	mu     *sync.Mutex
+	w      io.Writer
+	prefix string
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, err := io.WriteString(p.w, p.prefix+string(b)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// path returns the path of a file in the fleet directory.
+func (f *fleet) path(name string) string { return filepath.Join(f.dir, name) }
+
+// announce writes the fleet's files, then the ready file, then prints one
+// line per router and the paths of the files.
+func (f *fleet) announce(o options, stdout io.Writer) error {
+	if f.dir == "" {
+		dir, err := os.MkdirTemp("", "fakertx-fleet-")
+		if err != nil {
+			return fmt.Errorf("fleet directory: %w", err)
+		}
+		f.dir = dir
+	}
+	if err := os.MkdirAll(f.dir, 0o700); err != nil {
+		return fmt.Errorf("fleet directory: %w", err)
+	}
+	var known strings.Builder
+	for _, r := range f.routers {
+		if r.srv != nil && r.srv.KnownHostsLine() != "" {
+			known.WriteString(r.srv.KnownHostsLine() + "\n")
+		}
+	}
+	p := fleetPaths{
+		knownHosts: f.path("known_hosts"),
+		login:      f.path("login.password"),
+		admin:      f.path("admin.password"),
+	}
+	files := []file{{p.knownHosts, known.String()}}
+	if f.creds.login != "" {
+		files = append(files, file{p.login, f.creds.login + "\n"})
+	} else {
+		p.login = ""
+	}
+	if f.creds.admin != "" {
+		files = append(files, file{p.admin, f.creds.admin + "\n"})
+	} else {
+		p.admin = ""
+	}
+	files = append(files,
+		file{f.path("config.yaml"), fleetConfig(f.routers, f.creds.user, p)},
+		file{f.path("inventory.yml"), fleetInventoryYAML(f.routers, f.creds.user, p)},
+		file{f.path("inventory.ini"), fleetInventoryINI(f.routers, f.creds.user, p)},
+	)
+	if o.knownHosts != "" {
+		files = append(files, file{o.knownHosts, known.String()})
+	}
+	for _, fl := range files {
+		if err := writeFile(fl.path, fl.content); err != nil {
+			return fmt.Errorf("write fleet files: %w", err)
+		}
+	}
+	var ready, printed strings.Builder
+	for _, r := range f.routers {
+		fmt.Fprintf(&printed, "%s", r.name)
+		for _, a := range []struct{ name, addr string }{{"ssh", r.ssh}, {"telnet", r.telnet}} {
+			if a.addr != "" {
+				fmt.Fprintf(&printed, " %s=%s", a.name, a.addr)
+				fmt.Fprintf(&ready, "%s_%s=%s\n", r.name, a.name, a.addr)
+			}
+		}
+		fmt.Fprintf(&printed, " %s\n", r.role)
+	}
+	fmt.Fprintf(&ready, "fleet_dir=%s\nconfig=%s\n", f.dir, f.path("config.yaml"))
+	fmt.Fprintf(&printed, "config %s\ninventory %s\ninventory-ini %s\n", f.path("config.yaml"), f.path("inventory.yml"), f.path("inventory.ini"))
+	if o.readyFile != "" {
+		if err := writeFile(o.readyFile, ready.String()); err != nil {
+			return fmt.Errorf("write ready file: %w", err)
+		}
+	}
+	if _, err := io.WriteString(stdout, printed.String()); err != nil {
+		return fmt.Errorf("print addresses: %w", err)
+	}
+	return nil
+}
+
+// writeSaved writes each running router's saved configuration to
+// saved/NAME.conf in the fleet directory.
+func (f *fleet) writeSaved() error {
+	dir := f.path("saved")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("write saved configs: %w", err)
+	}
+	var errs []error
+	for _, r := range f.routers {
+		if r.srv != nil {
+			errs = append(errs, writeFile(filepath.Join(dir, r.name+".conf"), lines(r.srv.Router.SavedConfig())))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("write saved configs: %w", err)
+	}
+	return nil
+}
+
+// runFleet serves the routers of --routers until ctx is cancelled.
+func runFleet(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	f, err := startFleet(o)
+	if err != nil {
+		return err
+	}
+	stopLog := func() {}
+	if o.logCommands {
+		stopLog = f.logCommands(stderr)
+	}
+	err = f.announce(o, stdout)
+	if err == nil {
+		<-ctx.Done()
+	}
+	f.close()
+	stopLog()
+	if err != nil {
+		return err
+	}
+	return f.writeSaved()
+}
+
+// file is a file to write and its content.
+type file struct{ path, content string }
+
+// fleetPaths are the files the fleet's config.yaml and inventory point to;
+// "" for a password the scenario does not have.
+type fleetPaths struct {
+	knownHosts, login, admin string
+}
+
+// transport returns the transport and address rtxctl reaches r with: SSH
+// when it is served.
+func (r *fleetRouter) transport() (name, host, port string) {
+	name, addr := "ssh", r.ssh
+	if addr == "" {
+		name, addr = "telnet", r.telnet
+	}
+	host, port, _ = net.SplitHostPort(addr)
+	return name, host, port
+}
+
+// groups returns the fleet's roles that have routers, in numbering order,
+// with their routers.
+func groups(routers []*fleetRouter) (roles []string, members map[string][]*fleetRouter) {
+	members = map[string][]*fleetRouter{}
+	for _, r := range routers {
+		if len(members[r.role]) == 0 {
+			roles = append(roles, r.role)
+		}
+		members[r.role] = append(members[r.role], r)
+	}
+	return roles, members
+}
+
+// q quotes s for YAML and for Ansible's INI format (a double-quoted string).
+func q(s string) string { return strconv.Quote(s) }
+
+// fleetConfig returns rtxctl's config.yaml for the fleet (format:
+// internal/config, checked there against this package's golden file).
+func fleetConfig(routers []*fleetRouter, user string, p fleetPaths) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# rtxctl configuration for the routers of fakertx --routers %d.\n", len(routers))
+	fmt.Fprintf(&b, "# Try: rtxctl --config THIS_FILE status NAME (or --group GROUP, --all)\nrouters:\n")
+	for _, r := range routers {
+		transport, host, port := r.transport()
+		fmt.Fprintf(&b, "  %s:\n    host: %s\n    port: %s\n    transport: %s\n", r.name, q(host), port, transport)
+		if user != "" {
+			fmt.Fprintf(&b, "    user: %s\n", q(user))
+		}
+		fmt.Fprintf(&b, "    known_hosts: %s\n", q(p.knownHosts))
+		if p.login != "" {
+			fmt.Fprintf(&b, "    password_file: %s\n", q(p.login))
+		}
+		if p.admin != "" {
+			fmt.Fprintf(&b, "    admin_password_file: %s\n", q(p.admin))
+		}
+	}
+	b.WriteString("groups:\n")
+	roles, members := groups(routers)
+	for _, role := range roles {
+		var names []string
+		for _, r := range members[role] {
+			names = append(names, r.name)
+		}
+		fmt.Fprintf(&b, "  %s: [%s]\n", role, strings.Join(names, ", "))
+	}
+	return b.String()
+}
+
+// inventoryVars returns the variables every router of the fleet shares in
+// the Ansible inventory, as NAME, VALUE pairs.
+func inventoryVars(user string, p fleetPaths) [][2]string {
+	vars := [][2]string{{"ansible_network_os", "yamaha_network.rtx.rtx"}, {"ansible_connection", "ansible.netcommon.network_cli"}}
+	if user != "" {
+		vars = append(vars, [2]string{"ansible_user", user})
+	}
+	vars = append(vars, [2]string{"rtxctl_known_hosts", p.knownHosts})
+	if p.login != "" {
+		vars = append(vars, [2]string{"rtxctl_password_file", p.login})
+	}
+	if p.admin != "" {
+		vars = append(vars, [2]string{"rtxctl_admin_password_file", p.admin})
+	}
+	return vars
+}
+
+// fleetInventoryYAML returns an Ansible inventory (YAML) of the fleet: one
+// group per role, the passwords given as files for rtxctl (never in the
+// inventory).
+func fleetInventoryYAML(routers []*fleetRouter, user string, p fleetPaths) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Ansible inventory of the routers of fakertx --routers %d.\nall:\n  vars:\n", len(routers))
+	for _, v := range inventoryVars(user, p) {
+		fmt.Fprintf(&b, "    %s: %s\n", v[0], q(v[1]))
+	}
+	b.WriteString("  children:\n")
+	roles, members := groups(routers)
+	for _, role := range roles {
+		fmt.Fprintf(&b, "    %s:\n      hosts:\n", role)
+		for _, r := range members[role] {
+			transport, host, port := r.transport()
+			fmt.Fprintf(&b, "        %s:\n          ansible_host: %s\n          ansible_port: %s\n          rtxctl_transport: %s\n", r.name, q(host), port, transport)
+		}
+	}
+	return b.String()
+}
+
+// fleetInventoryINI returns the same inventory as [fleetInventoryYAML] in
+// Ansible's INI format.
+func fleetInventoryINI(routers []*fleetRouter, user string, p fleetPaths) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Ansible inventory of the routers of fakertx --routers %d.\n", len(routers))
+	roles, members := groups(routers)
+	for _, role := range roles {
+		fmt.Fprintf(&b, "[%s]\n", role)
+		for _, r := range members[role] {
+			transport, host, port := r.transport()
+			fmt.Fprintf(&b, "%s ansible_host=%s ansible_port=%s rtxctl_transport=%s\n", r.name, host, port, transport)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("[all:vars]\n")
+	for _, v := range inventoryVars(user, p) {
+		fmt.Fprintf(&b, "%s=%s\n", v[0], q(v[1]))
+	}
+	return b.String()
+}
