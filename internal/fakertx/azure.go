@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -99,16 +98,11 @@ func (o *azureOptions) start(router *rtxtest.Router) (*azuretest.Server, error) 
 
 // writeFiles writes ca.pem, env and azure.yaml to the Azure directory.
 func (o *azureOptions) writeFiles(srv *azuretest.Server) error {
-	if o.dir == "" {
-		dir, err := os.MkdirTemp("", "fakertx-azure-")
-		if err != nil {
-			return fmt.Errorf("azure directory: %w", err)
-		}
-		o.dir = dir
-	}
-	if err := os.MkdirAll(o.dir, 0o700); err != nil {
+	dir, err := makeDir(o.dir, "fakertx-azure-")
+	if err != nil {
 		return fmt.Errorf("azure directory: %w", err)
 	}
+	o.dir = dir
 	cfg := srv.Config()
 	ca := filepath.Join(o.dir, "ca.pem")
 	// The environment of azidentity's EnvironmentCredential, restricted to

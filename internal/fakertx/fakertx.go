@@ -145,24 +145,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := rtxtest.NewUnstartedServer(sc)
-	listeners := []struct {
-		name     string
-		addr     string
-		disable  *bool
-		listener *net.Listener
-	}{
-		{"ssh", o.sshAddr, &srv.DisableSSH, &srv.SSHListener},
-		{"telnet", o.telnetAddr, &srv.DisableTelnet, &srv.TelnetListener},
-	}
-	for _, l := range listeners {
-		if disabled(l.addr) {
-			*l.disable = true
-			continue
-		}
-		if *l.listener, err = listen(l.name, l.addr, o.allowRemote); err != nil {
-			closeListeners(srv)
-			return err
-		}
+	if err := openListeners(srv, o); err != nil {
+		return err
 	}
 	srv.Start()
 	az, err := o.azure.start(srv.Router)
@@ -247,6 +231,32 @@ func isLoopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// openListeners opens the SSH and Telnet listeners of the unstarted srv at
+// the addresses o gives, or disables them; on error none is left open.
+func openListeners(srv *rtxtest.Server, o options) error {
+	listeners := []struct {
+		name     string
+		addr     string
+		disable  *bool
+		listener *net.Listener
+	}{
+		{"ssh", o.sshAddr, &srv.DisableSSH, &srv.SSHListener},
+		{"telnet", o.telnetAddr, &srv.DisableTelnet, &srv.TelnetListener},
+	}
+	for _, l := range listeners {
+		if disabled(l.addr) {
+			*l.disable = true
+			continue
+		}
+		var err error
+		if *l.listener, err = listen(l.name, l.addr, o.allowRemote); err != nil {
+			closeListeners(srv)
+			return err
+		}
+	}
+	return nil
+}
+
 // closeListeners closes the listeners already opened for srv, which was not
 // started.
 func closeListeners(srv *rtxtest.Server) {
@@ -276,15 +286,30 @@ func announce(srv *rtxtest.Server, o options, stdout io.Writer, az *azuretest.Se
 			return fmt.Errorf("write known_hosts: %w", err)
 		}
 	}
-	if o.readyFile != "" {
-		if err := writeFile(o.readyFile, ready.String()); err != nil {
+	return publish(o.readyFile, ready.String(), stdout, printed.String())
+}
+
+// publish writes ready to readyFile (when set), then prints printed: the
+// last step of announcing a fake, once every other file is in place.
+func publish(readyFile, ready string, stdout io.Writer, printed string) error {
+	if readyFile != "" {
+		if err := writeFile(readyFile, ready); err != nil {
 			return fmt.Errorf("write ready file: %w", err)
 		}
 	}
-	if _, err := io.WriteString(stdout, printed.String()); err != nil {
+	if _, err := io.WriteString(stdout, printed); err != nil {
 		return fmt.Errorf("print addresses: %w", err)
 	}
 	return nil
+}
+
+// makeDir returns dir, created (mode 0700) if missing, or a new temporary
+// directory named after pattern when dir is "".
+func makeDir(dir, pattern string) (string, error) {
+	if dir == "" {
+		return os.MkdirTemp("", pattern)
+	}
+	return dir, os.MkdirAll(dir, 0o700)
 }
 
 // logCommands prints the router's new commands to w as they arrive, one per

@@ -162,27 +162,19 @@ func startFleet(o options) (f *fleet, err error) {
 				sc.Faults.RejectPasswords = true
 			}
 			srv := rtxtest.NewUnstartedServer(sc)
-			listeners := []struct {
-				name, addr string
-				disable    *bool
-				listener   *net.Listener
-				out        *string
-			}{
-				{"ssh", o.sshAddr, &srv.DisableSSH, &srv.SSHListener, &fr.ssh},
-				{"telnet", o.telnetAddr, &srv.DisableTelnet, &srv.TelnetListener, &fr.telnet},
+			if err := openListeners(srv, o); err != nil {
+				return f, err
 			}
-			for _, l := range listeners {
-				if disabled(l.addr) {
-					*l.disable = true
+			for _, l := range []struct {
+				listener net.Listener
+				addr     *string
+			}{{srv.SSHListener, &fr.ssh}, {srv.TelnetListener, &fr.telnet}} {
+				if l.listener == nil {
 					continue
 				}
-				if *l.listener, err = listen(l.name, l.addr, o.allowRemote); err != nil {
-					closeListeners(srv)
-					return f, err
-				}
-				*l.out = (*l.listener).Addr().String()
+				*l.addr = l.listener.Addr().String()
 				if r.role == roleDown {
-					reserved = append(reserved, *l.listener)
+					reserved = append(reserved, l.listener)
 				}
 			}
 			if r.role != roleDown {
@@ -258,16 +250,11 @@ func (f *fleet) path(name string) string { return filepath.Join(f.dir, name) }
 // announce writes the fleet's files, then the ready file, then prints one
 // line per router and the paths of the files.
 func (f *fleet) announce(o options, stdout io.Writer) error {
-	if f.dir == "" {
-		dir, err := os.MkdirTemp("", "fakertx-fleet-")
-		if err != nil {
-			return fmt.Errorf("fleet directory: %w", err)
-		}
-		f.dir = dir
-	}
-	if err := os.MkdirAll(f.dir, 0o700); err != nil {
+	dir, err := makeDir(f.dir, "fakertx-fleet-")
+	if err != nil {
 		return fmt.Errorf("fleet directory: %w", err)
 	}
+	f.dir = dir
 	var known strings.Builder
 	for _, r := range f.routers {
 		if r.srv != nil && r.srv.KnownHostsLine() != "" {
@@ -316,15 +303,7 @@ func (f *fleet) announce(o options, stdout io.Writer) error {
 	}
 	fmt.Fprintf(&ready, "fleet_dir=%s\nconfig=%s\n", f.dir, f.path("config.yaml"))
 	fmt.Fprintf(&printed, "config %s\ninventory %s\ninventory-ini %s\n", f.path("config.yaml"), f.path("inventory.yml"), f.path("inventory.ini"))
-	if o.readyFile != "" {
-		if err := writeFile(o.readyFile, ready.String()); err != nil {
-			return fmt.Errorf("write ready file: %w", err)
-		}
-	}
-	if _, err := io.WriteString(stdout, printed.String()); err != nil {
-		return fmt.Errorf("print addresses: %w", err)
-	}
-	return nil
+	return publish(o.readyFile, ready.String(), stdout, printed.String())
 }
 
 // writeSaved writes each running router's saved configuration to
