@@ -29,8 +29,10 @@ type Selection struct {
 	Groups []string // group names from the configuration file (--group)
 	All    bool     // every router of the configuration file (--all)
 	// Identity returns the identity key of the router that route
-	// ("host:port" as dialled) is known to reach, or "" when none is known
-	// yet. Nil means none is known: routers are then told apart by route only.
+	// ("host:port" as dialled, see [Route]) is known to reach, or "" when
+	// none is known yet; the state directory's Store.Key(route, "") answers
+	// exactly that. Nil means none is known: routers are then told apart by
+	// route only.
 	Identity func(route string) string
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/state"
 )
 
 func testConfig() *config.Config {
@@ -109,5 +110,29 @@ func TestRoute(t *testing.T) {
 		if diff := cmp.Diff(tt.want, Route(tt.h)); diff != "" {
 			t.Errorf("Route(%+v) mismatch (-want +got):\n%s", tt.h, diff)
 		}
+	}
+}
+
+// TestSelectStateIdentity plugs the state directory's routes into Select:
+// two routes that reached one router make one router.
+func TestSelectStateIdentity(t *testing.T) {
+	t.Parallel()
+	store := &state.Store{Root: t.TempDir()}
+	id := state.Identity{Model: "RTX1210", Serial: "S4H024020"}
+	for _, route := range []string{"192.0.2.1:22", "192.0.2.1:2323"} {
+		if _, _, err := store.Learn(route, "192.0.2.1", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sel := Selection{Names: []string{"tokyo", "tokyo-telnet", "osaka"}, Identity: func(r string) string { return store.Key(r, "") }}
+	hosts, dups, err := Select(testConfig(), sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"tokyo", "osaka"}, names(hosts)); diff != "" {
+		t.Errorf("Select() routers mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]Duplicate{{Name: "tokyo-telnet", Of: "tokyo"}}, dups); diff != "" {
+		t.Errorf("Select() duplicates mismatch (-want +got):\n%s", diff)
 	}
 }
