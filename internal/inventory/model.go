@@ -41,6 +41,8 @@ type inventory struct {
 	groups    map[string]*group
 	hostOrder []string        // every host, in order of first appearance
 	hostVars  map[string]vars // merged variables set on each host
+	// memberSets caches members once the inventory is read.
+	memberSets map[string]map[string]bool
 }
 
 func newInventory() *inventory {
@@ -87,8 +89,16 @@ func (inv *inventory) addChild(parent, child string) {
 }
 
 // members returns the set of hosts of group name and of its descendants.
+// The inventory must not change afterwards.
 func (inv *inventory) members(name string) map[string]bool {
+	if m, ok := inv.memberSets[name]; ok {
+		return m
+	}
+	if inv.memberSets == nil {
+		inv.memberSets = map[string]map[string]bool{}
+	}
 	out := map[string]bool{}
+	inv.memberSets[name] = out
 	seen := map[string]bool{}
 	var walk func(string)
 	walk = func(n string) {
