@@ -100,7 +100,6 @@ func (o *fleetOptions) validate(opts options) error {
 // fleetRouter is one router of a fleet.
 type fleetRouter struct {
 	name   string
-	serial string
 	role   string
 	srv    *rtxtest.Server // nil for a down router
 	ssh    string          // SSH address; "" when SSH is off
@@ -143,7 +142,7 @@ func startFleet(o options) (f *fleet, err error) {
 	for _, r := range o.fleet.roles() {
 		for range r.count {
 			i++
-			fr := &fleetRouter{name: routerName(i, o.fleet.routers), serial: fmt.Sprintf("S%07d", i), role: r.role}
+			fr := &fleetRouter{name: routerName(i, o.fleet.routers), role: r.role}
 			f.routers = append(f.routers, fr)
 			sc, err := loadScenario(o)
 			if err != nil {
@@ -152,7 +151,7 @@ func startFleet(o options) (f *fleet, err error) {
 			if i == 1 {
 				f.creds = scenarioCredentials(sc)
 			}
-			sc.Serial = fr.serial
+			sc.Serial = fmt.Sprintf("S%07d", i)
 			switch r.role {
 			case roleSlow:
 				sc.Faults.ResponseDelay = o.fleet.slowDelay
