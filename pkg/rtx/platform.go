@@ -155,6 +155,29 @@ func configLineStart(part bool) func(before []string, line string) driver.LineSt
 	}
 }
 
+// anyCommand matches every command: status tables have no grammar the
+// client knows, only their horizontal rules.
+var anyCommand = regexp.MustCompile(``)
+
+// ruleLineStart classifies a physical line that follows a horizontal rule
+// (a line of dashes, such as the 79-dash rule under the header of `show
+// status user`, which fills a factory 80-column console exactly): only
+// more dashes continue a rule. Anything else is left to the width rule.
+func ruleLineStart(before []string, line string) driver.LineStart {
+	if len(before) == 0 || !isRule(before[len(before)-1]) {
+		return driver.LineUnknown
+	}
+	if strings.HasPrefix(line, "-") {
+		return driver.LineContinues
+	}
+	return driver.LineStarts
+}
+
+// isRule reports whether s is a horizontal rule: dashes only.
+func isRule(s string) bool {
+	return s != "" && strings.Trim(s, "-") == ""
+}
+
 // headerOnly reports whether lines are all header lines (or the
 // "Searching ..." line of a pipe).
 func headerOnly(lines []string) bool {
@@ -222,6 +245,7 @@ func platform(prefix string, columns int) driver.Platform {
 		Lines: []driver.LineRule{
 			{Command: showConfigPart, Start: configLineStart(true)},
 			{Command: showConfigListing, Start: configLineStart(false)},
+			{Command: anyCommand, Start: ruleLineStart},
 		},
 	}
 	if strings.TrimSpace(prefix) == "" {
