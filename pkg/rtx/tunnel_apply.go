@@ -80,6 +80,10 @@ type ApplyOptions struct {
 	Features *Features
 	// Now supplies the clock for Result timings; nil means time.Now.
 	Now func() time.Time
+	// Progress receives the events of the verification (each reading of
+	// the neighbors, their state changes, the default route appearing or
+	// withdrawn, elapsed time against VerifyTimeout); nil reports nothing.
+	Progress Progress
 }
 
 func (o ApplyOptions) verifyTimeout() time.Duration {
@@ -430,14 +434,18 @@ func (a *applier) verify(ctx context.Context) ([]NeighborState, error) {
 		reason := fmt.Sprintf("running configuration differs from the plan:\n%s", strings.Join(diffLines(a.plan.After, got), "\n"))
 		return nil, a.verifyFailed(ctx, reason, nil, nil)
 	}
+	watch := newVerifyWatch(a.opts.Progress, a.plan.Want, a.opts.verifyTimeout(), a.opts.now)
 	var timer *time.Timer
 	for {
 		states, err := ReadNeighbors(vctx, a.r, a.plan.Neighbors)
 		if err != nil {
+			watch.done(err)
 			return nil, a.verifyFailed(ctx, "cannot read the neighbor status", states, err)
 		}
-		reason := a.disagreement(states)
+		reason, waiting := a.disagreement(states)
+		watch.poll(states, waiting)
 		if reason == "" {
+			watch.done(nil)
 			return states, nil
 		}
 		if timer == nil {
@@ -448,25 +456,27 @@ func (a *applier) verify(ctx context.Context) ([]NeighborState, error) {
 		}
 		select {
 		case <-vctx.Done():
+			watch.done(vctx.Err())
 			return nil, a.verifyFailed(ctx, reason, states, vctx.Err())
 		case <-timer.C:
 		}
 	}
 }
 
-// disagreement says which neighbor is not yet in the wanted state; "" when all are.
-func (a *applier) disagreement(states []NeighborState) string {
-	for _, n := range states {
+// disagreement says which neighbor is not yet in the wanted state and why;
+// "" and nil when all are.
+func (a *applier) disagreement(states []NeighborState) (string, *NeighborState) {
+	for i, n := range states {
 		switch {
 		case !n.established():
-			return fmt.Sprintf("bgp neighbor %s is %s, not Established", n.Address, stateOrUnknown(n.State))
+			return fmt.Sprintf("bgp neighbor %s is %s, not Established", n.Address, stateOrUnknown(n.State)), &states[i]
 		case a.plan.Want == TunnelOn && !n.AdvertisesDefault:
-			return fmt.Sprintf("default route not advertised to %s", n.Address)
+			return fmt.Sprintf("default route not advertised to %s", n.Address), &states[i]
 		case a.plan.Want == TunnelOff && n.AdvertisesDefault:
-			return fmt.Sprintf("default route still advertised to %s", n.Address)
+			return fmt.Sprintf("default route still advertised to %s", n.Address), &states[i]
 		}
 	}
-	return ""
+	return "", nil
 }
 
 func (a *applier) verifyFailed(ctx context.Context, reason string, states []NeighborState, cause error) error {
