@@ -51,6 +51,9 @@ type Recovery struct {
 	// Poll is the pause between two readings of the router clock while
 	// waiting; 0 means one second.
 	Poll time.Duration
+	// Progress receives each reading of a wait for a leftover timer (an
+	// [rtx.ProgressPoll] with Timer set) and its end; nil reports nothing.
+	Progress rtx.Progress
 }
 
 // LeftoverError reports a leftover rollback timer that runs out later than
@@ -194,28 +197,66 @@ func (rc *Recovery) waitRouter(ctx context.Context, r Router, e state.Entry) err
 	if deadline.IsZero() {
 		return rc.waitController(ctx, e, e.Armed.Deadline)
 	}
-	start := rc.now()
+	w := rc.watch(e, deadline)
 	for first := true; ; first = false {
 		clock, err := rtx.RouterClock(ctx, r)
 		if err != nil {
-			return fmt.Errorf("wait for the rollback timer of journal entry %d: %w", e.ID, err)
+			return w.done(first, fmt.Errorf("wait for the rollback timer of journal entry %d: %w", e.ID, err))
 		}
 		left := deadline.Sub(clock)
 		if left <= 0 {
-			return nil
+			return w.done(first, nil)
 		}
 		// A router clock slower than the controller's must not stretch the bound.
-		if left > rc.Wait || rc.now().Sub(start) > rc.Wait {
-			return rc.tooLong(e, deadline, rc.now().Add(left))
+		if left > rc.Wait || rc.now().Sub(w.start) > rc.Wait {
+			return w.done(first, rc.tooLong(e, deadline, rc.now().Add(left)))
 		}
 		if first {
-			rc.notef("waiting until %s router time (%s) for the rollback timer of the interrupted %s (journal entry %d) to run out",
-				deadline.Format(time.DateTime), left.Round(time.Second), e.Action, e.ID)
+			rc.notef("waiting until %s router time (%s) for %s to run out",
+				deadline.Format(time.DateTime), left.Round(time.Second), w.timer.What)
 		}
+		w.poll(left)
 		if err := sleep(ctx, min(left, rc.poll())); err != nil {
-			return err
+			return w.done(false, err)
 		}
 	}
+}
+
+// timerWatch reports the progress of one wait for a leftover timer.
+type timerWatch struct {
+	rc    *Recovery
+	timer rtx.TimerWait
+	start time.Time
+}
+
+// watch starts reporting a wait for the timer of e that runs out at
+// routerDeadline on the router clock (zero when only the controller clock
+// knows, at e's deadline).
+func (rc *Recovery) watch(e state.Entry, routerDeadline time.Time) *timerWatch {
+	what := fmt.Sprintf("the rollback timer of the interrupted %s (journal entry %d)", e.Action, e.ID)
+	return &timerWatch{rc: rc, timer: rtx.TimerWait{What: what, RouterDeadline: routerDeadline, Deadline: e.Deadline}, start: rc.now()}
+}
+
+func (w *timerWatch) event(kind rtx.ProgressKind, left time.Duration) rtx.ProgressEvent {
+	t := w.timer
+	t.Left = left
+	return rtx.ProgressEvent{Kind: kind, Timer: &t, Elapsed: w.rc.now().Sub(w.start), Timeout: w.rc.Wait}
+}
+
+// poll reports one reading: left is the time still to wait.
+func (w *timerWatch) poll(left time.Duration) {
+	w.rc.Progress.Report(w.event(rtx.ProgressPoll, left))
+}
+
+// done reports the end of the wait, unless it never began (first: nothing
+// was reported yet), and returns err.
+func (w *timerWatch) done(first bool, err error) error {
+	if !first {
+		ev := w.event(rtx.ProgressDone, 0)
+		ev.Err = err
+		w.rc.Progress.Report(ev)
+	}
+	return err
 }
 
 // waitController waits until the controller clock passes deadline.
@@ -227,9 +268,18 @@ func (rc *Recovery) waitController(ctx context.Context, e state.Entry, deadline 
 	if left > rc.Wait {
 		return rc.tooLong(e, time.Time{}, deadline)
 	}
-	rc.notef("waiting until %s (%s) for the rollback timer of the interrupted %s (journal entry %d) to run out",
-		deadline.Local().Format(time.RFC3339), left.Round(time.Second), e.Action, e.ID)
-	return sleep(ctx, left)
+	w := rc.watch(e, time.Time{})
+	w.timer.Deadline = deadline
+	rc.notef("waiting until %s (%s) for %s to run out",
+		deadline.Local().Format(time.RFC3339), left.Round(time.Second), w.timer.What)
+	// The steps add up to left whatever the controller clock says meanwhile.
+	for step := min(left, rc.poll()); left > 0; left, step = left-step, min(left-step, rc.poll()) {
+		w.poll(left)
+		if err := sleep(ctx, step); err != nil {
+			return w.done(false, err)
+		}
+	}
+	return w.done(false, nil)
 }
 
 func (rc *Recovery) tooLong(e state.Entry, routerTime, until time.Time) error {

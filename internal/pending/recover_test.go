@@ -75,8 +75,12 @@ func TestRecoveryRun(t *testing.T) {
 		wantNote  string
 		wantLeft  bool // the entry is still a leftover, with a *LeftoverError
 		wantState state.State
+		// wantProgress is what Progress received: the time left at each
+		// reading, then the end.
+		wantProgress []string
 	}{
-		{name: "waits for the timer", entry: timer, wait: 5 * time.Minute, wantNote: "waiting until 2026-12-06 10:03:00 router time (2m0s) for the rollback timer of the interrupted tunnel-on (journal entry 1) to run out"},
+		{name: "waits for the timer", entry: timer, wait: 5 * time.Minute, wantNote: "waiting until 2026-12-06 10:03:00 router time (2m0s) for the rollback timer of the interrupted tunnel-on (journal entry 1) to run out",
+			wantProgress: []string{"the rollback timer of the interrupted tunnel-on (journal entry 1): 2m0s left", "the rollback timer of the interrupted tunnel-on (journal entry 1): 1m0s left", "done"}},
 		{name: "timer runs longer than the bound", entry: timer, wait: time.Minute, wantLeft: true},
 		{name: "schedule armed before the change was recorded", entry: scheduled, schedules: []string{"schedule at 1 */* 04:00:00 * ntpdate ntp.example", armedSchedule},
 			saved: "schedule at 1 */* 04:00:00 * ntpdate ntp.example\n", wantSent: []string{"no schedule at 2"}, wantNote: "removed schedule 2 (load 0 difference silent)"},
@@ -91,9 +95,16 @@ func TestRecoveryRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := &router{clock: start, step: time.Minute, schedules: tt.schedules, saved: tt.saved}
-			var notes []string
+			var notes, progress []string
 			rc := &Recovery{Store: store, Key: key, Wait: tt.wait, Poll: time.Millisecond, Now: func() time.Time { return start },
-				Notef: func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }}
+				Notef: func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) },
+				Progress: func(ev rtx.ProgressEvent) {
+					if ev.Kind == rtx.ProgressDone {
+						progress = append(progress, "done")
+						return
+					}
+					progress = append(progress, fmt.Sprintf("%s: %s left", ev.Timer.What, ev.Timer.Left))
+				}}
 			err := rc.Run(t.Context(), r)
 			var le *LeftoverError
 			var exitErr *cli.ExitError
@@ -102,6 +113,9 @@ func TestRecoveryRun(t *testing.T) {
 			}
 			if !tt.wantLeft && err != nil {
 				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.wantProgress, progress); diff != "" {
+				t.Errorf("progress mismatch (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantSent, r.configCommands()); diff != "" {
 				t.Errorf("commands mismatch (-want +got):\n%s", diff)
