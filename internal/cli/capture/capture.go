@@ -5,7 +5,6 @@ package capture
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -16,8 +15,6 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/build"
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/status"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -37,21 +34,16 @@ const (
 
 // Options holds the inputs of `rtxctl capture`.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Connect cli.ConnectFunc
-	Conn    cli.ConnectionOptions
+	cli.RouterOptions
 
-	Router string     // ROUTER argument; "" when only flags say where
-	File   string     // -f: where the capture is written
-	Admin  bool       // enter administrator mode before reading
-	Target cli.Target // resolved from Router, the config file and flags
-	Now    func() time.Time
+	File  string // -f: where the capture is written
+	Admin bool   // enter administrator mode before reading
 }
 
 // NewCmdCapture returns the `capture` command. runF replaces the command's
 // action in tests; nil runs it.
 func NewCmdCapture(f *cli.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now}
+	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "capture [ROUTER] [-f FILE]",
 		Short: "Record what a router prints and check that rtxctl understands it",
@@ -82,16 +74,14 @@ EXIT STATUS
   rtxctl capture tokyo -f tokyo.txtar
   rtxctl capture tokyo --admin -o json`,
 		ValidArgsFunction: cli.CompleteRouters(f),
-		Args:              status.RouterArgs,
+		Args:              cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Router = args[0]
-			}
+			opts.SetRouter(args)
 			cfg, err := f.Config()
 			if err != nil {
 				return err
 			}
-			if opts.Target, err = opts.Conn.Target(cfg, opts.Router, opts.Admin); err != nil {
+			if err := opts.ResolveTarget(cfg, opts.Admin); err != nil {
 				return err
 			}
 			opts.Target.ReadOnly = true
@@ -108,13 +98,6 @@ EXIT STATUS
 	cmd.Flags().BoolVar(&opts.Admin, "admin", false, "enter administrator mode first (for firmware that shows the configuration only there)")
 	opts.Conn.AddFlags(cmd)
 	return cmd
-}
-
-func (o *Options) now() time.Time {
-	if o.Now == nil {
-		return time.Now()
-	}
-	return o.Now()
 }
 
 // ErrNotUnderstood is wrapped by the error of a capture whose report found
@@ -141,9 +124,7 @@ func run(ctx context.Context, opts *Options) error {
 	rep := NewReport(rctx, opts.File, written)
 	cancel()
 	if opts.Conn.Output == cli.OutputJSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
+		err = cli.WriteJSON(opts.IO.Out, rep)
 	} else {
 		err = rep.Write(opts.IO.Out)
 	}
@@ -184,7 +165,7 @@ func record(ctx context.Context, opts *Options) (f *File, err error) {
 	r := &recorder{client: client, target: opts.Target, columns: 80, file: &File{Header: map[string]string{
 		keyFormat:    strconv.Itoa(FormatVersion),
 		keyRtxctl:    build.Current().Version,
-		keyDate:      opts.now().UTC().Format(time.RFC3339),
+		keyDate:      opts.Clock().UTC().Format(time.RFC3339),
 		keyModel:     info.Model,
 		keyRevision:  info.Revision,
 		keyTransport: opts.Target.Transport,

@@ -4,7 +4,6 @@ package confirm
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,8 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/status"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -22,24 +19,20 @@ import (
 
 // Options holds the inputs of `rtxctl confirm`.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Connect cli.ConnectFunc
-	Now     func() time.Time
-	Conn    cli.ConnectionOptions
-	Log     cli.LogOptions
+	cli.RouterOptions
 
-	Router   string        // ROUTER argument; "" when only flags say where
+	Log cli.LogOptions
+
 	LockWait time.Duration // how long to wait for another rtxctl's lock
 	// WaitLeftover bounds the wait for an interrupted run's rollback timer.
 	WaitLeftover time.Duration
-	StateDir     string     // journal and locks: $XDG_STATE_HOME/rtxctl
-	Target       cli.Target // resolved from Router, the config file and flags
+	StateDir     string // journal and locks: $XDG_STATE_HOME/rtxctl
 }
 
 // NewCmdConfirm returns the `confirm` command. runF replaces the command's
 // action in tests; nil runs it.
 func NewCmdConfirm(f *cli.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now}
+	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "confirm [ROUTER]",
 		Short: "Keep a pending change: save it and disarm its rollback",
@@ -71,11 +64,9 @@ EXIT STATUS
   130 interrupted`,
 		Example: `  rtxctl confirm tokyo
   rtxctl confirm --host 192.168.100.1 --user admin -o json`,
-		Args: status.RouterArgs,
+		Args: cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Router = args[0]
-			}
+			opts.SetRouter(args)
 			if opts.LockWait < 0 || opts.WaitLeftover < 0 {
 				return cli.FlagErrorf("invalid --lock-wait %s or --wait-leftover %s: must not be negative", opts.LockWait, opts.WaitLeftover)
 			}
@@ -83,7 +74,7 @@ EXIT STATUS
 			if err != nil {
 				return err
 			}
-			if opts.Target, err = opts.Conn.Target(cfg, opts.Router, true); err != nil {
+			if err := opts.ResolveTarget(cfg, true); err != nil {
 				return err
 			}
 			if opts.StateDir, err = f.StateDir(); err != nil {
@@ -166,7 +157,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, done()) }()
-	sess := status.Session{Client: client, Timeout: opts.Target.Timeout}
+	sess := cli.Session{Client: client, Timeout: opts.Target.Timeout}
 	// The pending change must be this router's.
 	key, releaseRouter, err := pending.Rekey(ctx, sess, store, opts.Target.Addr(), host, key, lock)
 	if err != nil {
@@ -216,9 +207,7 @@ func finish(opts *Options, logger *slog.Logger, p *pending.Change, res *rtx.Conf
 func write(opts *Options, r Report) error {
 	out := opts.IO.Out
 	if opts.Conn.Output == cli.OutputJSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return cli.WriteJSON(out, r)
 	}
 	if r.JournalID == 0 {
 		return nil

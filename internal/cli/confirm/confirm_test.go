@@ -86,13 +86,11 @@ func TestRunWithoutRouter(t *testing.T) {
 				clitest.AppendInterrupted(t, store, "127.0.0.1", state.ActionTunnelOn, deadline)
 			}
 			opts := &Options{
-				IO:       ios,
-				Connect:  clitest.RefuseConnect(t),
-				Now:      func() time.Time { return tt.now },
-				Log:      cli.LogOptions{File: filepath.Join(dir, "rtxctl.log")},
-				StateDir: dir,
-				Target:   cli.Target{Host: config.Host{Host: "127.0.0.1"}, Admin: true},
+				RouterOptions: cli.RouterOptions{IO: ios, Connect: clitest.RefuseConnect(t), Now: func() time.Time { return tt.now }},
+				Log:           cli.LogOptions{File: filepath.Join(dir, "rtxctl.log")},
+				StateDir:      dir,
 			}
+			opts.Target = cli.Target{Host: config.Host{Host: "127.0.0.1"}, Admin: true}
 			err := run(t.Context(), opts)
 			if tt.wantIs == nil {
 				if err != nil {

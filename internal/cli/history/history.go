@@ -3,7 +3,6 @@ package history
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/state"
 )
@@ -44,7 +42,7 @@ added (+). Entries that record the outcome of an earlier one name it (ref N).
 The router is not contacted. With -o json the entries are one JSON array.`,
 		Example: `  rtxctl history tokyo
   rtxctl history --host 192.168.100.1 -o json`,
-		Args: status.RouterArgs,
+		Args: cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Router = args[0]
@@ -94,9 +92,7 @@ func run(opts *Options) error {
 		if entries == nil {
 			entries = []state.Entry{}
 		}
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(entries)
+		return cli.WriteJSON(opts.IO.Out, entries)
 	}
 	if len(entries) == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "no journal for %s\n", opts.Host)

@@ -100,7 +100,7 @@ func TestExpiredOneRouterFails(t *testing.T) {
 	}
 
 	ios, _, out, _ := iostreams.Test()
-	opts := &Options{IO: ios, Connect: connect, Now: time.Now, Log: cli.LogOptions{File: filepath.Join(dir, "rtxctl.log")},
+	opts := &Options{RouterOptions: cli.RouterOptions{IO: ios, Connect: connect, Now: time.Now}, Log: cli.LogOptions{File: filepath.Join(dir, "rtxctl.log")},
 		Expired: true, VerifyTimeout: 5 * time.Second, StateDir: dir}
 	opts.Conn.Timeout = 10 * time.Second
 	err = run(t.Context(), opts)

@@ -5,7 +5,6 @@ package rollback
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,9 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/config"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -26,20 +23,16 @@ import (
 
 // Options holds the inputs of `rtxctl rollback`.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Connect cli.ConnectFunc
-	Now     func() time.Time
-	Conn    cli.ConnectionOptions
-	Log     cli.LogOptions
+	cli.RouterOptions
 
-	Router        string        // ROUTER argument; "" when only flags say where
+	Log cli.LogOptions
+
 	To            int           // --to: restore the BGP lines recorded before this journal entry; 0 = the pending change
 	Expired       bool          // --expired: every router's overdue pending change (cron)
 	VerifyTimeout time.Duration // deadline of the verification after the restore
 	LockWait      time.Duration // how long to wait for another rtxctl's lock
 	WaitLeftover  time.Duration // how long to wait for an interrupted run's rollback timer
 	StateDir      string        // journal and locks: $XDG_STATE_HOME/rtxctl
-	Target        cli.Target    // resolved from Router, the config file and flags; zero with --expired
 	// Config is the config file, whose password files --expired prefers
 	// for a router recorded by name.
 	Config *config.Config
@@ -48,7 +41,7 @@ type Options struct {
 // NewCmdRollback returns the `rollback` command. runF replaces the
 // command's action in tests; nil runs it.
 func NewCmdRollback(f *cli.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now}
+	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "rollback [ROUTER] [--to ID | --expired]",
 		Short: "Undo a pending change, restore recorded BGP lines, or undo overdue changes from cron",
@@ -92,11 +85,9 @@ EXIT STATUS
 		Example: `  rtxctl rollback tokyo
   rtxctl rollback tokyo --to 12
   rtxctl rollback --expired          # crontab: * * * * * rtxctl rollback --expired`,
-		Args: status.RouterArgs,
+		Args: cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Router = args[0]
-			}
+			opts.SetRouter(args)
 			if err := opts.resolve(f, cmd); err != nil {
 				return err
 			}
@@ -142,8 +133,7 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 	if o.Expired {
 		return o.Conn.Validate()
 	}
-	o.Target, err = o.Conn.Target(o.Config, o.Router, true)
-	return err
+	return o.ResolveTarget(o.Config, true)
 }
 
 // Report is the result for one router, printed as text or, with -o json,
@@ -213,9 +203,7 @@ func writeReport(opts *Options, r *Report) error {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return cli.WriteJSON(w, v)
 }
 
 // router is one router's rollback: the pending change, or --to.
@@ -287,7 +275,7 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, done()) }()
-	sess := status.Session{Client: client, Timeout: r.target.Timeout}
+	sess := cli.Session{Client: client, Timeout: r.target.Timeout}
 	if err := r.identify(ctx, sess, p); err != nil {
 		return nil, err
 	}
@@ -314,7 +302,7 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 // identify learns which router the session reaches and keeps its records
 // under the router's key from then on (see [pending.Rekey]); it refuses
 // when the pending change p (nil for none) was made on another router.
-func (r *router) identify(ctx context.Context, sess status.Session, p *pending.Change) error {
+func (r *router) identify(ctx context.Context, sess cli.Session, p *pending.Change) error {
 	key, release, err := pending.Rekey(ctx, sess, r.store, r.target.Addr(), r.name, r.key, func(key string) (func() error, error) {
 		return cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, key, r.name, r.opts.LockWait)
 	})
@@ -369,7 +357,7 @@ func (r *router) restoreOptions() rtx.RestoreOptions {
 }
 
 // pending undoes the pending change p and records it.
-func (r *router) pending(ctx context.Context, sess status.Session, p *pending.Change) (*Report, error) {
+func (r *router) pending(ctx context.Context, sess cli.Session, p *pending.Change) (*Report, error) {
 	res, st, err := r.journal().Rollback(ctx, sess, p, r.restoreOptions(), r.slack())
 	if err != nil {
 		return nil, fmt.Errorf("roll back %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, r.host(), err)

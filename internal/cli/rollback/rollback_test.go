@@ -93,12 +93,10 @@ func TestRunWithoutRouter(t *testing.T) {
 				clitest.AppendInterrupted(t, store, "127.0.0.1", state.ActionTunnelOff, deadline)
 			}
 			opts := &Options{
-				IO:       ios,
-				Connect:  clitest.RefuseConnect(t),
-				Now:      func() time.Time { return tt.now },
-				Log:      cli.LogOptions{File: filepath.Join(dir, "rtxctl.log")},
-				Expired:  tt.expired,
-				StateDir: dir,
+				RouterOptions: cli.RouterOptions{IO: ios, Connect: clitest.RefuseConnect(t), Now: func() time.Time { return tt.now }},
+				Log:           cli.LogOptions{File: filepath.Join(dir, "rtxctl.log")},
+				Expired:       tt.expired,
+				StateDir:      dir,
 			}
 			if !tt.expired {
 				opts.Target = cli.Target{Host: config.Host{Host: "127.0.0.1"}, Admin: true}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/rtxctl/rtxctl/internal/cli/status"
+	"github.com/rtxctl/rtxctl/internal/cli"
 )
 
 // errNoLines is wrapped by the error of --to naming an entry that recorded
@@ -14,7 +14,7 @@ var errNoLines = errors.New("no bgp lines recorded before it")
 
 // restore puts back exactly the BGP lines recorded before journal entry
 // --to, verifies and saves them, after backing up the configuration.
-func (r *router) restore(ctx context.Context, sess status.Session) (*Report, error) {
+func (r *router) restore(ctx context.Context, sess cli.Session) (*Report, error) {
 	to, _, err := r.store.Entry(r.key, r.opts.To)
 	if err == nil && len(to.Before) == 0 {
 		err = errNoLines

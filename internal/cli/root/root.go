@@ -51,7 +51,7 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 		rollback.NewCmdRollback(f, nil),
 		show.NewCmdShow(f, nil),
 		status.NewCmdStatus(f, nil),
-		tunnel.NewCmdTunnel(f),
+		tunnel.NewCmdTunnel(f, status.NewCmdStatus(f, nil)),
 		version.NewCmdVersion(f, nil),
 	)
 	return cmd

@@ -4,7 +4,6 @@ package show
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,25 +11,20 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 )
 
 // Options holds the inputs of `rtxctl show`.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Connect cli.ConnectFunc
-	Conn    cli.ConnectionOptions
+	cli.RouterOptions
 
-	Router  string     // ROUTER argument; "" when only flags say where
-	Command string     // the router command, e.g. "show config"
-	Admin   bool       // enter administrator mode first
-	Target  cli.Target // resolved from Router, the config file and flags
+	Command string // the router command, e.g. "show config"
+	Admin   bool   // enter administrator mode first
 }
 
 // NewCmdShow returns the `show` command. runF replaces the command's action
 // in tests; nil runs it.
 func NewCmdShow(f *cli.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Connect: f.Connect}
+	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "show [ROUTER] [flags] -- COMMAND...",
 		Short: "Run one read-only show command on a router",
@@ -88,7 +82,7 @@ EXIT STATUS
 			if err != nil {
 				return err
 			}
-			if opts.Target, err = opts.Conn.Target(cfg, opts.Router, opts.Admin); err != nil {
+			if err := opts.ResolveTarget(cfg, opts.Admin); err != nil {
 				return err
 			}
 			opts.Target.ReadOnly = true
@@ -177,9 +171,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 
 func write(opts *Options, r result) error {
 	if opts.Conn.Output == cli.OutputJSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return cli.WriteJSON(opts.IO.Out, r)
 	}
 	if r.Output != "" && !strings.HasSuffix(r.Output, "\n") {
 		r.Output += "\n"

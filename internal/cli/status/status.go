@@ -6,39 +6,31 @@ package status
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
 // Options holds the inputs of `rtxctl status`.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Connect cli.ConnectFunc
-	Conn    cli.ConnectionOptions
+	cli.RouterOptions
 
-	Router   string     // ROUTER argument; "" when only flags say where
-	PeerAS   int        // --peer-as, else the config file; 0 = the only neighbor AS
-	FilterID int        // --filter-id, else the config file; 0 = 2
-	Admin    bool       // enter administrator mode before reading
-	Target   cli.Target // resolved from Router, the config file and flags
-	StateDir string     // the journal: $XDG_STATE_HOME/rtxctl
-	Now      func() time.Time
+	PeerAS   int    // --peer-as, else the config file; 0 = the only neighbor AS
+	FilterID int    // --filter-id, else the config file; 0 = 2
+	Admin    bool   // enter administrator mode before reading
+	StateDir string // the journal: $XDG_STATE_HOME/rtxctl
 }
 
 // NewCmdStatus returns the `status` command. runF replaces the command's
 // action in tests; nil runs it.
 func NewCmdStatus(f *cli.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now}
+	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "status [ROUTER]",
 		Short: "Show whether forced tunnelling is on, off or partial",
@@ -69,11 +61,9 @@ EXIT STATUS
 		Example: `  rtxctl status --host 192.168.100.1 --user admin
   rtxctl status tokyo -o json
   rtxctl status --host 192.168.100.1 --transport telnet --peer-as 65521`,
-		Args: RouterArgs,
+		Args: cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Router = args[0]
-			}
+			opts.SetRouter(args)
 			if opts.PeerAS < 0 || opts.PeerAS > 65535 {
 				return cli.FlagErrorf("invalid --peer-as %d: want 1-65535", opts.PeerAS)
 			}
@@ -84,7 +74,7 @@ EXIT STATUS
 			if err != nil {
 				return err
 			}
-			if opts.Target, err = opts.Conn.Target(cfg, opts.Router, opts.Admin); err != nil {
+			if err := opts.ResolveTarget(cfg, opts.Admin); err != nil {
 				return err
 			}
 			opts.Target.ReadOnly = true
@@ -109,22 +99,6 @@ EXIT STATUS
 	return cmd
 }
 
-func (o *Options) now() time.Time {
-	if o.Now == nil {
-		return time.Now()
-	}
-	return o.Now()
-}
-
-// RouterArgs is a cobra.PositionalArgs for commands taking an optional
-// ROUTER: more than one argument is a *[cli.FlagError].
-func RouterArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 1 {
-		return cli.FlagErrorf("too many arguments for %q: want at most one ROUTER, got %q", cmd.CommandPath(), args)
-	}
-	return nil
-}
-
 func run(ctx context.Context, opts *Options) (err error) {
 	client, done, err := opts.Conn.Open(ctx, opts.Connect, opts.Target)
 	if err != nil {
@@ -132,7 +106,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 	}
 	defer func() { err = errors.Join(err, done()) }()
 
-	s := Session{Client: client, Timeout: opts.Target.Timeout}
+	s := cli.Session{Client: client, Timeout: opts.Target.Timeout}
 	if opts.Admin {
 		actx, cancel := opts.Target.WithTimeout(ctx)
 		err := client.Administrator(actx)
@@ -149,14 +123,12 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	pending, err := readPending(opts.StateDir, opts.Target.Host.Host, opts.now())
+	pending, err := readPending(opts.StateDir, opts.Target.Host.Host, opts.Clock())
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: %v\n", err)
 	}
 	if opts.Conn.Output == cli.OutputJSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return cli.WriteJSON(opts.IO.Out, struct {
 			*rtx.TunnelStatus
 			Pending *Pending `json:"pending,omitempty"`
 		}{st, pending})

@@ -9,9 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/config"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -22,14 +20,11 @@ const DefaultLockWait = cli.DefaultLockWait
 
 // Options holds the inputs of `rtxctl tunnel on` and `rtxctl tunnel off`.
 type Options struct {
-	IO      *iostreams.IOStreams
-	Connect cli.ConnectFunc
-	Now     func() time.Time
-	Conn    cli.ConnectionOptions
-	Log     cli.LogOptions
+	cli.RouterOptions
+
+	Log cli.LogOptions
 
 	Want          rtx.TunnelState // rtx.TunnelOn or rtx.TunnelOff
-	Router        string          // ROUTER argument; "" when only flags say where
 	PeerAS        int             // --peer-as, else the config file; 0 = the only neighbor AS
 	FilterID      int             // --filter-id, else the config file
 	Match         string          // --match, else the config file: include or equal
@@ -42,7 +37,6 @@ type Options struct {
 	AllowRestart  bool            // allow a scheduled restart as the on-router rollback
 	Quiet         bool            // print nothing on success (for cron); errors still go to standard error
 	StateDir      string          // backups, journal and locks: $XDG_STATE_HOME/rtxctl
-	Target        cli.Target      // resolved from Router, the config file and flags
 }
 
 // exitStatus is the EXIT STATUS section shared by `tunnel on` and `tunnel off`.
@@ -114,17 +108,15 @@ type verbDoc struct {
 
 // newCmdChange returns `tunnel on` or `tunnel off`.
 func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Connect: f.Connect, Now: f.Now, Want: want}
+	opts := &Options{RouterOptions: cli.NewRouterOptions(f), Want: want}
 	cmd := &cobra.Command{
 		Use:     doc.Use,
 		Short:   doc.Short,
 		Long:    doc.Long + "\n" + commonLong + exitStatus,
 		Example: doc.Example,
-		Args:    status.RouterArgs,
+		Args:    cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Router = args[0]
-			}
+			opts.SetRouter(args)
 			if err := opts.resolve(f, cmd); err != nil {
 				return err
 			}
@@ -163,7 +155,7 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if o.Target, err = o.Conn.Target(cfg, o.Router, true); err != nil {
+	if err := o.ResolveTarget(cfg, true); err != nil {
 		return err
 	}
 	o.Target.ReadOnly = o.DryRun

@@ -1,7 +1,6 @@
 package tunnel
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -68,9 +67,7 @@ func (c *change) writeResult(r report) error {
 	c.log(r)
 	out := c.opts.IO.Out
 	if c.json() {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return cli.WriteJSON(out, r)
 	}
 	var b strings.Builder
 	if !r.Changed {

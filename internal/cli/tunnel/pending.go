@@ -36,12 +36,12 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 	pr := &pendingReport{}
 	// The session timer a change without a schedule entry arms, with its
 	// deadline on the router clock.
-	timer, err := pending.TimerArmed(ctx, c.sess, c.opts.RollbackIn, c.armSlack(), c.now)
+	timer, err := pending.TimerArmed(ctx, c.sess, c.opts.RollbackIn, c.armSlack(), c.opts.Clock)
 	if err != nil {
 		return c.fail("read the router clock", err)
 	}
 	entry, err := c.record(plan, plan.Steps(), configText, func(e *state.Entry) {
-		e.Pending, e.Deadline, e.Armed = true, c.now().Add(c.opts.RollbackIn), pending.ScheduleArmed()
+		e.Pending, e.Deadline, e.Armed = true, c.opts.Clock().Add(c.opts.RollbackIn), pending.ScheduleArmed()
 	})
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 	)
 	onArmed := func(p rtx.Pending, noRouterRollback error) error {
 		c.armed(pr, p.RouterRollback, noRouterRollback)
-		pr.Deadline = c.now().Add(c.opts.RollbackIn)
+		pr.Deadline = c.opts.Clock().Add(c.opts.RollbackIn)
 		armed := timer
 		if p.RouterRollback != nil {
 			armed = nil

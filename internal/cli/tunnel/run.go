@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/status"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -25,7 +24,7 @@ type change struct {
 	// key names the router's records and lock: its identity once known
 	// (see [pending.Identify]), else host.
 	key   string
-	sess  status.Session
+	sess  cli.Session
 	store *state.Store
 	// logger writes the log file (and standard error with -v).
 	logger *slog.Logger
@@ -73,7 +72,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 			c.warnf("%v", cerr)
 		}
 	}()
-	c.sess = status.Session{Client: client, Timeout: opts.Target.Timeout}
+	c.sess = cli.Session{Client: client, Timeout: opts.Target.Timeout}
 	releaseRouter, err := c.identify(ctx)
 	if err != nil {
 		return err
@@ -209,7 +208,7 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	var armed *state.Armed
 	if len(plan.Commands) > 0 {
 		var err error
-		if armed, err = pending.TimerArmed(ctx, c.sess, timer, c.armSlack(), c.now); err != nil {
+		if armed, err = pending.TimerArmed(ctx, c.sess, timer, c.armSlack(), c.opts.Clock); err != nil {
 			return c.fail("read the router clock", err)
 		}
 	}
@@ -308,13 +307,6 @@ func (c *change) recovery() *pending.Recovery {
 		Notef: func(format string, args ...any) { c.notef(format, args...) }}
 }
 
-func (c *change) now() time.Time {
-	if c.opts.Now == nil {
-		return time.Now()
-	}
-	return c.opts.Now()
-}
-
 // open connects and enters administrator mode; a run that changes the
 // router does so only once no other session is in administrator mode (see
 // [pending.OpenAdmin]).
@@ -322,7 +314,7 @@ func (c *change) open(ctx context.Context) (*rtx.Client, func() error, error) {
 	if c.opts.DryRun {
 		return c.opts.Conn.OpenAdmin(ctx, c.opts.Connect, c.opts.Target)
 	}
-	return pending.OpenAdmin(ctx, &c.opts.Conn, c.opts.Connect, c.opts.Target, c.opts.LockWait, c.now, c.notef)
+	return pending.OpenAdmin(ctx, &c.opts.Conn, c.opts.Connect, c.opts.Target, c.opts.LockWait, c.opts.Clock, c.notef)
 }
 
 // identify learns which router the session reaches (its model and serial

@@ -7,11 +7,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/status"
 )
 
-// NewCmdTunnel returns the `tunnel` command with its verbs.
-func NewCmdTunnel(f *cli.Factory) *cobra.Command {
+// NewCmdTunnel returns the `tunnel` command with its verbs. status is the
+// `tunnel status` verb, the same command as `rtxctl status`, built by the
+// caller so that this package imports no sibling command.
+func NewCmdTunnel(f *cli.Factory, status *cobra.Command) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tunnel {on | off | status}",
 		Short: "Turn Azure forced tunnelling on or off",
@@ -26,7 +27,7 @@ peer, and show its state. See docs/forced-tunnelling.md.`,
 	cmd.AddCommand(
 		newCmdOn(f, nil),
 		newCmdOff(f, nil),
-		status.NewCmdStatus(f, nil),
+		status,
 	)
 	return cmd
 }

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+)
+
+// RouterOptions holds the inputs every command that talks to one router
+// shares; each such command's Options embeds it.
+type RouterOptions struct {
+	IO      *iostreams.IOStreams
+	Connect ConnectFunc
+	Now     func() time.Time // nil = time.Now
+	Conn    ConnectionOptions
+
+	Router string // ROUTER argument; "" when only flags say where
+	Target Target // resolved from Router, the config file and flags
+}
+
+// NewRouterOptions returns the options of a command built by f, before its
+// flags and arguments are parsed.
+func NewRouterOptions(f *Factory) RouterOptions {
+	return RouterOptions{IO: f.IO, Connect: f.Connect, Now: f.Now}
+}
+
+// SetRouter records the optional ROUTER argument (see [RouterArgs]).
+func (o *RouterOptions) SetRouter(args []string) {
+	if len(args) == 1 {
+		o.Router = args[0]
+	}
+}
+
+// ResolveTarget sets Target from Router, the configuration file cfg and the
+// connection flags; admin says that the command enters administrator mode.
+func (o *RouterOptions) ResolveTarget(cfg *config.Config, admin bool) error {
+	t, err := o.Conn.Target(cfg, o.Router, admin)
+	if err != nil {
+		return err
+	}
+	o.Target = t
+	return nil
+}
+
+// Clock returns the current time from Now, or from time.Now when Now is nil.
+func (o *RouterOptions) Clock() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
+}
+
+// RouterArgs is a cobra.PositionalArgs for commands taking an optional
+// ROUTER: more than one argument is a *[FlagError].
+func RouterArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return FlagErrorf("too many arguments for %q: want at most one ROUTER, got %q", cmd.CommandPath(), args)
+	}
+	return nil
+}
+
+// WriteJSON writes v to w as one indented JSON document, the shape of every
+// command's -o json output.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
