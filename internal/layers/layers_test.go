@@ -28,6 +28,7 @@ var client = map[string]int{
 	"internal/config":         5,
 	"internal/iostreams":      5,
 	"internal/logfile":        5,
+	"internal/progress":       5,
 	"internal/state":          5,
 	"internal/inventory":      6,
 	"internal/lock":           6,
