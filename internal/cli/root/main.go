@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/lock"
+	"github.com/rtxctl/rtxctl/pkg/channel"
 	"github.com/rtxctl/rtxctl/pkg/driver"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/transport"
@@ -27,6 +29,14 @@ import (
 // status. SIGINT and SIGTERM cancel the running command (status 130); a
 // second signal kills the process.
 func Main() int {
+	// A soft memory limit makes the garbage collector work harder as the
+	// heap nears 64 MiB instead of letting it double: a router's long
+	// output (a 50 MB show config, a flood up to --max-output) then costs
+	// about what is kept, not twice that. It is a target, not a cap: a
+	// larger live heap still grows. GOMEMLIMIT, when set, wins.
+	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// After the first signal, restore the default action so that a second
@@ -36,6 +46,10 @@ func Main() int {
 	f := cli.NewFactory()
 	return Execute(ctx, f.IO, NewCmdRoot(f), os.Args[1:])
 }
+
+// softMemoryLimit is the garbage collector's memory target when the
+// GOMEMLIMIT environment variable is unset (see [Main]).
+const softMemoryLimit = 64 << 20
 
 // Execute runs cmd with args, prints an error once to ios (see [PrintError])
 // and returns the exit status. A cancelled ctx means the user interrupted
@@ -140,6 +154,8 @@ func hint(err error, cmd *cobra.Command) string {
 		peerErr     *rtx.PeerASError
 		heldErr     *lock.HeldError
 		pwErr       *driver.PasswordError
+		limitErr    *channel.OutputLimitError
+		timeoutErr  *channel.TimeoutError
 	)
 	switch {
 	case errors.As(err, &conflictErr) && conflictErr.FreeID != 0:
@@ -158,6 +174,10 @@ func hint(err error, cmd *cobra.Command) string {
 		return passwordHint(pwErr)
 	case errors.Is(err, driver.ErrBadPassword):
 		return "check " + passwordSources[rtx.SecretAdmin]
+	case errors.As(err, &limitErr):
+		return "if the command's output really is that long, raise --max-output"
+	case errors.As(err, &timeoutErr) && timeoutErr.Sending:
+		return "the router kept sending without a prompt; if the output really is that long, raise --timeout (and --max-output)"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "the router did not answer in time; check the address or raise --timeout"
 	case errors.As(err, &flagErr) && cmd != nil:
