@@ -13,6 +13,7 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/pending"
+	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -139,7 +140,8 @@ func run(ctx context.Context, opts *Options) (err error) {
 		return err
 	}
 	rc := &pending.Recovery{Store: store, Key: key, User: user, Wait: opts.WaitLeftover, Now: opts.Now,
-		Notef: func(format string, args ...any) { fmt.Fprintf(opts.IO.ErrOut, format+"\n", args...) }}
+		Notef:    func(format string, args ...any) { fmt.Fprintf(opts.IO.ErrOut, format+"\n", args...) },
+		Progress: progress.Stderr(opts.IO.ErrOut, false, opts.Log.Verbose, opts.Conn.Debug).Progress()}
 	if p.Timer() {
 		if !p.Entry.Expired(opts.Now()) {
 			if err := rc.CheckWait(p.Entry); err != nil {

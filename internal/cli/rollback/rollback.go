@@ -17,6 +17,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/pending"
+	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -333,7 +334,16 @@ func (r *router) undoneByTimer(p *pending.Change) *Report {
 
 // recovery deals with what interrupted runs left on the router.
 func (r *router) recovery() *pending.Recovery {
-	return &pending.Recovery{Store: r.store, Key: r.key, User: r.user, Wait: r.opts.WaitLeftover, Now: r.opts.Now, Notef: r.notef}
+	return &pending.Recovery{Store: r.store, Key: r.key, User: r.user, Wait: r.opts.WaitLeftover, Now: r.opts.Now, Notef: r.notef, Progress: r.progress()}
+}
+
+// progress shows the waits on standard error, except for --expired (as
+// notef).
+func (r *router) progress() rtx.Progress {
+	if r.only != 0 {
+		return nil
+	}
+	return progress.Stderr(r.opts.IO.ErrOut, false, r.opts.Log.Verbose, r.opts.Conn.Debug).Progress()
 }
 
 // rollbackTimer is the `rollback timer` the restores arm.
@@ -353,7 +363,7 @@ func (r *router) slack() time.Duration { return 2 * r.target.Timeout }
 // restoreOptions are the options of the restores.
 func (r *router) restoreOptions() rtx.RestoreOptions {
 	return rtx.RestoreOptions{PeerAS: r.target.PeerAS, FilterID: r.target.FilterID,
-		Apply: rtx.ApplyOptions{VerifyTimeout: r.opts.VerifyTimeout, RollbackTimer: r.rollbackTimer()}}
+		Apply: rtx.ApplyOptions{VerifyTimeout: r.opts.VerifyTimeout, RollbackTimer: r.rollbackTimer(), Progress: r.progress()}}
 }
 
 // pending undoes the pending change p and records it.

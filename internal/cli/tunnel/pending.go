@@ -68,6 +68,7 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 		// change it.
 		RollbackTimer: c.opts.RollbackIn,
 		Features:      &rtx.Features{},
+		Progress:      c.progress,
 		Pending: &rtx.PendingOptions{
 			Arm:     rtx.ArmOptions{After: c.opts.RollbackIn, AllowRestart: c.opts.AllowRestart, Now: c.opts.Now},
 			OnArmed: onArmed,

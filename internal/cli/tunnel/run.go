@@ -9,6 +9,7 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/pending"
+	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/internal/state"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -28,6 +29,8 @@ type change struct {
 	store *state.Store
 	// logger writes the log file (and standard error with -v).
 	logger *slog.Logger
+	// progress shows the waits on standard error; nil shows nothing.
+	progress rtx.Progress
 }
 
 func (c *change) fail(what string, err error) error {
@@ -41,6 +44,8 @@ func run(ctx context.Context, opts *Options) (err error) {
 		opts:  opts,
 		host:  opts.Target.Host.Host,
 		store: &state.Store{Root: opts.StateDir, Now: opts.Now},
+		// opts.IO.ErrOut discards everything with -q already.
+		progress: progress.Stderr(opts.IO.ErrOut, opts.Quiet, opts.Log.Verbose, opts.Target.Debug).Progress(),
 	}
 	c.key = c.store.Key(opts.Target.Addr(), c.host)
 	logger, closeLog, err := opts.Log.Open(opts.StateDir, opts.IO.ErrOut)
@@ -220,7 +225,7 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 		c.notef("forced tunnel is already %s at %s: only a refresh, nothing to leave pending or save", plan.Want, c.host)
 	}
 	features := &rtx.Features{}
-	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, RollbackTimer: timer, NoSave: c.opts.NoSave || pendingRefresh, Features: features})
+	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, RollbackTimer: timer, NoSave: c.opts.NoSave || pendingRefresh, Features: features, Progress: c.progress})
 	c.recordResult(entry, res, err, features.RollbackTimer == rtx.Supported)
 	if err != nil {
 		return c.fail("", err)
@@ -304,7 +309,7 @@ func (c *change) armSlack() time.Duration {
 // recovery deals with what interrupted runs left on the router.
 func (c *change) recovery() *pending.Recovery {
 	return &pending.Recovery{Store: c.store, Key: c.key, User: c.user(), Wait: c.opts.WaitLeftover, Now: c.opts.Now,
-		Notef: func(format string, args ...any) { c.notef(format, args...) }}
+		Notef: func(format string, args ...any) { c.notef(format, args...) }, Progress: c.progress}
 }
 
 // open connects and enters administrator mode; a run that changes the
