@@ -116,6 +116,15 @@ func TestLayeringCatchesBadImports(t *testing.T) {
 			want: []string{"internal/cli/show imports internal/fakertx: only tests may use the fake"},
 		},
 		{
+			name: "command imports test support",
+			pkg:  pkgInfo{ImportPath: module + "internal/cli/show", Imports: []string{module + "internal/cli/clitest"}},
+			want: []string{"internal/cli/show imports internal/cli/clitest: only tests may use test support"},
+		},
+		{
+			name: "test support may use the fake",
+			pkg:  pkgInfo{ImportPath: module + "internal/cli/clitest", Imports: []string{module + "pkg/rtx/rtxtest", module + "internal/cli"}},
+		},
+		{
 			name: "library uses cobra",
 			pkg:  pkgInfo{ImportPath: module + "pkg/driver", Imports: []string{"github.com/spf13/cobra"}},
 			want: []string{"pkg/driver imports github.com/spf13/cobra: the library does not use the command-line framework"},
@@ -203,8 +212,11 @@ func clientViolation(name string, rank int, imp string) string {
 		return ""
 	}
 	dep := strings.TrimPrefix(imp, module)
-	if _, ok := fake[dep]; ok {
+	if _, ok := fake[dep]; ok && !isTestSupport(name) {
 		return fmt.Sprintf("%s imports %s: only tests may use the fake", name, dep)
+	}
+	if isTestSupport(dep) && !isTestSupport(name) {
+		return fmt.Sprintf("%s imports %s: only tests may use test support", name, dep)
 	}
 	if strings.HasPrefix(name, "pkg/") && strings.HasPrefix(dep, "internal/") {
 		return fmt.Sprintf("%s imports %s: the library never imports internal/", name, dep)
@@ -231,6 +243,13 @@ func fakeViolations(name string, p pkgInfo) []string {
 		}
 	}
 	return out
+}
+
+// isTestSupport reports whether name is a package of helpers for tests
+// (channeltest, clitest): only tests and other test support import it, so
+// it may use the fake.
+func isTestSupport(name string) bool {
+	return strings.HasSuffix(name, "test")
 }
 
 // isCommand reports whether name is one command's package (one level below

@@ -1,8 +1,8 @@
 package capture_test
 
 import (
+	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +16,6 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/cli/root"
 	"github.com/rtxctl/rtxctl/internal/config"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
 )
 
@@ -42,67 +41,30 @@ var secretConfig = strings.Join([]string{
 	" pp auth myname isp-user " + ppSecret,
 }, "\n") + "\n"
 
-// fakeRouter is a started fake and the flags and environment that reach it.
-type fakeRouter struct {
-	srv  *rtxtest.Server
-	env  map[string]string
-	conn []string
-}
-
-// startFake starts sc and connects to it over transport ("ssh" or "telnet").
-func startFake(t *testing.T, sc *rtxtest.Scenario, transport string) *fakeRouter {
+// startFake starts sc, BGP sessions re-established at once after a
+// refresh, and returns how rtxctl reaches it over transport ("ssh" or
+// "telnet").
+func startFake(t *testing.T, sc *rtxtest.Scenario, transport string) *clitest.Fake {
 	t.Helper()
 	sc.BGP.EstablishDelay = time.Nanosecond
-	srv := rtxtest.NewServer(sc)
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	knownHosts := filepath.Join(dir, "known_hosts")
-	if err := os.WriteFile(knownHosts, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	addr, password := srv.SSHAddr(), sc.Users[0].Password
-	if transport == "telnet" {
-		addr, password = srv.TelnetAddr(), sc.LoginPassword
-	}
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fakeRouter{srv: srv,
-		env: map[string]string{
-			cli.PasswordEnv:      password,
-			cli.AdminPasswordEnv: sc.AdminPassword,
-			"XDG_STATE_HOME":     filepath.Join(dir, "state"),
-			"XDG_CONFIG_HOME":    filepath.Join(dir, "config"),
-		},
-		conn: []string{"--host", "127.0.0.1", "--port", port, "--transport", transport, "--known-hosts", knownHosts, "--timeout", "10s"},
-	}
-	if transport == "ssh" {
-		f.conn = append(f.conn, "--user", sc.Users[0].Name)
-	}
-	return f
+	return clitest.StartFake(t, sc, transport, 10*time.Second)
 }
 
-// run runs rtxctl in-process with args followed by the connection flags.
-func (f *fakeRouter) run(t *testing.T, args ...string) (code int, stdout string) {
+// run runs rtxctl in-process with args followed by the connection flags
+// of f.
+func run(t *testing.T, f *clitest.Fake, args ...string) (code int, stdout string) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	fac := cli.NewFactory()
-	fac.IO = ios
-	fac.LookupEnv = func(key string) (string, bool) {
-		v, ok := f.env[key]
-		return v, ok
-	}
-	args = append(args, f.conn...)
-	code = root.Execute(t.Context(), ios, root.NewCmdRoot(fac), args)
-	t.Logf("rtxctl %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
-	return code, out.String()
+	r := f.Run(t.Context(), func(ctx context.Context, fac *cli.Factory, args []string) int {
+		return root.Execute(ctx, fac.IO, root.NewCmdRoot(fac), args)
+	}, args[0], args[1:]...)
+	t.Log(r)
+	return r.Code, r.Stdout
 }
 
 // status returns the decoded `rtxctl status -o json` answer.
-func (f *fakeRouter) status(t *testing.T) map[string]any {
+func status(t *testing.T, f *clitest.Fake) map[string]any {
 	t.Helper()
-	code, out := f.run(t, "status", "-o", "json")
+	code, out := run(t, f, "status", "-o", "json")
 	if code != 0 {
 		t.Fatalf("status: exit %d", code)
 	}
@@ -128,9 +90,9 @@ func TestCaptureFake(t *testing.T) {
 			}
 			sc.SavedConfig += secretConfig
 			orig := startFake(t, sc, c.transport)
-			running := orig.srv.Router.RunningConfig()
+			running := orig.Server.Router.RunningConfig()
 			file := filepath.Join(t.TempDir(), "capture.txtar")
-			code, out := orig.run(t, "capture", "-f", file, "-o", "json")
+			code, out := run(t, orig, "capture", "-f", file, "-o", "json")
 			if code != 0 {
 				t.Fatalf("capture: exit %d, want 0", code)
 			}
@@ -146,12 +108,12 @@ func TestCaptureFake(t *testing.T) {
 			if !rep.Understood || rep.Status == nil {
 				t.Errorf("report: understood %v, status %v (%s)", rep.Understood, rep.Status, rep.StatusError)
 			}
-			for _, cmd := range orig.srv.Router.Commands() {
+			for _, cmd := range orig.Server.Router.Commands() {
 				if f := strings.Fields(cmd); len(f) > 0 && f[0] != "show" && f[0] != "exit" {
 					t.Errorf("capture sent %q: want only show commands", cmd)
 				}
 			}
-			if diff := cmp.Diff(running, orig.srv.Router.RunningConfig()); diff != "" {
+			if diff := cmp.Diff(running, orig.Server.Router.RunningConfig()); diff != "" {
 				t.Errorf("running configuration changed by the capture (-before +after):\n%s", diff)
 			}
 			data, err := os.ReadFile(file)
@@ -172,7 +134,7 @@ func TestCaptureFake(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(orig.status(t), startFake(t, replayed, c.transport).status(t)); diff != "" {
+			if diff := cmp.Diff(status(t, orig), status(t, startFake(t, replayed, c.transport))); diff != "" {
 				t.Errorf("status of the fake serving the capture mismatch (-original +capture):\n%s", diff)
 			}
 		})
@@ -232,7 +194,7 @@ func TestCaptureNotUnderstood(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
 		name     string
-		f        *fakeRouter
+		f        *clitest.Fake
 		args     []string
 		wantCode int
 		wantOut  string
@@ -244,7 +206,7 @@ func TestCaptureNotUnderstood(t *testing.T) {
 	for _, tt := range tests {
 		f := tt.f
 		file := filepath.Join(dir, tt.name+".txtar")
-		code, out := f.run(t, append([]string{"capture", "-f", file}, tt.args...)...)
+		code, out := run(t, f, append([]string{"capture", "-f", file}, tt.args...)...)
 		if code != tt.wantCode || !strings.Contains(out, tt.wantOut) {
 			t.Errorf("%s: exit %d with output\n%s\nwant exit %d and %q", tt.name, code, out, tt.wantCode, tt.wantOut)
 		}

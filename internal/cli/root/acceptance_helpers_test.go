@@ -1,8 +1,8 @@
 package root
 
 import (
+	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,15 +13,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
 )
 
 // acceptanceRouter is a fake router started for one acceptance test, with
 // the environment and connection flags the real rtxctl command tree needs
-// to reach it.
+// to reach it; srv, env and conn are the fake's Server, Env and Conn.
 type acceptanceRouter struct {
+	fake *clitest.Fake
 	srv  *rtxtest.Server
 	env  map[string]string
 	conn []string
@@ -33,44 +34,12 @@ type acceptanceRouter struct {
 // "telnet").
 func startAcceptanceRouter(t *testing.T, transport, lang string, edit func(*rtxtest.Scenario)) *acceptanceRouter {
 	t.Helper()
-	sc, err := rtxtest.LoadScenario(filepath.Join(repoRoot, "testdata", "scenarios", "article-"+lang+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc.BGP.EstablishDelay = time.Nanosecond
+	sc := clitest.ArticleScenario(t, repoRoot, lang)
 	if edit != nil {
 		edit(sc)
 	}
-	srv := rtxtest.NewServer(sc)
-	t.Cleanup(srv.Close)
-
-	dir := t.TempDir()
-	knownHosts := filepath.Join(dir, "known_hosts")
-	if err := os.WriteFile(knownHosts, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	a := &acceptanceRouter{srv: srv, env: map[string]string{
-		cli.AdminPasswordEnv: sc.AdminPassword,
-		"XDG_STATE_HOME":     filepath.Join(dir, "state"),
-		"XDG_CONFIG_HOME":    filepath.Join(dir, "config"),
-	}}
-	addr := srv.SSHAddr()
-	if transport == "telnet" {
-		addr = srv.TelnetAddr()
-		a.env[cli.PasswordEnv] = sc.LoginPassword
-	} else {
-		a.env[cli.PasswordEnv] = sc.Users[0].Password
-	}
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.conn = []string{"--host", "127.0.0.1", "--port", port, "--transport", transport,
-		"--known-hosts", knownHosts, "--timeout", "20s"}
-	if transport == "ssh" {
-		a.conn = append(a.conn, "--user", sc.Users[0].Name)
-	}
-	return a
+	f := clitest.StartFake(t, sc, transport, 20*time.Second)
+	return &acceptanceRouter{fake: f, srv: f.Server, env: f.Env, conn: f.Conn}
 }
 
 // rtxctl runs the real command tree in-process, as main does, with verb
@@ -78,20 +47,16 @@ func startAcceptanceRouter(t *testing.T, transport, lang string, edit func(*rtxt
 // returns its standard output; it fails t unless rtxctl exits 0.
 func (a *acceptanceRouter) rtxctl(t *testing.T, verb string, extra ...string) string {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := cli.NewFactory()
-	f.IO = ios
-	f.Now = a.srv.Router.Now
-	f.LookupEnv = func(key string) (string, bool) {
-		v, ok := a.env[key]
-		return v, ok
+	r := a.fake.Run(t.Context(), execute, verb, extra...)
+	if r.Code != 0 {
+		t.Fatalf("%v\nwant exit status 0", r)
 	}
-	args := append(strings.Fields(verb), a.conn...)
-	args = append(args, extra...)
-	if code := Execute(t.Context(), ios, NewCmdRoot(f), args); code != 0 {
-		t.Fatalf("rtxctl %s: exit status %d, want 0\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
-	}
-	return out.String()
+	return r.Stdout
+}
+
+// execute runs the rtxctl command tree as main does.
+func execute(ctx context.Context, f *cli.Factory, args []string) int {
+	return Execute(ctx, f.IO, NewCmdRoot(f), args)
 }
 
 // acceptanceStatus holds the fields of `rtxctl status -o json` the

@@ -1,18 +1,17 @@
 package status_test
 
 import (
+	"context"
 	"encoding/json"
-	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/cli/root"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
 )
@@ -41,11 +40,10 @@ func TestStatusBootConfig(t *testing.T) {
 				sc.SavedConfigs = map[int]string{tt.boot: "ip route default gateway 192.168.254.254\n"}
 			}
 			sc.Variants.LocalizedStatus, sc.Variants.LocalizedStateWords = true, true
-			srv := rtxtest.NewServer(sc)
-			t.Cleanup(srv.Close)
-			running := srv.Router.RunningConfig()
+			fake := clitest.StartFake(t, sc, "ssh", 10*time.Second)
+			running := fake.Server.Router.RunningConfig()
 
-			out := runStatus(t, srv, "-o", "json")
+			out := runStatus(t, fake, "-o", "json")
 			var got struct {
 				Saved       bool             `json:"saved"`
 				ConfigFiles *rtx.ConfigFiles `json:"config_files"`
@@ -61,42 +59,26 @@ func TestStatusBootConfig(t *testing.T) {
 				t.Errorf("status -o json = %s, want saved and the neighbor Established", out)
 			}
 
-			out = runStatus(t, srv)
+			out = runStatus(t, fake)
 			if row := strings.Contains(out, "\nboots from: "); row != tt.wantRow {
 				t.Errorf("status text has a boots from row = %v, want %v:\n%s", row, tt.wantRow, out)
 			}
-			if diff := cmp.Diff(running, srv.Router.RunningConfig()); diff != "" {
+			if diff := cmp.Diff(running, fake.Server.Router.RunningConfig()); diff != "" {
 				t.Errorf("running config mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-// runStatus runs `rtxctl status` against srv over SSH with extra flags and
-// returns its standard output; it must exit 0.
-func runStatus(t *testing.T, srv *rtxtest.Server, extra ...string) string {
+// runStatus runs `rtxctl status` against fake with extra flags and returns
+// its standard output; it must exit 0.
+func runStatus(t *testing.T, fake *clitest.Fake, extra ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	knownHosts := filepath.Join(dir, "known_hosts")
-	if err := os.WriteFile(knownHosts, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
+	r := fake.Run(t.Context(), func(ctx context.Context, f *cli.Factory, args []string) int {
+		return root.Execute(ctx, f.IO, root.NewCmdRoot(f), args)
+	}, "status", extra...)
+	if r.Code != 0 {
+		t.Fatal(r)
 	}
-	_, port, err := net.SplitHostPort(srv.SSHAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{cli.PasswordEnv: "rtxctl-login", "XDG_CONFIG_HOME": filepath.Join(dir, "config")}
-	ios, _, out, errOut := iostreams.Test()
-	f := cli.NewFactory()
-	f.IO = ios
-	f.LookupEnv = func(key string) (string, bool) {
-		v, ok := env[key]
-		return v, ok
-	}
-	args := append([]string{"status", "--host", "127.0.0.1", "--port", port, "--transport", "ssh",
-		"--known-hosts", knownHosts, "--timeout", "10s", "--user", "rtxctl"}, extra...)
-	if code := root.Execute(t.Context(), ios, root.NewCmdRoot(f), args); code != 0 {
-		t.Fatalf("rtxctl %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-	}
-	return out.String()
+	return r.Stdout
 }

@@ -3,7 +3,6 @@ package tunnel_test
 import (
 	"context"
 	"flag"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,8 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/cli/root"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
 	"github.com/rtxctl/rtxctl/pkg/transport"
@@ -43,9 +42,7 @@ var combos = []combo{{"ssh", "ja"}, {"ssh", "en"}, {"telnet", "ja"}, {"telnet", 
 // connection flags rtxctl needs to reach it.
 type fake struct {
 	combo
-	srv  *rtxtest.Server
-	env  map[string]string
-	conn []string
+	*clitest.Fake
 }
 
 // newFake starts the article scenario of c's language with forced
@@ -53,47 +50,12 @@ type fake struct {
 // BGP re-establishing at once, and edit applied to it.
 func newFake(t *testing.T, c combo, saved string, edit func(*rtxtest.Scenario)) *fake {
 	t.Helper()
-	sc, err := rtxtest.LoadScenario(filepath.Join(repoRoot, "testdata", "scenarios", "article-"+c.lang+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := clitest.ArticleScenario(t, repoRoot, c.lang)
 	sc.SavedConfig = strings.Join(scenarioConfig(t, c.lang, saved), "\n") + "\n"
-	// Re-established by the time the first status is read: verification
-	// then never waits for the poll interval.
-	sc.BGP.EstablishDelay = time.Nanosecond
 	if edit != nil {
 		edit(sc)
 	}
-	srv := rtxtest.NewServer(sc)
-	t.Cleanup(srv.Close)
-
-	dir := t.TempDir()
-	knownHosts := filepath.Join(dir, "known_hosts")
-	if err := os.WriteFile(knownHosts, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f := &fake{combo: c, srv: srv, env: map[string]string{
-		cli.AdminPasswordEnv: sc.AdminPassword,
-		"XDG_STATE_HOME":     filepath.Join(dir, "state"),
-		"XDG_CONFIG_HOME":    filepath.Join(dir, "config"),
-	}}
-	addr := srv.SSHAddr()
-	if c.transport == "telnet" {
-		addr = srv.TelnetAddr()
-		f.env[cli.PasswordEnv] = sc.LoginPassword
-	} else {
-		f.env[cli.PasswordEnv] = sc.Users[0].Password
-	}
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.conn = []string{"--host", "127.0.0.1", "--port", port, "--transport", c.transport,
-		"--known-hosts", knownHosts, "--timeout", "10s"}
-	if c.transport == "ssh" {
-		f.conn = append(f.conn, "--user", sc.Users[0].Name)
-	}
-	return f
+	return &fake{combo: c, Fake: clitest.StartFake(t, sc, c.transport, 10*time.Second)}
 }
 
 // result is how one rtxctl run ended.
@@ -113,21 +75,14 @@ func (f *fake) run(t *testing.T, verb string, extra ...string) result {
 // SIGINT does).
 func (f *fake) runContext(t *testing.T, ctx context.Context, verb string, extra ...string) result {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	fac := cli.NewFactory()
-	fac.IO = ios
-	// The journal's deadlines follow the router's clock, which tests advance.
-	fac.Now = f.srv.Router.Now
-	fac.LookupEnv = func(key string) (string, bool) {
-		v, ok := f.env[key]
-		return v, ok
-	}
-	args := append(strings.Fields(verb), f.conn...)
-	args = append(args, extra...)
-	code := root.Execute(ctx, ios, root.NewCmdRoot(fac), args)
-	r := result{code: code, stdout: out.String(), stderr: errOut.String()}
-	t.Logf("rtxctl %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
-	return r
+	r := f.Run(ctx, execute, verb, extra...)
+	t.Log(r)
+	return result{code: r.Code, stdout: r.Stdout, stderr: r.Stderr}
+}
+
+// execute runs the rtxctl command tree as main does.
+func execute(ctx context.Context, f *cli.Factory, args []string) int {
+	return root.Execute(ctx, f.IO, root.NewCmdRoot(f), args)
 }
 
 // wantExit fails the test unless r ended with code.
@@ -170,7 +125,7 @@ func goldenName(lang, state string) string { return "article-" + lang + "-tunnel
 func (f *fake) checkSaved(t *testing.T, state string) {
 	t.Helper()
 	name := goldenName(f.lang, state)
-	got := f.srv.Router.SavedConfig()
+	got := f.Server.Router.SavedConfig()
 	if *update && f.transport == "ssh" {
 		if err := os.WriteFile(goldenPath(name), []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
@@ -199,7 +154,7 @@ func bgpLines(config []string) []string {
 func (f *fake) checkRunning(t *testing.T, state string) {
 	t.Helper()
 	want := bgpLines(golden(t, goldenName(f.lang, state)))
-	if diff := cmp.Diff(want, bgpLines(f.srv.Router.RunningConfig())); diff != "" {
+	if diff := cmp.Diff(want, bgpLines(f.Server.Router.RunningConfig())); diff != "" {
 		t.Errorf("running bgp configuration mismatch with %s (-want +got):\n%s", state, diff)
 	}
 }
@@ -212,7 +167,7 @@ var configCommand = regexp.MustCompile(`^(no )?(bgp |save|rollback|confirm|load|
 // after the first mark commands.
 func (f *fake) configCommands(mark int) []string {
 	var out []string
-	for _, c := range f.srv.Router.Commands()[mark:] {
+	for _, c := range f.Server.Router.Commands()[mark:] {
 		if configCommand.MatchString(c) {
 			out = append(out, c)
 		}
@@ -224,8 +179,8 @@ func (f *fake) configCommands(mark int) []string {
 // it is closed when the test ends.
 func (f *fake) dial(t *testing.T) *rtx.Client {
 	t.Helper()
-	sc := f.srv.Router.Scenario()
-	cfg := rtx.Config{Transport: "ssh", Addr: f.srv.SSHAddr(), User: sc.Users[0].Name, Password: sc.Users[0].Password,
+	sc := f.Server.Router.Scenario()
+	cfg := rtx.Config{Transport: "ssh", Addr: f.Server.SSHAddr(), User: sc.Users[0].Name, Password: sc.Users[0].Password,
 		AdminPassword: sc.AdminPassword, SSH: transport.SSHConfig{InsecureIgnoreHostKey: true}}
 	c, err := rtx.Dial(t.Context(), cfg)
 	if err != nil {

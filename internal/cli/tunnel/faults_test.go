@@ -77,7 +77,7 @@ func TestTunnelFaults(t *testing.T) {
 			// The sequence is what a successful run sends.
 			clean := newFake(t, sq.combo, sq.from, edit)
 			wantExit(t, clean.run(t, sq.verb, "--verify-timeout", faultVerifyTimeout), 0)
-			seq := clean.srv.Router.Commands()
+			seq := clean.Server.Router.Commands()
 			// The cases mostly wait for the network: run more of them at
 			// once than -parallel allows (t.Run may be called from several
 			// goroutines; these subtests are not parallel).
@@ -121,8 +121,8 @@ func testFault(t *testing.T, f *fake, verb, from, to string, wait bool) {
 	c := f.combo
 	r := f.run(t, verb, "--verify-timeout", faultVerifyTimeout)
 
-	saved := canonical(f.srv.Router.SavedConfig())
-	running := bgpLines(f.srv.Router.RunningConfig())
+	saved := canonical(f.Server.Router.SavedConfig())
+	running := bgpLines(f.Server.Router.RunningConfig())
 	isState := func(config []string, state string) bool {
 		return cmp.Equal(config, canonical(golden(t, goldenName(c.lang, state))))
 	}
@@ -142,9 +142,9 @@ func testFault(t *testing.T, f *fake, verb, from, to string, wait bool) {
 
 	// The fault is gone (and, with a rollback timer, time passes so that
 	// one left by a dropped session fires): the same command converges.
-	f.srv.Router.SetFaults(rtxtest.Faults{})
+	f.Server.Router.SetFaults(rtxtest.Faults{})
 	if wait {
-		f.srv.Router.Advance(10 * time.Minute)
+		f.Server.Router.Advance(10 * time.Minute)
 	}
 	again := f.run(t, verb, "--verify-timeout", faultVerifyTimeout)
 	wantExit(t, again, 0)

@@ -20,14 +20,14 @@ func routersBehindOneAddress(t *testing.T) (a, b *fake) {
 	t.Helper()
 	a = newFake(t, combos[0], "off", func(sc *rtxtest.Scenario) { sc.Serial = "S0000000A" })
 	b = newFake(t, combos[0], "off", func(sc *rtxtest.Scenario) { sc.Serial = "S0000000B" })
-	b.env["XDG_STATE_HOME"] = a.env["XDG_STATE_HOME"]
+	b.Env["XDG_STATE_HOME"] = a.Env["XDG_STATE_HOME"]
 	wantExit(t, a.run(t, "tunnel on", "--rollback-in", "10m", "--verify-timeout", verifyTimeout), 0)
 	return a, b
 }
 
 // hasSchedule reports whether f runs a `schedule at` entry.
 func hasSchedule(f *fake) bool {
-	return slices.ContainsFunc(f.srv.Router.RunningConfig(), func(l string) bool { return strings.HasPrefix(l, "schedule at ") })
+	return slices.ContainsFunc(f.Server.Router.RunningConfig(), func(l string) bool { return strings.HasPrefix(l, "schedule at ") })
 }
 
 // TestRoutersBehindOneAddress checks that each router has its own records:
@@ -47,7 +47,7 @@ func TestRoutersBehindOneAddress(t *testing.T) {
 		t.Error("confirm through B removed A's schedule entry")
 	}
 	a.checkSaved(t, "off")
-	store := &state.Store{Root: filepath.Join(a.env["XDG_STATE_HOME"], "rtxctl")}
+	store := &state.Store{Root: filepath.Join(a.Env["XDG_STATE_HOME"], "rtxctl")}
 	if _, _, err := store.Pending("rtx1210_s0000000a"); err != nil {
 		t.Errorf("A's change is no longer pending after confirm through B: %v", err)
 	}
@@ -72,7 +72,7 @@ func TestRouteNowReachesAnotherRouter(t *testing.T) {
 			t.Parallel()
 			a, b := routersBehindOneAddress(t)
 			// B's address reached A until now.
-			root := filepath.Join(a.env["XDG_STATE_HOME"], "rtxctl")
+			root := filepath.Join(a.Env["XDG_STATE_HOME"], "rtxctl")
 			var routes map[string]state.Identity
 			data, err := os.ReadFile(filepath.Join(root, "routes.json"))
 			if err == nil {
@@ -91,7 +91,7 @@ func TestRouteNowReachesAnotherRouter(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			mark := len(b.srv.Router.Commands())
+			mark := len(b.Server.Router.Commands())
 			r := b.run(t, verb)
 			wantExit(t, r, cli.ExitFailure)
 			wantContains(t, "stderr", r.stderr, "reached RTX1210 serial S0000000A before and now reaches RTX1210 serial S0000000B")
@@ -112,9 +112,9 @@ func TestRouteNowReachesAnotherRouter(t *testing.T) {
 // port is the port rtxctl reaches f on.
 func (f *fake) port(t *testing.T) string {
 	t.Helper()
-	i := slices.Index(f.conn, "--port")
+	i := slices.Index(f.Conn, "--port")
 	if i < 0 {
 		t.Fatal("no --port")
 	}
-	return f.conn[i+1]
+	return f.Conn[i+1]
 }

@@ -77,7 +77,7 @@ func TestStatus(t *testing.T) {
 					if tt.prepare != nil {
 						tt.prepare(t, f)
 					}
-					mark := len(f.srv.Router.Commands())
+					mark := len(f.Server.Router.Commands())
 					for _, verb := range []string{"status", "tunnel status"} {
 						r := f.run(t, verb, "-o", "json")
 						wantExit(t, r, 0)

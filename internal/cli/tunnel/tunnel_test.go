@@ -257,10 +257,10 @@ func TestTunnel(t *testing.T) {
 					if tt.prepare != nil {
 						tt.prepare(t, f)
 					}
-					initial := f.srv.Router.SavedConfig()
-					mark := len(f.srv.Router.Commands())
+					initial := f.Server.Router.SavedConfig()
+					mark := len(f.Server.Router.Commands())
 					for k, v := range tt.env {
-						f.env[k] = v
+						f.Env[k] = v
 					}
 					args := append([]string{"--verify-timeout", verifyTimeout}, tt.args...)
 					r := f.run(t, tt.verb, args...)
@@ -272,7 +272,7 @@ func TestTunnel(t *testing.T) {
 					}
 					switch tt.wantSaved {
 					case "":
-						if diff := cmp.Diff(initial, f.srv.Router.SavedConfig()); diff != "" {
+						if diff := cmp.Diff(initial, f.Server.Router.SavedConfig()); diff != "" {
 							t.Errorf("saved configuration changed (-before +after):\n%s", diff)
 						}
 					case "-":
@@ -282,11 +282,11 @@ func TestTunnel(t *testing.T) {
 					if tt.wantRunning != "" {
 						f.checkRunning(t, tt.wantRunning)
 					}
-					checkConsoleSettings(t, initial, f.srv.Router.SavedConfig())
+					checkConsoleSettings(t, initial, f.Server.Router.SavedConfig())
 					if tt.code != 0 || tt.wantSaved == "" || tt.wantSaved == "-" {
 						return
 					}
-					mark = len(f.srv.Router.Commands())
+					mark = len(f.Server.Router.Commands())
 					again := f.run(t, tt.verb, "--verify-timeout", verifyTimeout)
 					wantExit(t, again, 0)
 					wantContains(t, "stderr of the second run", again.stderr, "nothing to do")
@@ -314,7 +314,7 @@ func checkConsoleSettings(t *testing.T, before, after []string) {
 func TestTunnelLockHeld(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, combos[0], "off", nil)
-	release, err := lock.Acquire(t.Context(), filepath.Join(f.env["XDG_STATE_HOME"], "rtxctl"), "127.0.0.1", 0, nil)
+	release, err := lock.Acquire(t.Context(), filepath.Join(f.Env["XDG_STATE_HOME"], "rtxctl"), "127.0.0.1", 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestTunnelLockHeld(t *testing.T) {
 	if n := strings.Count(r.stderr, "waiting"); n != 1 {
 		t.Errorf("stderr says %d times that it waits, want once:\n%s", n, r.stderr)
 	}
-	if got := f.srv.Router.Commands(); len(got) > 0 {
+	if got := f.Server.Router.Commands(); len(got) > 0 {
 		t.Errorf("commands sent while the lock was held: %q", got)
 	}
 
@@ -343,7 +343,7 @@ func TestTunnelJournal(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, combos[0], "off", nil)
 	wantExit(t, f.run(t, "tunnel on", "--verify-timeout", verifyTimeout), 0)
-	store := &state.Store{Root: filepath.Join(f.env["XDG_STATE_HOME"], "rtxctl")}
+	store := &state.Store{Root: filepath.Join(f.Env["XDG_STATE_HOME"], "rtxctl")}
 	entries, warnings, err := store.Entries(store.Key("127.0.0.1", "127.0.0.1"))
 	if err != nil || len(warnings) > 0 {
 		t.Fatalf("Entries: %v, warnings %v", err, warnings)
@@ -394,11 +394,11 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 	wantContains(t, "stderr", r.stderr, "router: running unknown (the rollback timer restores the previous configuration), saved unchanged")
 	f.checkSaved(t, "off")
 
-	mark := len(f.srv.Router.Commands())
+	mark := len(f.Server.Router.Commands())
 	r = f.run(t, "tunnel on", "--verify-timeout", verifyTimeout, "--wait-leftover", "1m")
 	wantExit(t, r, cli.ExitLocked)
 	wantContains(t, "stderr", r.stderr, "tunnel-on (journal entry 1) was cut off with the router's rollback timer armed", "later than --wait-leftover 1m0s allows; run again after that")
-	if got := slices.DeleteFunc(f.srv.Router.Commands()[mark:], isReadOnly); len(got) > 0 {
+	if got := slices.DeleteFunc(f.Server.Router.Commands()[mark:], isReadOnly); len(got) > 0 {
 		t.Errorf("commands sent while a rollback timer was pending: %q", got)
 	}
 
@@ -410,14 +410,14 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 	done := make(chan result)
 	go func() { done <- f.run(t, "tunnel on", "--verify-timeout", verifyTimeout) }()
 	f.waitClockReads(t, 3)
-	f.srv.Router.Advance(3 * time.Minute)
+	f.Server.Router.Advance(3 * time.Minute)
 	r = <-done
 	wantExit(t, r, 0)
 	wantContains(t, "stderr", r.stderr, "for the rollback timer of the interrupted tunnel-on (journal entry 1) to run out")
 	f.checkSaved(t, "on")
 	f.checkRunning(t, "on")
 
-	store := &state.Store{Root: filepath.Join(f.env["XDG_STATE_HOME"], "rtxctl")}
+	store := &state.Store{Root: filepath.Join(f.Env["XDG_STATE_HOME"], "rtxctl")}
 	entries, _, err := store.Entries(store.Key("127.0.0.1", "127.0.0.1"))
 	if err != nil {
 		t.Fatal(err)
@@ -443,7 +443,7 @@ func TestTunnelWaitsForRollbackTimer(t *testing.T) {
 func (f *fake) waitClockReads(t *testing.T, n int) {
 	t.Helper()
 	for {
-		cmds := f.srv.Router.Commands()
+		cmds := f.Server.Router.Commands()
 		reads := 0
 		for _, c := range cmds[max(0, slices.Index(cmds, "administrator")):] {
 			switch c {
@@ -478,7 +478,7 @@ func TestTunnelInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	go func() {
-		for !slices.Contains(f.srv.Router.Commands(), "bgp import filter 2 include 0.0.0.0/0") {
+		for !slices.Contains(f.Server.Router.Commands(), "bgp import filter 2 include 0.0.0.0/0") {
 			select {
 			case <-ctx.Done():
 				return
