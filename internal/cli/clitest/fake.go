@@ -96,6 +96,16 @@ type Result struct {
 // ctx is the root context: cancelling it is what SIGINT does.
 func (f *Fake) Run(ctx context.Context, execute ExecuteFunc, verb string, extra ...string) Result {
 	ios, _, out, errOut := iostreams.Test()
+	fac := f.Factory(ios)
+	args := append(strings.Fields(verb), f.Conn...)
+	args = append(args, extra...)
+	code := execute(ctx, fac, args)
+	return Result{Code: code, Stdout: out.String(), Stderr: errOut.String(), Args: args}
+}
+
+// Factory returns the factory [Fake.Run] runs rtxctl with, on the streams
+// ios: f's environment and the fake router's clock.
+func (f *Fake) Factory(ios *iostreams.IOStreams) *cli.Factory {
 	fac := cli.NewFactory()
 	fac.IO = ios
 	fac.Now = f.Server.Router.Now
@@ -103,10 +113,7 @@ func (f *Fake) Run(ctx context.Context, execute ExecuteFunc, verb string, extra 
 		v, ok := f.Env[key]
 		return v, ok
 	}
-	args := append(strings.Fields(verb), f.Conn...)
-	args = append(args, extra...)
-	code := execute(ctx, fac, args)
-	return Result{Code: code, Stdout: out.String(), Stderr: errOut.String(), Args: args}
+	return fac
 }
 
 // String describes the run for a test log.

@@ -1,0 +1,180 @@
+package tunnel_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/rtxctl/rtxctl/internal/cli/clitest"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
+)
+
+// erase is what redraws the status line: carriage return, erase line.
+const erase = "\r\x1b[2K"
+
+// slowFake starts the English article router, forced tunnelling off, whose
+// BGP neighbor stays Active for delay on the fake clock after a refresh.
+func slowFake(t *testing.T, delay time.Duration) *clitest.Fake {
+	t.Helper()
+	sc := clitest.ArticleScenario(t, repoRoot, "en")
+	sc.SavedConfig = strings.Join(scenarioConfig(t, "en", "off"), "\n") + "\n"
+	sc.BGP.EstablishDelay = delay
+	return clitest.StartFake(t, sc, "ssh", 10*time.Second)
+}
+
+// runWithStderr runs `rtxctl tunnel on` against f in the background with
+// stderr as its standard error; the exit status arrives on the channel.
+func runWithStderr(t *testing.T, f *clitest.Fake, stderr io.Writer) <-chan int {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	ios.ErrOut = stderr
+	fac := f.Factory(ios)
+	args := append([]string{"tunnel", "on"}, f.Conn...)
+	code := make(chan int, 1)
+	go func() { code <- execute(t.Context(), fac, args) }()
+	return code
+}
+
+// TestLiveProgress runs `tunnel on` with a pseudo-terminal as standard error
+// while the neighbor is slow to come back: the status line is drawn while
+// rtxctl waits (the neighbor comes up only once the test has seen it),
+// redrawn, and erased at the end. With a pipe nothing of it is written.
+func TestLiveProgress(t *testing.T) {
+	// The colours and cursor control depend on the environment: a plain
+	// terminal without colour (the unit tests of internal/progress cover
+	// the colours).
+	t.Setenv("TERM", "xterm")
+	t.Setenv("NO_COLOR", "1")
+	const first = "waiting for BGP neighbor 10.10.50.254: Active → Established … 0s of 1m30s"
+
+	t.Run("terminal", func(t *testing.T) {
+		ptmx, tty, err := pty.Open()
+		if err != nil {
+			t.Skipf("no pseudo-terminal: %v", err)
+		}
+		defer ptmx.Close()
+		if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 120}); err != nil {
+			t.Fatal(err)
+		}
+		delay := 30 * time.Second // shorter than the rollback timer: advancing must not fire it
+		f := slowFake(t, delay)
+		code := runWithStderr(t, f, tty)
+		screen := readTerminal(ptmx)
+
+		// The line is there while rtxctl still waits; only then does the
+		// neighbor come up.
+		if err := screen.waitFor(first, 20*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		f.Server.Router.Advance(delay)
+		if got := <-code; got != 0 {
+			t.Fatalf("exit status %d, want 0; stderr:\n%s", got, screen.text())
+		}
+		tty.Close()
+		out := screen.all()
+
+		t.Logf("stderr on the terminal: %q", out)
+		draws := strings.Split(out[strings.Index(out, first):], erase)
+		if len(draws) < 3 {
+			t.Fatalf("status line drawn %d times, want the first reading, at least one more, then erased; stderr:\n%q", len(draws)-1, out)
+		}
+		if draws[0] != first {
+			t.Errorf("first status line %q, want %q", draws[0], first)
+		}
+		if last := draws[len(draws)-2]; !strings.HasPrefix(last, "every BGP neighbor agrees … ") {
+			t.Errorf("last status line %q, want every BGP neighbor agrees", last)
+		}
+		if rest := draws[len(draws)-1]; strings.Contains(rest, "waiting for") {
+			t.Errorf("status line left on the screen after the wait: %q", rest)
+		}
+	})
+
+	t.Run("pipe", func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		// Real time moves the fake clock too: a slow establish of two
+		// readings at the default poll interval.
+		f := slowFake(t, 2*time.Second)
+		code := runWithStderr(t, f, w)
+		got := <-code
+		w.Close()
+		out, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != 0 {
+			t.Fatalf("exit status %d, want 0; stderr:\n%s", got, out)
+		}
+		if bytes.Contains(out, []byte("waiting for BGP")) || bytes.ContainsAny(out, "\r\x1b") {
+			t.Errorf("progress written to a pipe:\n%q", out)
+		}
+	})
+}
+
+// terminal collects what a pseudo-terminal shows, read in the background.
+type terminal struct {
+	chunks chan []byte
+	done   chan struct{}
+	buf    bytes.Buffer
+}
+
+// readTerminal reads ptmx until its terminal side is closed.
+func readTerminal(ptmx *os.File) *terminal {
+	s := &terminal{chunks: make(chan []byte), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		for {
+			b := make([]byte, 4096)
+			n, err := ptmx.Read(b)
+			if n > 0 {
+				s.chunks <- b[:n]
+			}
+			// Linux reports EIO once the terminal side is closed.
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return s
+}
+
+// waitFor reads until the screen shows want, for at most d.
+func (s *terminal) waitFor(want string, d time.Duration) error {
+	timeout := time.NewTimer(d)
+	defer timeout.Stop()
+	for !strings.Contains(s.buf.String(), want) {
+		select {
+		case b := <-s.chunks:
+			s.buf.Write(b)
+		case <-s.done:
+			return errors.New("terminal closed before the status line " + want + " appeared:\n" + s.buf.String())
+		case <-timeout.C:
+			return errors.New("no status line " + want + " within " + d.String() + ":\n" + s.buf.String())
+		}
+	}
+	return nil
+}
+
+// text is what was read so far.
+func (s *terminal) text() string { return s.buf.String() }
+
+// all reads the rest, once the terminal side is closed.
+func (s *terminal) all() string {
+	for {
+		select {
+		case b := <-s.chunks:
+			s.buf.Write(b)
+		case <-s.done:
+			return s.buf.String()
+		}
+	}
+}
