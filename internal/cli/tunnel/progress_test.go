@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -29,13 +30,14 @@ func slowFake(t *testing.T, delay time.Duration) *clitest.Fake {
 }
 
 // runWithStderr runs `rtxctl tunnel on` against f in the background with
-// stderr as its standard error; the exit status arrives on the channel.
-func runWithStderr(t *testing.T, f *clitest.Fake, stderr io.Writer) <-chan int {
+// stderr as its standard error and the flags extra; the exit status
+// arrives on the channel.
+func runWithStderr(t *testing.T, f *clitest.Fake, stderr io.Writer, extra ...string) <-chan int {
 	t.Helper()
 	ios, _, _, _ := iostreams.Test()
 	ios.ErrOut = stderr
 	fac := f.Factory(ios)
-	args := append([]string{"tunnel", "on"}, f.Conn...)
+	args := append(append([]string{"tunnel", "on"}, f.Conn...), extra...)
 	code := make(chan int, 1)
 	go func() { code <- execute(t.Context(), fac, args) }()
 	return code
@@ -96,28 +98,48 @@ func TestLiveProgress(t *testing.T) {
 	})
 
 	t.Run("pipe", func(t *testing.T) {
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
 		// Real time moves the fake clock too: a slow establish of two
 		// readings at the default poll interval.
-		f := slowFake(t, 2*time.Second)
-		code := runWithStderr(t, f, w)
-		got := <-code
-		w.Close()
-		out, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != 0 {
-			t.Fatalf("exit status %d, want 0; stderr:\n%s", got, out)
-		}
+		out := runWithPipe(t, slowFake(t, 2*time.Second))
 		if bytes.Contains(out, []byte("waiting for BGP")) || bytes.ContainsAny(out, "\r\x1b") {
 			t.Errorf("progress written to a pipe:\n%q", out)
 		}
 	})
+
+	t.Run("pipe -v", func(t *testing.T) {
+		out := runWithPipe(t, slowFake(t, time.Nanosecond), "-v")
+		t.Logf("stderr:\n%s", out)
+		stamp := `\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d) `
+		for _, want := range []string{stamp + `BGP neighbor 10\.10\.50\.254: Established \(0s of 1m30s\)`, stamp + `BGP agrees after 0s`} {
+			if !regexp.MustCompile(`(?m)^` + want + `$`).Match(out) {
+				t.Errorf("no line %s on standard error:\n%s", want, out)
+			}
+		}
+	})
+}
+
+// runWithPipe runs `rtxctl tunnel on` against f with a pipe as standard
+// error and the flags extra, and returns what it wrote there.
+func runWithPipe(t *testing.T, f *clitest.Fake, extra ...string) []byte {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	code := runWithStderr(t, f, w, extra...)
+	read := make(chan []byte, 1)
+	go func() {
+		b, _ := io.ReadAll(r)
+		read <- b
+	}()
+	got := <-code
+	w.Close()
+	out := <-read
+	if got != 0 {
+		t.Fatalf("exit status %d, want 0; stderr:\n%s", got, out)
+	}
+	return out
 }
 
 // terminal collects what a pseudo-terminal shows, read in the background.
