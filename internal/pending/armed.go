@@ -22,7 +22,7 @@ func TimerSeconds(d time.Duration) int {
 // whole seconds), plus slack, the most the run may take from the reading to
 // arming it (its per-command deadlines). now is the controller clock.
 func TimerArmed(ctx context.Context, r rtx.Commander, d, slack time.Duration, now func() time.Time) (*state.Armed, error) {
-	clock, err := rtx.RouterClock(ctx, r)
+	clock, err := rtx.ReadClock(ctx, r)
 	if err != nil {
 		return nil, err
 	}

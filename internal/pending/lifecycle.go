@@ -73,7 +73,7 @@ func clears(w state.Entry, err error) int {
 // ([rtx.ConfirmPending]) and records the outcome: confirmed; expired-reverted
 // when the router had already undone it (the error matches
 // [rtx.ErrAlreadyUndone]); or failed, still pending.
-func (j *Journal) Confirm(ctx context.Context, r rtx.Router, p *Change) (*rtx.ConfirmResult, error) {
+func (j *Journal) Confirm(ctx context.Context, r rtx.ConfigSession, p *Change) (*rtx.ConfirmResult, error) {
 	res, err := rtx.ConfirmPending(ctx, r, p.Pending())
 	e := state.Entry{Ref: p.Entry.ID, Action: state.ActionConfirm}
 	switch {
@@ -95,7 +95,7 @@ func (j *Journal) Confirm(ctx context.Context, r rtx.Router, p *Change) (*rtx.Co
 // it arms, see [Journal.WriteAhead]) and records the outcome: rolled-back,
 // or expired-reverted once p's deadline has passed; failed, still pending,
 // when the restore failed. It returns the new state.
-func (j *Journal) Rollback(ctx context.Context, r rtx.Router, p *Change, opts rtx.RestoreOptions, slack time.Duration) (*rtx.RollbackResult, state.State, error) {
+func (j *Journal) Rollback(ctx context.Context, r rtx.ConfigSession, p *Change, opts rtx.RestoreOptions, slack time.Duration) (*rtx.RollbackResult, state.State, error) {
 	w, err := j.WriteAhead(ctx, r, state.Entry{Ref: p.Entry.ID}, opts.Apply.RollbackTimer, slack)
 	if err != nil {
 		return nil, "", err
@@ -129,7 +129,7 @@ func (j *Journal) Rollback(ctx context.Context, r rtx.Router, p *Change, opts rt
 // on the router r ([rtx.RestoreBGP] with opts, which saves), after writing
 // ahead the rollback timer it arms, and records it as a rollback referring
 // to entry to, with the backup taken before.
-func (j *Journal) Restore(ctx context.Context, r rtx.Router, to state.Entry, backup string, opts rtx.RestoreOptions, slack time.Duration) (*rtx.Result, error) {
+func (j *Journal) Restore(ctx context.Context, r rtx.ConfigSession, to state.Entry, backup string, opts rtx.RestoreOptions, slack time.Duration) (*rtx.ApplyResult, error) {
 	w, err := j.WriteAhead(ctx, r, state.Entry{Ref: to.ID, After: to.Before, Backup: backup}, opts.Apply.RollbackTimer, slack)
 	if err != nil {
 		return nil, err

@@ -23,7 +23,7 @@ func TestPendingRecordRoundTrip(t *testing.T) {
 		Conn: config.Host{Host: "127.0.0.1", Port: 2222, Transport: "ssh", User: "admin", KnownHosts: "~/.ssh/known_hosts",
 			PasswordFile: "~/.config/rtxctl/tokyo.password", AdminPasswordFile: "~/.config/rtxctl/tokyo.admin-password"},
 		Pending: rtx.Pending{Before: []string{"bgp use on"}, After: []string{"bgp use on", "bgp import filter 2 include 0.0.0.0/0"},
-			RouterRollback: &rtx.RouterRollback{ID: 1, Command: "load 0 difference silent", Line: "schedule at 1 +30 * load 0 difference silent", Relative: true}},
+			ScheduledRollback: &rtx.ScheduledRollback{ID: 1, Command: "load 0 difference silent", Line: "schedule at 1 +30 * load 0 difference silent", Relative: true}},
 	}
 	if err := WriteRecord(root, "127.0.0.1", 7, rec); err != nil {
 		t.Fatal(err)

@@ -199,7 +199,7 @@ func (rc *Recovery) waitRouter(ctx context.Context, r Router, e state.Entry) err
 	}
 	w := rc.watch(e, deadline)
 	for first := true; ; first = false {
-		clock, err := rtx.RouterClock(ctx, r)
+		clock, err := rtx.ReadClock(ctx, r)
 		if err != nil {
 			return w.done(first, fmt.Errorf("wait for the rollback timer of journal entry %d: %w", e.ID, err))
 		}
@@ -334,7 +334,7 @@ func (rc *Recovery) removeSchedules(ctx context.Context, r Router, e state.Entry
 		if !ours || inSaved || recorded[s.ID] {
 			continue
 		}
-		if _, err := rtx.DisarmRouterRollback(ctx, r, rtx.RouterRollback{ID: s.ID, Command: s.Command}); err != nil {
+		if _, err := rtx.DisarmScheduledRollback(ctx, r, rtx.ScheduledRollback{ID: s.ID, Command: s.Command}); err != nil {
 			return fmt.Errorf("remove the schedule of journal entry %d: %w", e.ID, err)
 		}
 		rc.notef("removed schedule %d (%s), armed by the interrupted %s (journal entry %d) before any change", s.ID, s.Command, e.Action, e.ID)

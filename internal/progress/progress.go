@@ -183,7 +183,7 @@ func waiting(ev rtx.ProgressEvent, colour func(string) string) string {
 		return fmt.Sprintf("waiting for %s to run out at %s: %s left", ev.Timer.What, when, ev.Timer.Left.Round(time.Second))
 	case n.Address == "":
 		return "every BGP neighbor agrees"
-	case !(rtx.NeighborStatus{State: n.State}).Established():
+	case !(rtx.NeighborSession{State: n.State}).Established():
 		return fmt.Sprintf("waiting for BGP neighbor %s: %s → %s", n.Address, colour(stateName(n.State)), colour("Established"))
 	case ev.Want == rtx.TunnelOff:
 		return fmt.Sprintf("waiting for the default route to be withdrawn from %s", n.Address)

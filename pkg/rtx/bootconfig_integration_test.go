@@ -100,11 +100,11 @@ func TestBootConfigStatusIntegration(t *testing.T) {
 	}
 }
 
-// TestBootConfigRouterRollbackIntegration arms the timed rollback on
+// TestBootConfigScheduledRollbackIntegration arms the timed rollback on
 // routers whose boot configuration differs from the running one: the
 // scheduled load restores the running configuration; a scheduled restart
 // would boot another one and is refused, with nothing changed.
-func TestBootConfigRouterRollbackIntegration(t *testing.T) {
+func TestBootConfigScheduledRollbackIntegration(t *testing.T) {
 	t.Parallel()
 	const noScheduledLoad = "14.01.27"
 	tests := []struct {
@@ -130,11 +130,11 @@ func TestBootConfigRouterRollbackIntegration(t *testing.T) {
 			})
 			running := srv.Router.RunningConfig()
 			c := dialFake(t, ctx, srv, "ssh")
-			rb, err := ArmRouterRollback(ctx, c, ArmOptions{After: 10 * time.Minute, AllowRestart: true})
+			rb, err := ArmScheduledRollback(ctx, c, ArmOptions{After: 10 * time.Minute, AllowRestart: true})
 			if tt.want == "" {
-				var nr *NoRouterRollbackError
+				var nr *NoScheduledRollbackError
 				if !errors.As(err, &nr) {
-					t.Fatalf("ArmRouterRollback = %+v, %v; want a NoRouterRollbackError", rb, err)
+					t.Fatalf("ArmScheduledRollback = %+v, %v; want a NoScheduledRollbackError", rb, err)
 				}
 				c.Close()
 				if diff := cmp.Diff(running, srv.Router.RunningConfig()); diff != "" {
@@ -143,13 +143,13 @@ func TestBootConfigRouterRollbackIntegration(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("ArmRouterRollback: %v", err)
+				t.Fatalf("ArmScheduledRollback: %v", err)
 			}
 			if diff := cmp.Diff(tt.want, rb.Command); diff != "" {
 				t.Errorf("scheduled command mismatch (-want +got):\n%s", diff)
 			}
-			if removed, err := DisarmRouterRollback(ctx, c, *rb); err != nil || !removed {
-				t.Errorf("DisarmRouterRollback = %v, %v; want removed", removed, err)
+			if removed, err := DisarmScheduledRollback(ctx, c, *rb); err != nil || !removed {
+				t.Errorf("DisarmScheduledRollback = %v, %v; want removed", removed, err)
 			}
 			c.Close()
 			if diff := cmp.Diff(running, srv.Router.RunningConfig()); diff != "" {
@@ -172,8 +172,8 @@ func TestBootConfigPendingFiresIntegration(t *testing.T) {
 	if err != nil {
 		t.Fatalf("pending tunnel on: %v", err)
 	}
-	if res.Pending == nil || res.Pending.RouterRollback == nil {
-		t.Fatalf("Result = %+v, want a pending change with a router rollback", res)
+	if res.Pending == nil || res.Pending.ScheduledRollback == nil {
+		t.Fatalf("ApplyResult = %+v, want a pending change with a router rollback", res)
 	}
 	c.Close()
 	srv.Router.Advance(11 * time.Minute)

@@ -13,7 +13,7 @@ import (
 // cmdShowEnvironment prints the router clock, firmware and config file.
 const cmdShowEnvironment = "show environment"
 
-// ErrNoClock is wrapped by the error [RouterClock] returns when
+// ErrNoClock is wrapped by the error [ReadClock] returns when
 // `show environment` has no readable `Current time:` line.
 var ErrNoClock = errors.New("no current time in show environment")
 
@@ -126,10 +126,10 @@ func ReadEnvironment(ctx context.Context, r Commander) (*Environment, error) {
 	return ParseEnvironment(out)
 }
 
-// RouterClock returns the router's clock (`Current time:` of
+// ReadClock returns the router's clock (`Current time:` of
 // `show environment`) in the router's time zone. Compare it with the
 // controller's clock with [ClockSkew].
-func RouterClock(ctx context.Context, r Commander) (time.Time, error) {
+func ReadClock(ctx context.Context, r Commander) (time.Time, error) {
 	env, err := ReadEnvironment(ctx, r)
 	if err != nil {
 		return time.Time{}, err

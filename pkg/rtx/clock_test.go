@@ -83,16 +83,16 @@ func TestParseEnvironment(t *testing.T) {
 	}
 }
 
-func TestRouterClock(t *testing.T) {
+func TestReadClock(t *testing.T) {
 	t.Parallel()
 	f := newRollbackConsole(t, bgpOff)
-	got, err := RouterClock(t.Context(), f)
+	got, err := ReadClock(t.Context(), f)
 	if err != nil || !got.Equal(routerNow) {
-		t.Errorf("RouterClock = %v, %v; want %v", got, err, routerNow)
+		t.Errorf("ReadClock = %v, %v; want %v", got, err, routerNow)
 	}
 	f.failAt = 2
-	if _, err := RouterClock(t.Context(), f); err == nil {
-		t.Error("RouterClock on a refused command: no error")
+	if _, err := ReadClock(t.Context(), f); err == nil {
+		t.Error("ReadClock on a refused command: no error")
 	}
 }
 

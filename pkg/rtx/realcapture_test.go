@@ -171,11 +171,11 @@ func TestRealCapture(t *testing.T) {
 
 func checkAWSNeighbors(t *testing.T, text string) {
 	out := mustRunCaptured(t, factoryConsole, "show status bgp neighbor", text)
-	want := []NeighborStatus{
+	want := []NeighborSession{
 		{Address: "169.254.255.1", RemoteAS: 7224, State: "Active"},
 		{Address: "169.254.255.5", RemoteAS: 7224, State: "Active"},
 	}
-	diffOrFail(t, "ParseNeighborStatus", want, ParseNeighborStatus(out))
+	diffOrFail(t, "ParseNeighborSessions", want, ParseNeighborSessions(out))
 }
 
 func checkAWSAdvertised(t *testing.T, text string) {

@@ -13,13 +13,13 @@ import (
 	"github.com/rtxctl/rtxctl/pkg/driver"
 )
 
-// ErrNoRouterRollback is matched (errors.Is) by a [NoRouterRollbackError]:
+// ErrNoScheduledRollback is matched (errors.Is) by a [NoScheduledRollbackError]:
 // the router cannot undo a change by itself, only the controller can.
-var ErrNoRouterRollback = errors.New("no on-router rollback")
+var ErrNoScheduledRollback = errors.New("no on-router rollback")
 
-// NoRouterRollbackError reports why [ArmRouterRollback] cannot arm an
+// NoScheduledRollbackError reports why [ArmScheduledRollback] cannot arm an
 // on-router rollback. Nothing was changed.
-type NoRouterRollbackError struct {
+type NoScheduledRollbackError struct {
 	// Model and Revision are the firmware, as `show environment` says.
 	Model    string
 	Revision string
@@ -31,7 +31,7 @@ type NoRouterRollbackError struct {
 }
 
 // Error names the firmware and the reason.
-func (e *NoRouterRollbackError) Error() string {
+func (e *NoScheduledRollbackError) Error() string {
 	msg := fmt.Sprintf("no on-router rollback on %s Rev.%s: %s", e.Model, e.Revision, e.Reason)
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
@@ -39,18 +39,18 @@ func (e *NoRouterRollbackError) Error() string {
 	return msg
 }
 
-// Is makes a NoRouterRollbackError match [ErrNoRouterRollback].
-func (e *NoRouterRollbackError) Is(target error) bool { return target == ErrNoRouterRollback }
+// Is makes a NoScheduledRollbackError match [ErrNoScheduledRollback].
+func (e *NoScheduledRollbackError) Is(target error) bool { return target == ErrNoScheduledRollback }
 
 // Unwrap returns the router's answer, if any.
-func (e *NoRouterRollbackError) Unwrap() error { return e.Err }
+func (e *NoScheduledRollbackError) Unwrap() error { return e.Err }
 
 // ErrUnsavedChanges is matched (errors.Is) by an [UnsavedChangesError].
 var ErrUnsavedChanges = errors.New("running configuration differs from the saved one")
 
 // UnsavedChangesError reports that the running configuration has changes
 // that are not saved: a scheduled `load` or `restart` would discard them
-// too, so [ArmRouterRollback] refuses. Nothing was changed.
+// too, so [ArmScheduledRollback] refuses. Nothing was changed.
 type UnsavedChangesError struct {
 	// ConfigFile is the saved configuration compared with.
 	ConfigFile int
@@ -67,7 +67,7 @@ func (e *UnsavedChangesError) Error() string {
 // Is makes an UnsavedChangesError match [ErrUnsavedChanges].
 func (e *UnsavedChangesError) Is(target error) bool { return target == ErrUnsavedChanges }
 
-// ArmOptions tunes [ArmRouterRollback].
+// ArmOptions tunes [ArmScheduledRollback].
 type ArmOptions struct {
 	// After is how long from now the router undoes the change. When 0,
 	// Deadline is used.
@@ -78,7 +78,7 @@ type ArmOptions struct {
 	Deadline time.Time
 	// AllowRestart allows a scheduled `restart` (a full reboot into the
 	// saved configuration) when the firmware cannot run `load` from a
-	// schedule. false means such firmware gets a [NoRouterRollbackError],
+	// schedule. false means such firmware gets a [NoScheduledRollbackError],
 	// and so does a router that boots from another saved configuration
 	// than the one it runs (a restart would not bring back the running
 	// one).
@@ -94,10 +94,10 @@ func (o ArmOptions) now() time.Time {
 	return o.Now()
 }
 
-// RouterRollback is an armed on-router rollback: a `schedule at` entry that
+// ScheduledRollback is an armed on-router rollback: a `schedule at` entry that
 // restores the saved configuration at the deadline. It is a plain value the
 // caller records (it marshals to JSON) to disarm the entry later.
-type RouterRollback struct {
+type ScheduledRollback struct {
 	// ID is the schedule ID.
 	ID int `json:"id"`
 	// Command is the scheduled command: `load N difference silent` or
@@ -132,7 +132,7 @@ func cmdShowSavedConfig(n int) string { return "show config " + strconv.Itoa(n) 
 // output, and `bgp configure refresh` runs automatically.
 func cmdLoadSaved(n int) string { return fmt.Sprintf("load %d difference silent", n) }
 
-// ArmRouterRollback arms a dead-man switch on the router: a `schedule at`
+// ArmScheduledRollback arms a dead-man switch on the router: a `schedule at`
 // entry that, at the deadline, puts back the saved configuration, so that a
 // change made afterwards and left unsaved is undone even when the
 // controller is gone. The router must be in administrator mode.
@@ -141,10 +141,10 @@ func cmdLoadSaved(n int) string { return fmt.Sprintf("load %d difference silent"
 //     firmware revision, router clock, the config file the router runs
 //     and `save` writes (N, `Config. file:`) and the one it boots from
 //     (`Default config. file:`).
-//  2. It chooses the command from [FirmwareRollbackSupport]: `load N
+//  2. It chooses the command from [FirmwareScheduleSupport]: `load N
 //     difference silent` (which refreshes BGP by itself), else `restart`
 //     when opts.AllowRestart and the router boots from config N, else a
-//     [*NoRouterRollbackError] (a restart into another configuration
+//     [*NoScheduledRollbackError] (a restart into another configuration
 //     would not undo the change, it would replace the whole
 //     configuration).
 //  3. It compares `show config` with `show config N`, ignoring `console
@@ -161,16 +161,16 @@ func cmdLoadSaved(n int) string { return fmt.Sprintf("load %d difference silent"
 //     the absolute form, that the router clock has not passed it yet).
 //
 // Never save the configuration while the entry is armed: disarm it first
-// ([DisarmRouterRollback], [ConfirmPending]).
-func ArmRouterRollback(ctx context.Context, r Commander, opts ArmOptions) (*RouterRollback, error) {
-	rb, err := armRouterRollback(ctx, r, opts)
+// ([DisarmScheduledRollback], [ConfirmPending]).
+func ArmScheduledRollback(ctx context.Context, r Commander, opts ArmOptions) (*ScheduledRollback, error) {
+	rb, err := armScheduledRollback(ctx, r, opts)
 	if err != nil {
 		return nil, fmt.Errorf("arm on-router rollback: %w", err)
 	}
 	return rb, nil
 }
 
-func armRouterRollback(ctx context.Context, r Commander, opts ArmOptions) (*RouterRollback, error) {
+func armScheduledRollback(ctx context.Context, r Commander, opts ArmOptions) (*ScheduledRollback, error) {
 	env, err := ReadEnvironment(ctx, r)
 	if err != nil {
 		return nil, err
@@ -183,19 +183,19 @@ func armRouterRollback(ctx context.Context, r Commander, opts ArmOptions) (*Rout
 	if !deadline.After(read) {
 		return nil, fmt.Errorf("deadline %s is not in the future: %w", deadline.Format(time.RFC3339), ErrInvalidOption)
 	}
-	rb := &RouterRollback{Skew: ClockSkew(env.Now, read)}
-	support := FirmwareRollbackSupport(env.Revision)
+	rb := &ScheduledRollback{Skew: ClockSkew(env.Now, read)}
+	support := FirmwareScheduleSupport(env.Revision)
 	switch {
 	case support.ScheduledLoad == Supported:
 		rb.Command = cmdLoadSaved(env.ConfigFile)
 	case opts.AllowRestart && env.BootConfig != env.ConfigFile:
-		return nil, &NoRouterRollbackError{Model: env.Model, Revision: env.Revision,
+		return nil, &NoScheduledRollbackError{Model: env.Model, Revision: env.Revision,
 			Reason: fmt.Sprintf("the firmware cannot run load from schedule at, and a scheduled restart would boot config %d, not config %d that the router runs and saves to",
 				env.BootConfig, env.ConfigFile)}
 	case opts.AllowRestart:
 		rb.Command, rb.Restart = cmdRestart, true
 	default:
-		return nil, &NoRouterRollbackError{Model: env.Model, Revision: env.Revision,
+		return nil, &NoScheduledRollbackError{Model: env.Model, Revision: env.Revision,
 			Reason: "the firmware cannot run load from schedule at; a scheduled restart needs AllowRestart"}
 	}
 	schedules, err := checkSaved(ctx, r, env.ConfigFile)
@@ -203,7 +203,7 @@ func armRouterRollback(ctx context.Context, r Commander, opts ArmOptions) (*Rout
 		return nil, err
 	}
 	if rb.ID = FreeScheduleID(schedules); rb.ID == 0 {
-		return nil, &NoRouterRollbackError{Model: env.Model, Revision: env.Revision, Reason: "every schedule id is in use"}
+		return nil, &NoScheduledRollbackError{Model: env.Model, Revision: env.Revision, Reason: "every schedule id is in use"}
 	}
 	// The router deadline is the router reading plus the time left at that
 	// reading, whatever the controller clock says. The reading is truncated
@@ -274,7 +274,7 @@ func configDiff(saved, running *ShowConfig) []string {
 
 // arm sends the `schedule at` command: the relative form when left is at
 // most an hour and the firmware may have it, else the absolute form.
-func (rb *RouterRollback) arm(ctx context.Context, r Commander, env *Environment, support RollbackSupport, left time.Duration) error {
+func (rb *ScheduledRollback) arm(ctx context.Context, r Commander, env *Environment, support ScheduleSupport, left time.Duration) error {
 	if secs := int(math.Ceil(left.Seconds())); secs <= MaxRelativeSchedule && support.RelativeSchedule != Unsupported {
 		rb.Line, rb.Relative = fmt.Sprintf(relativeFormat, rb.ID, max(secs, 1), rb.Command), true
 		_, err := r.Run(ctx, rb.Line)
@@ -289,7 +289,7 @@ func (rb *RouterRollback) arm(ctx context.Context, r Commander, env *Environment
 	rb.Line, rb.Relative = fmt.Sprintf(absoluteFormat, rb.ID, d.Month(), d.Day(), d.Hour(), d.Minute(), d.Second(), rb.Command), false
 	if _, err := r.Run(ctx, rb.Line); err != nil {
 		if isCommandError(err) {
-			return &NoRouterRollbackError{Model: env.Model, Revision: env.Revision, Reason: "the router refused schedule at", Err: err}
+			return &NoScheduledRollbackError{Model: env.Model, Revision: env.Revision, Reason: "the router refused schedule at", Err: err}
 		}
 		return fmt.Errorf("command %q: %w", rb.Line, err)
 	}
@@ -299,7 +299,7 @@ func (rb *RouterRollback) arm(ctx context.Context, r Commander, env *Environment
 // check reads the entry back; for the absolute form it also makes sure the
 // router clock has not passed the deadline while arming (the entry would
 // then fire only a year later).
-func (rb *RouterRollback) check(ctx context.Context, r Commander) error {
+func (rb *ScheduledRollback) check(ctx context.Context, r Commander) error {
 	entries, err := ReadSchedules(ctx, r)
 	if err != nil {
 		return err
@@ -310,7 +310,7 @@ func (rb *RouterRollback) check(ctx context.Context, r Commander) error {
 	if rb.Relative {
 		return nil
 	}
-	now, err := RouterClock(ctx, r)
+	now, err := ReadClock(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -322,7 +322,7 @@ func (rb *RouterRollback) check(ctx context.Context, r Commander) error {
 }
 
 // remove deletes the entry after a failed check.
-func (rb *RouterRollback) remove(ctx context.Context, r Commander) error {
+func (rb *ScheduledRollback) remove(ctx context.Context, r Commander) error {
 	if _, err := r.Run(ctx, cmdNoSchedule(rb.ID)); err != nil {
 		return fmt.Errorf("remove schedule %d: %w", rb.ID, err)
 	}
@@ -342,13 +342,13 @@ func ceilSecond(t time.Time) time.Time {
 	return t
 }
 
-// DisarmRouterRollback removes the `schedule at` entry of rb and checks
+// DisarmScheduledRollback removes the `schedule at` entry of rb and checks
 // that it is gone from the running configuration. It is idempotent: when no
 // entry with that ID exists, or the entry runs another command than
 // rb.Command (the armed one fired and removed itself, and someone else took
 // the ID), it sends nothing and reports false. With rb.Command "" any
 // entry with the ID is removed. The router must be in administrator mode.
-func DisarmRouterRollback(ctx context.Context, r Commander, rb RouterRollback) (removed bool, err error) {
+func DisarmScheduledRollback(ctx context.Context, r Commander, rb ScheduledRollback) (removed bool, err error) {
 	entries, err := ReadSchedules(ctx, r)
 	if err != nil {
 		return false, fmt.Errorf("disarm on-router rollback: %w", err)

@@ -114,7 +114,7 @@ func TestPendingIntegrationRouterFires(t *testing.T) {
 			}
 			armedAt := srv.Router.Now()
 			res, err := switchTunnel(ctx, c, TunnelOn, pendingOpts(tt.after, tt.restart))
-			var rb *RouterRollback
+			var rb *ScheduledRollback
 			if tt.drop {
 				var ae *ApplyError
 				if !errors.As(err, &ae) || ae.Step != "refresh" || ae.RevertErr == nil {
@@ -124,12 +124,12 @@ func TestPendingIntegrationRouterFires(t *testing.T) {
 				if err != nil {
 					t.Fatalf("tunnel on: %v", err)
 				}
-				if res.Saved || res.Pending == nil || res.Pending.RouterRollback == nil {
-					t.Fatalf("Result = %+v, want pending with a router rollback, not saved", res)
+				if res.Saved || res.Pending == nil || res.Pending.ScheduledRollback == nil {
+					t.Fatalf("ApplyResult = %+v, want pending with a router rollback, not saved", res)
 				}
-				rb = res.Pending.RouterRollback
+				rb = res.Pending.ScheduledRollback
 				if rb.Restart != tt.restart || rb.Deadline.Sub(armedAt) < tt.after {
-					t.Errorf("RouterRollback = %+v, want restart %v, deadline at least %v from %v", rb, tt.restart, tt.after, armedAt)
+					t.Errorf("ScheduledRollback = %+v, want restart %v, deadline at least %v from %v", rb, tt.restart, tt.after, armedAt)
 				}
 				if diff := cmp.Diff(fakeBGPOff, res.Pending.Before); diff != "" {
 					t.Errorf("Pending.Before mismatch (-want +got):\n%s", diff)
@@ -178,8 +178,8 @@ func TestPendingIntegrationConfirm(t *testing.T) {
 			if err != nil {
 				t.Fatalf("tunnel on: %v", err)
 			}
-			if res.Pending == nil || res.Pending.RouterRollback == nil || res.Pending.RouterRollback.ID != 2 {
-				t.Fatalf("Result.Pending = %+v, want a router rollback on the free schedule id 2", res.Pending)
+			if res.Pending == nil || res.Pending.ScheduledRollback == nil || res.Pending.ScheduledRollback.ID != 2 {
+				t.Fatalf("ApplyResult.Pending = %+v, want a router rollback on the free schedule id 2", res.Pending)
 			}
 			c.Close()
 
@@ -310,9 +310,9 @@ func TestRestoreBGPIntegration(t *testing.T) {
 	}
 }
 
-// TestArmRouterRollbackIntegrationRefused covers the cases where no
+// TestArmScheduledRollbackIntegrationRefused covers the cases where no
 // on-router rollback is armed and nothing is changed.
-func TestArmRouterRollbackIntegrationRefused(t *testing.T) {
+func TestArmScheduledRollbackIntegrationRefused(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
@@ -320,7 +320,7 @@ func TestArmRouterRollbackIntegrationRefused(t *testing.T) {
 		edit     func(*rtxtest.Scenario)
 		want     error
 	}{
-		{name: "old firmware", scenario: "../../testdata/scenarios/old-firmware.yaml", want: ErrNoRouterRollback},
+		{name: "old firmware", scenario: "../../testdata/scenarios/old-firmware.yaml", want: ErrNoScheduledRollback},
 		{name: "unsaved changes", edit: func(sc *rtxtest.Scenario) {
 			sc.RunningConfig = sc.SavedConfig + "ip route 10.1.0.0/16 gateway 192.168.254.254\n"
 		}, want: ErrUnsavedChanges},
@@ -332,12 +332,12 @@ func TestArmRouterRollbackIntegrationRefused(t *testing.T) {
 			srv, tr := startEither(t, tt.scenario, tt.edit)
 			running := srv.Router.RunningConfig()
 			c := dialFake(t, ctx, srv, tr)
-			_, err := ArmRouterRollback(ctx, c, ArmOptions{After: 10 * time.Minute})
+			_, err := ArmScheduledRollback(ctx, c, ArmOptions{After: 10 * time.Minute})
 			if !errors.Is(err, tt.want) {
-				t.Fatalf("ArmRouterRollback = %v, want %v", err, tt.want)
+				t.Fatalf("ArmScheduledRollback = %v, want %v", err, tt.want)
 			}
 			opts := pendingOpts(10*time.Minute, false)
-			opts.Pending.RequireRouterRollback = true
+			opts.Pending.RequireScheduledRollback = true
 			if _, err := switchTunnel(ctx, c, TunnelOn, opts); !errors.Is(err, tt.want) {
 				t.Errorf("pending tunnel on requiring a router rollback = %v, want %v", err, tt.want)
 			}
@@ -362,8 +362,8 @@ func TestPendingIntegrationCronOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("tunnel on: %v", err)
 	}
-	if !errors.Is(res.NoRouterRollback, ErrNoRouterRollback) || res.Pending == nil || res.Pending.RouterRollback != nil {
-		t.Fatalf("Result = %+v, want pending without a router rollback, saying why", res)
+	if !errors.Is(res.NoScheduledRollback, ErrNoScheduledRollback) || res.Pending == nil || res.Pending.ScheduledRollback != nil {
+		t.Fatalf("ApplyResult = %+v, want pending without a router rollback, saying why", res)
 	}
 	c.Close()
 	srv.Router.Advance(time.Hour)

@@ -13,24 +13,24 @@ import (
 // [ConfirmPending] makes it final.
 type PendingOptions struct {
 	// Arm says when and how the router undoes the change by itself
-	// ([ArmRouterRollback]).
+	// ([ArmScheduledRollback]).
 	Arm ArmOptions
-	// RequireRouterRollback makes firmware that cannot undo the change by
-	// itself ([ErrNoRouterRollback]) fail the apply before any change.
+	// RequireScheduledRollback makes firmware that cannot undo the change by
+	// itself ([ErrNoScheduledRollback]) fail the apply before any change.
 	// false goes on without an on-router rollback (only the controller's
 	// deadline undoes the change) and reports why in
-	// Result.NoRouterRollback.
-	RequireRouterRollback bool
+	// ApplyResult.NoScheduledRollback.
+	RequireScheduledRollback bool
 	// OnArmed, when not nil, is called once, after the on-router rollback
 	// was armed (or found unavailable) and before the first configuration
-	// command, with what is about to be left pending (p.RouterRollback is
+	// command, with what is about to be left pending (p.ScheduledRollback is
 	// nil when the firmware has none) and why there is no on-router
 	// rollback (nil when there is one). The caller records the pending
 	// change there, so that the record exists before anything changes. An
 	// error from it disarms the on-router rollback and aborts the apply
 	// with an [*ApplyError] (step "record pending") wrapping it; nothing
 	// was changed.
-	OnArmed func(p Pending, noRouterRollback error) error
+	OnArmed func(p Pending, noScheduledRollback error) error
 }
 
 // Pending is a change [ApplyTunnel] left pending: what the caller records
@@ -41,32 +41,32 @@ type Pending struct {
 	// after the change.
 	Before []string `json:"before"`
 	After  []string `json:"after"`
-	// RouterRollback is the armed on-router rollback; nil when the
+	// ScheduledRollback is the armed on-router rollback; nil when the
 	// firmware has none.
-	RouterRollback *RouterRollback `json:"router_rollback,omitempty"`
+	ScheduledRollback *ScheduledRollback `json:"router_rollback,omitempty"`
 }
 
 // armRouter arms the on-router rollback of a pending apply and calls
 // PendingOptions.OnArmed; an error from the hook disarms.
-func (a *applier) armRouter(ctx context.Context, res *Result) error {
+func (a *applier) armRouter(ctx context.Context, res *ApplyResult) error {
 	p := a.opts.Pending
 	if p == nil {
 		return nil
 	}
 	a.pending = true
-	rb, err := ArmRouterRollback(ctx, a.r, p.Arm)
+	rb, err := ArmScheduledRollback(ctx, a.r, p.Arm)
 	switch {
 	case err == nil:
 		a.rb = rb
-	case errors.Is(err, ErrNoRouterRollback) && !p.RequireRouterRollback:
-		res.NoRouterRollback = err
+	case errors.Is(err, ErrNoScheduledRollback) && !p.RequireScheduledRollback:
+		res.NoScheduledRollback = err
 	default:
 		return a.unchanged("arm router rollback", "", err)
 	}
 	if p.OnArmed == nil {
 		return nil
 	}
-	if err := p.OnArmed(a.pendingChange(), res.NoRouterRollback); err != nil {
+	if err := p.OnArmed(a.pendingChange(), res.NoScheduledRollback); err != nil {
 		return a.disarmAfter(ctx, a.unchanged("record pending", "", err))
 	}
 	return nil
@@ -74,7 +74,7 @@ func (a *applier) armRouter(ctx context.Context, res *Result) error {
 
 // pendingChange is the change a pending apply leaves pending.
 func (a *applier) pendingChange() Pending {
-	return Pending{Before: a.plan.Before, After: a.plan.After, RouterRollback: a.rb}
+	return Pending{Before: a.plan.Before, After: a.plan.After, ScheduledRollback: a.rb}
 }
 
 // disarm removes the on-router rollback, if one is armed.
@@ -82,7 +82,7 @@ func (a *applier) disarm(ctx context.Context) error {
 	if a.rb == nil {
 		return nil
 	}
-	if _, err := DisarmRouterRollback(ctx, a.r, *a.rb); err != nil {
+	if _, err := DisarmScheduledRollback(ctx, a.r, *a.rb); err != nil {
 		return err
 	}
 	a.rb = nil
@@ -132,10 +132,10 @@ type ConfirmResult struct {
 //
 // It is idempotent: confirming again finds no entry to disarm and saves the
 // same configuration again.
-func ConfirmPending(ctx context.Context, r Router, p Pending) (*ConfirmResult, error) {
+func ConfirmPending(ctx context.Context, r ConfigSession, p Pending) (*ConfirmResult, error) {
 	res := &ConfirmResult{}
-	if p.RouterRollback != nil {
-		removed, err := DisarmRouterRollback(ctx, r, *p.RouterRollback)
+	if p.ScheduledRollback != nil {
+		removed, err := DisarmScheduledRollback(ctx, r, *p.ScheduledRollback)
 		if err != nil {
 			return res, fmt.Errorf("confirm pending change: %w", err)
 		}
@@ -164,7 +164,7 @@ type RollbackResult struct {
 	// Restore is what restoring the previous BGP lines did; Restore.Changed
 	// is false when they were already running (the router's schedule, or an
 	// earlier rollback, undid the change first).
-	Restore *Result `json:"restore"`
+	Restore *ApplyResult `json:"restore"`
 	// Disarmed reports that the on-router rollback was still armed and has
 	// been removed.
 	Disarmed bool `json:"disarmed"`
@@ -180,7 +180,7 @@ func (r *RollbackResult) AlreadyUndone() bool { return r.Restore != nil && !r.Re
 // safety net armed until the restore is verified. Nothing is saved (the
 // saved configuration already holds p.Before): opts.Apply.NoSave is forced
 // and opts.Apply.Pending ignored. It is idempotent.
-func RollbackPending(ctx context.Context, r Router, p Pending, opts RestoreOptions) (*RollbackResult, error) {
+func RollbackPending(ctx context.Context, r ConfigSession, p Pending, opts RestoreOptions) (*RollbackResult, error) {
 	opts.Apply.NoSave, opts.Apply.Pending = true, nil
 	res := &RollbackResult{}
 	restored, err := RestoreBGP(ctx, r, p.Before, opts)
@@ -188,8 +188,8 @@ func RollbackPending(ctx context.Context, r Router, p Pending, opts RestoreOptio
 	if err != nil {
 		return res, fmt.Errorf("roll back pending change: %w", err)
 	}
-	if p.RouterRollback != nil {
-		removed, err := DisarmRouterRollback(ctx, r, *p.RouterRollback)
+	if p.ScheduledRollback != nil {
+		removed, err := DisarmScheduledRollback(ctx, r, *p.ScheduledRollback)
 		res.Disarmed = removed
 		if err != nil {
 			return res, fmt.Errorf("roll back pending change: %w", err)

@@ -17,13 +17,13 @@ import (
 // minutes, with the test clock.
 func pendingApply(require bool) ApplyOptions {
 	return ApplyOptions{Pending: &PendingOptions{
-		Arm:                   ArmOptions{After: 10 * time.Minute, Now: func() time.Time { return routerNow }},
-		RequireRouterRollback: require,
+		Arm:                      ArmOptions{After: 10 * time.Minute, Now: func() time.Time { return routerNow }},
+		RequireScheduledRollback: require,
 	}}
 }
 
-// armedRelative is the RouterRollback the pending tests arm.
-var armedRelative = &RouterRollback{ID: 1, Command: "load 0 difference silent", Line: armRelative, Relative: true, Deadline: routerNow.Add(10*time.Minute + time.Second)}
+// armedRelative is the ScheduledRollback the pending tests arm.
+var armedRelative = &ScheduledRollback{ID: 1, Command: "load 0 difference silent", Line: armRelative, Relative: true, Deadline: routerNow.Add(10*time.Minute + time.Second)}
 
 // pendingConsole returns a console running config, with forced tunnelling
 // off saved, failing command failAt (0: none), and the schedule entry of
@@ -36,7 +36,7 @@ func pendingConsole(t *testing.T, config string, failAt int, armed bool) (*rollb
 	if armed {
 		f.schedules = []string{armRelative}
 	}
-	return f, Pending{Before: mustBGP(t, bgpOff).Lines(), After: mustBGP(t, bgpOn).Lines(), RouterRollback: armedRelative}
+	return f, Pending{Before: mustBGP(t, bgpOff).Lines(), After: mustBGP(t, bgpOn).Lines(), ScheduledRollback: armedRelative}
 }
 
 // TestApplyTunnelPending leaves a change pending, checking the exact
@@ -56,8 +56,8 @@ func TestApplyTunnelPending(t *testing.T) {
 		hookErr error
 		atCall  []string // commands sent when OnArmed is called
 		cmds    []string
-		rb      *RouterRollback
-		noRB    bool // Result.NoRouterRollback and OnArmed's noRouterRollback are set
+		rb      *ScheduledRollback
+		noRB    bool // ApplyResult.NoScheduledRollback and OnArmed's noScheduledRollback are set
 		timer   bool // a session rollback timer was armed and confirmed
 	}{
 		{
@@ -95,7 +95,7 @@ func TestApplyTunnelPending(t *testing.T) {
 			t.Parallel()
 			f := newRollbackConsole(t, bgpOff, tt.setup)
 			plan := mustPlan(t, bgpOff, TunnelOn, PlanOptions{})
-			want := &Pending{Before: plan.Before, After: plan.After, RouterRollback: tt.rb}
+			want := &Pending{Before: plan.Before, After: plan.After, ScheduledRollback: tt.rb}
 			opts := pendingApply(false)
 			calls := 0
 			opts.Pending.OnArmed = func(p Pending, noRB error) error {
@@ -106,8 +106,8 @@ func TestApplyTunnelPending(t *testing.T) {
 				if diff := cmp.Diff(*want, p); diff != "" {
 					t.Errorf("OnArmed Pending mismatch (-want +got):\n%s", diff)
 				}
-				if errors.Is(noRB, ErrNoRouterRollback) != tt.noRB {
-					t.Errorf("OnArmed noRouterRollback = %v, want set %v", noRB, tt.noRB)
+				if errors.Is(noRB, ErrNoScheduledRollback) != tt.noRB {
+					t.Errorf("OnArmed noScheduledRollback = %v, want set %v", noRB, tt.noRB)
 				}
 				return tt.hookErr
 			}
@@ -139,10 +139,10 @@ func TestApplyTunnelPending(t *testing.T) {
 				t.Fatalf("ApplyTunnel: %v", err)
 			}
 			if diff := cmp.Diff(want, res.Pending); diff != "" {
-				t.Errorf("Result.Pending mismatch (-want +got):\n%s", diff)
+				t.Errorf("ApplyResult.Pending mismatch (-want +got):\n%s", diff)
 			}
-			if res.Saved || res.RollbackTimer != tt.timer || errors.Is(res.NoRouterRollback, ErrNoRouterRollback) != tt.noRB {
-				t.Errorf("Result = %+v, want not saved, rollback timer %v, NoRouterRollback set %v", res, tt.timer, tt.noRB)
+			if res.Saved || res.RollbackTimer != tt.timer || errors.Is(res.NoScheduledRollback, ErrNoScheduledRollback) != tt.noRB {
+				t.Errorf("ApplyResult = %+v, want not saved, rollback timer %v, NoScheduledRollback set %v", res, tt.timer, tt.noRB)
 			}
 		})
 	}
@@ -204,7 +204,7 @@ func TestApplyTunnelPendingFailures(t *testing.T) {
 				t.Errorf("saved config mismatch (-want +got):\n%s", diff)
 			}
 			if tt.step == "-" {
-				if err != nil || res.Pending == nil || res.Pending.RouterRollback == nil || res.Pending.RouterRollback.Relative {
+				if err != nil || res.Pending == nil || res.Pending.ScheduledRollback == nil || res.Pending.ScheduledRollback.Relative {
 					t.Errorf("ApplyTunnel = %+v, %v; want pending with an absolute schedule", res, err)
 				}
 				return
@@ -289,7 +289,7 @@ func TestConfirmPending(t *testing.T) {
 			t.Parallel()
 			f, p := pendingConsole(t, tt.config, tt.failAt, tt.armed)
 			if tt.noRB {
-				p.RouterRollback = nil
+				p.ScheduledRollback = nil
 			}
 			got, err := ConfirmPending(t.Context(), f, p)
 			var ce *driver.CommandError

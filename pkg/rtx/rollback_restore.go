@@ -67,7 +67,7 @@ func PlanRestore(cur *BGP, target []string, opts RestoreOptions) (*TunnelPlan, e
 // When target is already running it sends no configuration command; it
 // only refreshes when an established neighbor disagrees about the default
 // route. The router must be in administrator mode.
-func RestoreBGP(ctx context.Context, r Router, target []string, opts RestoreOptions) (*Result, error) {
+func RestoreBGP(ctx context.Context, r ConfigSession, target []string, opts RestoreOptions) (*ApplyResult, error) {
 	cur, err := ReadBGP(ctx, r)
 	if err != nil {
 		return nil, fmt.Errorf("restore bgp lines: %w", err)

@@ -66,12 +66,12 @@ func TestRestoreBGP(t *testing.T) {
 		setup  func(*fakeConsole)
 		target string
 		cmds   []string
-		result Result
+		result ApplyResult
 	}{
 		{
 			name: "back to off and saved", config: bgpOn, target: bgpOff,
 			cmds:   []string{showBGP, showBGP, arm, referenceOff, deleteFilter, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm, cmdSave},
-			result: Result{Changed: true, RollbackTimer: true, Saved: true},
+			result: ApplyResult{Changed: true, RollbackTimer: true, Saved: true},
 		},
 		{
 			name: "already there", config: bgpOff, target: bgpOff,
@@ -81,7 +81,7 @@ func TestRestoreBGP(t *testing.T) {
 			name: "lines there, routes not refreshed", config: bgpOff, target: bgpOff,
 			setup:  func(f *fakeConsole) { f.advertising = true },
 			cmds:   []string{showBGP, showNeighbor, showRoutes, showBGP, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdSave},
-			result: Result{Changed: true, Saved: true},
+			result: ApplyResult{Changed: true, Saved: true},
 		},
 	}
 	for _, tt := range tests {
@@ -99,9 +99,9 @@ func TestRestoreBGP(t *testing.T) {
 			if diff := cmp.Diff(tt.cmds, f.commands()); diff != "" {
 				t.Errorf("commands mismatch (-want +got):\n%s", diff)
 			}
-			got := Result{Changed: res.Changed, RollbackTimer: res.RollbackTimer, Saved: res.Saved}
+			got := ApplyResult{Changed: res.Changed, RollbackTimer: res.RollbackTimer, Saved: res.Saved}
 			if diff := cmp.Diff(tt.result, got); diff != "" {
-				t.Errorf("Result mismatch (-want +got):\n%s", diff)
+				t.Errorf("ApplyResult mismatch (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(target, f.running.Lines()); diff != "" {
 				t.Errorf("running config mismatch (-want +got):\n%s", diff)

@@ -9,9 +9,9 @@ import (
 // form accepts.
 const MaxRelativeSchedule = 3600
 
-// RollbackSupport says what a firmware offers for an on-router rollback
+// ScheduleSupport says what a firmware offers for an on-router rollback
 // (shared/rtx-console.md §9.4).
-type RollbackSupport struct {
+type ScheduleSupport struct {
 	// RelativeSchedule is the `schedule at ID +SECONDS * COMMAND` form.
 	// SupportUnknown means the firmware is not in the table: try it and
 	// take an error line as Unsupported.
@@ -33,7 +33,7 @@ var firstBuilds = map[[2]int]struct{ relative, load int }{
 	{15, 4}: {relative: 4, load: 0},
 }
 
-// FirmwareRollbackSupport looks up what the firmware revision ("14.01.42",
+// FirmwareScheduleSupport looks up what the firmware revision ("14.01.42",
 // with or without "Rev.") offers:
 //
 //   - the families above by build;
@@ -44,21 +44,21 @@ var firstBuilds = map[[2]int]struct{ relative, load int }{
 //     relative form unknown;
 //   - an unreadable revision: both unknown to the table, so no scheduled
 //     `load` and a relative form to try.
-func FirmwareRollbackSupport(revision string) RollbackSupport {
+func FirmwareScheduleSupport(revision string) ScheduleSupport {
 	v, ok := parseRevision(revision)
 	switch {
 	case !ok:
-		return RollbackSupport{RelativeSchedule: SupportUnknown, ScheduledLoad: Unsupported}
+		return ScheduleSupport{RelativeSchedule: SupportUnknown, ScheduledLoad: Unsupported}
 	case v[0] < 14:
-		return RollbackSupport{RelativeSchedule: Unsupported, ScheduledLoad: Unsupported}
+		return ScheduleSupport{RelativeSchedule: Unsupported, ScheduledLoad: Unsupported}
 	case v[0] >= 23:
-		return RollbackSupport{RelativeSchedule: Supported, ScheduledLoad: Supported}
+		return ScheduleSupport{RelativeSchedule: Supported, ScheduledLoad: Supported}
 	}
 	fb, known := firstBuilds[[2]int{v[0], v[1]}]
 	if !known {
-		return RollbackSupport{RelativeSchedule: SupportUnknown, ScheduledLoad: Supported}
+		return ScheduleSupport{RelativeSchedule: SupportUnknown, ScheduledLoad: Supported}
 	}
-	return RollbackSupport{RelativeSchedule: supportFrom(v[2], fb.relative), ScheduledLoad: supportFrom(v[2], fb.load)}
+	return ScheduleSupport{RelativeSchedule: supportFrom(v[2], fb.relative), ScheduledLoad: supportFrom(v[2], fb.load)}
 }
 
 func supportFrom(build, first int) Support {

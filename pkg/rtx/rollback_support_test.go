@@ -6,7 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestFirmwareRollbackSupport(t *testing.T) {
+func TestFirmwareScheduleSupport(t *testing.T) {
 	t.Parallel()
 	yes, no, unknown := Supported, Unsupported, SupportUnknown
 	tests := []struct {
@@ -34,9 +34,9 @@ func TestFirmwareRollbackSupport(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.revision, func(t *testing.T) {
 			t.Parallel()
-			want := RollbackSupport{RelativeSchedule: tt.relative, ScheduledLoad: tt.load}
-			if diff := cmp.Diff(want, FirmwareRollbackSupport(tt.revision)); diff != "" {
-				t.Errorf("FirmwareRollbackSupport(%q) mismatch (-want +got):\n%s", tt.revision, diff)
+			want := ScheduleSupport{RelativeSchedule: tt.relative, ScheduledLoad: tt.load}
+			if diff := cmp.Diff(want, FirmwareScheduleSupport(tt.revision)); diff != "" {
+				t.Errorf("FirmwareScheduleSupport(%q) mismatch (-want +got):\n%s", tt.revision, diff)
 			}
 		})
 	}

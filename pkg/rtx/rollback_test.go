@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-func TestArmRouterRollback(t *testing.T) {
+func TestArmScheduledRollback(t *testing.T) {
 	t.Parallel()
 	absolute := func(hms string) string { return "schedule at 1 11/25 " + hms + " * load 0 difference silent" }
 	tests := []struct {
@@ -18,13 +18,13 @@ func TestArmRouterRollback(t *testing.T) {
 		setup func(*rollbackConsole)
 		opts  ArmOptions
 		cmds  []string
-		want  *RouterRollback
+		want  *ScheduledRollback
 	}{
 		{
 			name: "relative load",
 			opts: ArmOptions{After: 10 * time.Minute},
 			cmds: []string{showEnv, showConfig, showSaved, armRelative, showSchedules},
-			want: &RouterRollback{ID: 1, Command: "load 0 difference silent", Line: armRelative, Relative: true,
+			want: &ScheduledRollback{ID: 1, Command: "load 0 difference silent", Line: armRelative, Relative: true,
 				Deadline: routerNow.Add(10*time.Minute + time.Second)},
 		},
 		{
@@ -35,35 +35,35 @@ func TestArmRouterRollback(t *testing.T) {
 			},
 			opts: ArmOptions{Deadline: routerNow.Add(-90*time.Second + 30*time.Second)},
 			cmds: []string{showEnv, showConfig, showSaved, "schedule at 2 +30 * load 0 difference silent", showSchedules},
-			want: &RouterRollback{ID: 2, Command: "load 0 difference silent", Line: "schedule at 2 +30 * load 0 difference silent", Relative: true,
+			want: &ScheduledRollback{ID: 2, Command: "load 0 difference silent", Line: "schedule at 2 +30 * load 0 difference silent", Relative: true,
 				Deadline: routerNow.Add(31 * time.Second), Skew: 90 * time.Second},
 		},
 		{
 			name: "beyond an hour: absolute",
 			opts: ArmOptions{After: time.Hour + time.Second},
 			cmds: []string{showEnv, showConfig, showSaved, absolute("11:00:02"), showSchedules, showEnv},
-			want: &RouterRollback{ID: 1, Command: "load 0 difference silent", Line: absolute("11:00:02"), Deadline: routerNow.Add(time.Hour + 2*time.Second)},
+			want: &ScheduledRollback{ID: 1, Command: "load 0 difference silent", Line: absolute("11:00:02"), Deadline: routerNow.Add(time.Hour + 2*time.Second)},
 		},
 		{
 			name:  "relative form refused: absolute",
 			setup: func(f *rollbackConsole) { f.refuseRelative = true },
 			opts:  ArmOptions{After: 10 * time.Minute},
 			cmds:  []string{showEnv, showConfig, showSaved, armRelative, absolute("10:10:01"), showSchedules, showEnv},
-			want:  &RouterRollback{ID: 1, Command: "load 0 difference silent", Line: absolute("10:10:01"), Deadline: routerNow.Add(10*time.Minute + time.Second)},
+			want:  &ScheduledRollback{ID: 1, Command: "load 0 difference silent", Line: absolute("10:10:01"), Deadline: routerNow.Add(10*time.Minute + time.Second)},
 		},
 		{
 			name:  "firmware without +SECONDS: absolute",
 			setup: func(f *rollbackConsole) { f.revision = "14.01.30" },
 			opts:  ArmOptions{After: 10 * time.Minute},
 			cmds:  []string{showEnv, showConfig, showSaved, absolute("10:10:01"), showSchedules, showEnv},
-			want:  &RouterRollback{ID: 1, Command: "load 0 difference silent", Line: absolute("10:10:01"), Deadline: routerNow.Add(10*time.Minute + time.Second)},
+			want:  &ScheduledRollback{ID: 1, Command: "load 0 difference silent", Line: absolute("10:10:01"), Deadline: routerNow.Add(10*time.Minute + time.Second)},
 		},
 		{
 			name:  "firmware without load in schedules: restart when allowed",
 			setup: func(f *rollbackConsole) { f.revision = "14.01.20" },
 			opts:  ArmOptions{After: 10 * time.Minute, AllowRestart: true},
 			cmds:  []string{showEnv, showConfig, showSaved, "schedule at 1 11/25 10:10:01 * restart", showSchedules, showEnv},
-			want: &RouterRollback{ID: 1, Command: "restart", Line: "schedule at 1 11/25 10:10:01 * restart", Restart: true,
+			want: &ScheduledRollback{ID: 1, Command: "restart", Line: "schedule at 1 11/25 10:10:01 * restart", Restart: true,
 				Deadline: routerNow.Add(10*time.Minute + time.Second)},
 		},
 	}
@@ -73,12 +73,12 @@ func TestArmRouterRollback(t *testing.T) {
 			f := newRollbackConsole(t, bgpOff, tt.setup)
 			opts := tt.opts
 			opts.Now = func() time.Time { return routerNow.Add(-tt.want.Skew) }
-			got, err := ArmRouterRollback(t.Context(), f, opts)
+			got, err := ArmScheduledRollback(t.Context(), f, opts)
 			if err != nil {
-				t.Fatalf("ArmRouterRollback: %v", err)
+				t.Fatalf("ArmScheduledRollback: %v", err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("RouterRollback mismatch (-want +got):\n%s", diff)
+				t.Errorf("ScheduledRollback mismatch (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.cmds, f.commands()); diff != "" {
 				t.Errorf("commands mismatch (-want +got):\n%s", diff)
@@ -87,7 +87,7 @@ func TestArmRouterRollback(t *testing.T) {
 	}
 }
 
-func TestArmRouterRollbackRefused(t *testing.T) {
+func TestArmScheduledRollbackRefused(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
@@ -104,11 +104,11 @@ func TestArmRouterRollbackRefused(t *testing.T) {
 		},
 		{
 			name: "old firmware", setup: func(f *rollbackConsole) { f.revision = "14.01.20" }, opts: ArmOptions{After: time.Minute},
-			cmds: []string{showEnv}, want: ErrNoRouterRollback,
+			cmds: []string{showEnv}, want: ErrNoScheduledRollback,
 		},
 		{
 			name: "legacy firmware", setup: func(f *rollbackConsole) { f.revision = "10.01.65" }, opts: ArmOptions{After: time.Minute},
-			cmds: []string{showEnv}, want: ErrNoRouterRollback,
+			cmds: []string{showEnv}, want: ErrNoScheduledRollback,
 		},
 		{
 			name: "unsaved changes", setup: func(f *rollbackConsole) { f.unsaved = []string{"ip route 10.1.0.0/16 gateway 192.168.254.254"} },
@@ -117,7 +117,7 @@ func TestArmRouterRollbackRefused(t *testing.T) {
 		{
 			name: "schedule refused", setup: func(f *rollbackConsole) { f.refuseSchedule = true }, opts: ArmOptions{After: time.Minute},
 			cmds: []string{showEnv, showConfig, showSaved, "schedule at 1 +60 * load 0 difference silent", "schedule at 1 11/25 10:01:01 * load 0 difference silent"},
-			want: ErrNoRouterRollback,
+			want: ErrNoScheduledRollback,
 		},
 		{
 			name: "clock passed the deadline while arming", opts: ArmOptions{After: 2 * time.Hour},
@@ -132,9 +132,9 @@ func TestArmRouterRollbackRefused(t *testing.T) {
 			f := newRollbackConsole(t, bgpOff, tt.setup)
 			opts := tt.opts
 			opts.Now = func() time.Time { return routerNow }
-			_, err := ArmRouterRollback(t.Context(), f, opts)
+			_, err := ArmScheduledRollback(t.Context(), f, opts)
 			if !errors.Is(err, tt.want) {
-				t.Fatalf("ArmRouterRollback = %v, want %v", err, tt.want)
+				t.Fatalf("ArmScheduledRollback = %v, want %v", err, tt.want)
 			}
 			if diff := cmp.Diff(tt.cmds, f.commands()); diff != "" {
 				t.Errorf("commands mismatch (-want +got):\n%s", diff)
@@ -146,14 +146,14 @@ func TestArmRouterRollbackRefused(t *testing.T) {
 	}
 }
 
-func TestDisarmRouterRollback(t *testing.T) {
+func TestDisarmScheduledRollback(t *testing.T) {
 	t.Parallel()
-	ours := RouterRollback{ID: 1, Command: "load 0 difference silent"}
+	ours := ScheduledRollback{ID: 1, Command: "load 0 difference silent"}
 	tests := []struct {
 		name      string
 		schedules []string
 		keep      bool
-		rb        RouterRollback
+		rb        ScheduledRollback
 		cmds      []string
 		removed   bool
 		wantErr   bool
@@ -165,7 +165,7 @@ func TestDisarmRouterRollback(t *testing.T) {
 			name: "id taken by another entry", schedules: []string{"schedule at 1 */* 00:00:00 * ntpdate ntp.example.jp"}, rb: ours,
 			cmds: []string{showSchedules}, left: []string{"schedule at 1 */* 00:00:00 * ntpdate ntp.example.jp"},
 		},
-		{name: "by id only", schedules: []string{"schedule at 1 +60 * restart"}, rb: RouterRollback{ID: 1}, cmds: []string{showSchedules, disarm1, showSchedules}, removed: true},
+		{name: "by id only", schedules: []string{"schedule at 1 +60 * restart"}, rb: ScheduledRollback{ID: 1}, cmds: []string{showSchedules, disarm1, showSchedules}, removed: true},
 		{
 			name: "still there", schedules: []string{armRelative}, keep: true, rb: ours,
 			cmds: []string{showSchedules, disarm1, showSchedules}, removed: true, wantErr: true, left: []string{armRelative},
@@ -176,9 +176,9 @@ func TestDisarmRouterRollback(t *testing.T) {
 			t.Parallel()
 			f := newRollbackConsole(t, bgpOff)
 			f.schedules, f.keepSchedules = tt.schedules, tt.keep
-			removed, err := DisarmRouterRollback(t.Context(), f, tt.rb)
+			removed, err := DisarmScheduledRollback(t.Context(), f, tt.rb)
 			if (err != nil) != tt.wantErr || removed != tt.removed {
-				t.Errorf("DisarmRouterRollback = %v, %v; want removed %v, error %v", removed, err, tt.removed, tt.wantErr)
+				t.Errorf("DisarmScheduledRollback = %v, %v; want removed %v, error %v", removed, err, tt.removed, tt.wantErr)
 			}
 			if diff := cmp.Diff(tt.cmds, f.commands()); diff != "" {
 				t.Errorf("commands mismatch (-want +got):\n%s", diff)

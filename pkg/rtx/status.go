@@ -9,8 +9,8 @@ import (
 	"strings"
 )
 
-// NeighborStatus is one block of `show status bgp neighbor [ADDRESS]`.
-type NeighborStatus struct {
+// NeighborSession is one block of `show status bgp neighbor [ADDRESS]`.
+type NeighborSession struct {
 	// Address is the neighbor address from `BGP neighbor is ADDRESS, ...`;
 	// "" when the block has no such line.
 	Address string
@@ -24,7 +24,7 @@ type NeighborStatus struct {
 }
 
 // Established reports whether the session is up.
-func (n NeighborStatus) Established() bool {
+func (n NeighborSession) Established() bool {
 	return strings.EqualFold(n.State, "Established")
 }
 
@@ -37,11 +37,11 @@ var (
 	establishedCntR = regexp.MustCompile(`(?i)established\s*[:=]?\s*\d`)
 )
 
-// ParseNeighborStatus parses the output of `show status bgp neighbor
-// [ADDRESS]`: one NeighborStatus per `BGP neighbor is ...` block, in order.
+// ParseNeighborSessions parses the output of `show status bgp neighbor
+// [ADDRESS]`: one NeighborSession per `BGP neighbor is ...` block, in order.
 // Output without any such line gives one block built from the whole text
 // (Address "").
-func ParseNeighborStatus(text string) []NeighborStatus {
+func ParseNeighborSessions(text string) []NeighborSession {
 	var blocks [][]string
 	for _, line := range splitLines(text) {
 		line = strings.TrimSpace(line)
@@ -50,7 +50,7 @@ func ParseNeighborStatus(text string) []NeighborStatus {
 		}
 		blocks[len(blocks)-1] = append(blocks[len(blocks)-1], line)
 	}
-	var out []NeighborStatus
+	var out []NeighborSession
 	for _, b := range blocks {
 		if n, ok := parseNeighborBlock(b); ok {
 			out = append(out, n)
@@ -59,8 +59,8 @@ func ParseNeighborStatus(text string) []NeighborStatus {
 	return out
 }
 
-func parseNeighborBlock(lines []string) (NeighborStatus, bool) {
-	var n NeighborStatus
+func parseNeighborBlock(lines []string) (NeighborSession, bool) {
+	var n NeighborSession
 	found := false
 	for _, l := range lines {
 		if m := neighborHeadRE.FindStringSubmatch(l); m != nil {
@@ -154,7 +154,7 @@ const (
 type NeighborState struct {
 	// Address is the neighbor's address from its `bgp neighbor` line.
 	Address string `json:"address"`
-	// State is the BGP state as in [NeighborStatus.State]; "" when unknown.
+	// State is the BGP state as in [NeighborSession.State]; "" when unknown.
 	State string `json:"state"`
 	// AdvertisesDefault reports that the default route is in the neighbor's
 	// advertised routes.
@@ -167,7 +167,7 @@ type NeighborState struct {
 
 // established reports whether the neighbor's session is up.
 func (n NeighborState) established() bool {
-	return NeighborStatus{State: n.State}.Established()
+	return NeighborSession{State: n.State}.Established()
 }
 
 // TunnelStatus is the forced-tunnelling state of one router, as shown by
@@ -217,31 +217,6 @@ type TunnelStatus struct {
 	BGP *BGP `json:"-"`
 }
 
-// Commander runs one console command and returns its output. *Client
-// implements it; a router error line makes Run return a *driver.CommandError.
-type Commander interface {
-	Run(ctx context.Context, cmd string) (string, error)
-}
-
-// SavedConfigReader is implemented by routers that can return the saved
-// startup configuration, or at least its `bgp` lines (for example with
-// `show config 0 | grep bgp`, answering any password prompt it asks).
-// [ReadTunnelStatus] uses it, when available, to report whether the running
-// BGP lines are saved; without it TunnelStatus.SavedChecked is false.
-// `show config difference` is not used: its output format is not known.
-type SavedConfigReader interface {
-	SavedConfig(ctx context.Context) (string, error)
-}
-
-// StatusRunner is implemented by sessions that can read status output in
-// English whatever the router's console language ([Client.RunStatus]).
-// The operations of this package run the status commands whose text they
-// parse (`show status ...`, `show environment`) through it when r
-// implements it, and through Run otherwise.
-type StatusRunner interface {
-	RunStatus(ctx context.Context, cmd string) (string, error)
-}
-
 // runStatus runs cmd, whose output is parsed, in English when r can.
 func runStatus(ctx context.Context, r Commander, cmd string) (string, error) {
 	if sr, ok := r.(StatusRunner); ok {
@@ -260,25 +235,13 @@ type ConfigFiles struct {
 	Boot int `json:"boot"`
 }
 
-// ConfigFileReader is implemented by routers that can tell which saved
-// configuration they run and which they boot from ([Client.ConfigFiles]).
-// [ReadTunnelStatus] reports them when r implements it.
-type ConfigFileReader interface {
-	ConfigFiles(ctx context.Context) (ConfigFiles, error)
-}
-
-// infoer is implemented by *Client; it supplies model and revision.
-type infoer interface {
-	Info() Info
-}
-
 // Console commands used to read the state.
 const (
 	cmdShowBGPConfig = "show config | grep bgp"
 	cmdRefresh       = "bgp configure refresh"
 )
 
-func cmdNeighborStatus(addr string) string { return "show status bgp neighbor " + addr }
+func cmdNeighborSession(addr string) string { return "show status bgp neighbor " + addr }
 func cmdAdvertisedRoutes(addr string) string {
 	return "show status bgp neighbor " + addr + " advertised-routes"
 }
@@ -319,11 +282,11 @@ func ReadNeighbors(ctx context.Context, r Commander, addrs []string) ([]Neighbor
 
 func readNeighbor(ctx context.Context, r Commander, addr string) (NeighborState, error) {
 	st := NeighborState{Address: addr}
-	text, err := runStatus(ctx, r, cmdNeighborStatus(addr))
+	text, err := runStatus(ctx, r, cmdNeighborSession(addr))
 	if err != nil {
 		return st, fmt.Errorf("read bgp neighbor %s: %w", addr, err)
 	}
-	for _, n := range ParseNeighborStatus(text) {
+	for _, n := range ParseNeighborSessions(text) {
 		if n.Address == addr || n.Address == "" {
 			st.State = n.State
 			break

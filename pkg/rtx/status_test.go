@@ -40,17 +40,17 @@ const neighborJA = `BGP ネイバー 10.0.0.4, リモート AS 65521
   接続確立 1; 切断 0
 `
 
-func TestParseNeighborStatus(t *testing.T) {
+func TestParseNeighborSessions(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
 		in   string
-		want []NeighborStatus
+		want []NeighborSession
 	}{
 		{
 			name: "english, two blocks",
 			in:   neighborActiveEN,
-			want: []NeighborStatus{
+			want: []NeighborSession{
 				{Address: "169.254.255.1", RemoteAS: 7224, State: "Active"},
 				{Address: "169.254.255.5", RemoteAS: 7224, State: "Established"},
 			},
@@ -58,22 +58,22 @@ func TestParseNeighborStatus(t *testing.T) {
 		{
 			name: "english established, CRLF",
 			in:   neighborEstablishedEN,
-			want: []NeighborStatus{{Address: "10.0.0.4", RemoteAS: 65521, State: "Established"}},
+			want: []NeighborSession{{Address: "10.0.0.4", RemoteAS: 65521, State: "Established"}},
 		},
 		{
 			name: "japanese falls back to the word established",
 			in:   neighborJA,
-			want: []NeighborStatus{{State: "Established"}},
+			want: []NeighborSession{{State: "Established"}},
 		},
 		{
 			name: "translated label with a state word",
 			in:   "BGP ネイバー 10.0.0.4\n  BGP 状態 = Active\n  接続確立 0; 切断 0\n",
-			want: []NeighborStatus{{State: "Active"}},
+			want: []NeighborSession{{State: "Active"}},
 		},
 		{
 			name: "connection counter is not the state",
 			in:   "BGP neighbor is 10.0.0.4\n  Connection established 3; dropped 2\n",
-			want: []NeighborStatus{{Address: "10.0.0.4"}},
+			want: []NeighborSession{{Address: "10.0.0.4"}},
 		},
 		{
 			name: "nothing",
@@ -84,9 +84,9 @@ func TestParseNeighborStatus(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := ParseNeighborStatus(tt.in)
+			got := ParseNeighborSessions(tt.in)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("ParseNeighborStatus(%q) mismatch (-want +got):\n%s", tt.in, diff)
+				t.Errorf("ParseNeighborSessions(%q) mismatch (-want +got):\n%s", tt.in, diff)
 			}
 		})
 	}

@@ -12,15 +12,6 @@ import (
 	"github.com/rtxctl/rtxctl/pkg/driver"
 )
 
-// Router is what [ApplyTunnel] drives: console commands and `save`.
-// *Client implements it.
-type Router interface {
-	Commander
-	// Save restores the console settings changed for automation, then saves
-	// the running configuration.
-	Save(ctx context.Context) error
-}
-
 // Support says whether a firmware feature is available.
 type Support int
 
@@ -31,11 +22,11 @@ const (
 	Unsupported
 )
 
-// Features records what a router's firmware supports. [ApplyTunnel] fills it
+// FirmwareFeatures records what a router's firmware supports. [ApplyTunnel] fills it
 // in as it learns (it tries `rollback timer` once and remembers an
-// `Invalid command name` answer), so a caller that keeps one Features per
+// `Invalid command name` answer), so a caller that keeps one FirmwareFeatures per
 // router avoids asking again. Not safe for concurrent use.
-type Features struct {
+type FirmwareFeatures struct {
 	// RollbackTimer tells whether `rollback timer` exists.
 	RollbackTimer Support
 }
@@ -77,8 +68,8 @@ type ApplyOptions struct {
 	Pending *PendingOptions
 	// Features remembers firmware features across calls; nil means probe
 	// every time.
-	Features *Features
-	// Now supplies the clock for Result timings; nil means time.Now.
+	Features *FirmwareFeatures
+	// Now supplies the clock for ApplyResult timings; nil means time.Now.
 	Now func() time.Time
 	// Progress receives the events of the verification (each reading of
 	// the neighbors, their state changes, the default route appearing or
@@ -117,8 +108,8 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// Result reports what [ApplyTunnel] did.
-type Result struct {
+// ApplyResult reports what [ApplyTunnel] did.
+type ApplyResult struct {
 	// Plan is the plan that was carried out.
 	Plan *TunnelPlan `json:"plan"`
 	// Changed reports that configuration commands or a refresh were sent.
@@ -133,10 +124,10 @@ type Result struct {
 	// [ConfirmPending] and [RollbackPending]; nil when nothing is pending
 	// (a normal apply, a no-op plan or a refresh only).
 	Pending *Pending `json:"pending,omitempty"`
-	// NoRouterRollback says why the pending change has no on-router
-	// rollback (it matches [ErrNoRouterRollback]): only the controller's
+	// NoScheduledRollback says why the pending change has no on-router
+	// rollback (it matches [ErrNoScheduledRollback]): only the controller's
 	// deadline undoes it. nil otherwise.
-	NoRouterRollback error `json:"-"`
+	NoScheduledRollback error `json:"-"`
 	// Configure is the time spent sending the commands and the refresh,
 	// Verify the time until the neighbors agreed, Total the whole call.
 	Configure time.Duration `json:"configure_ns"`
@@ -248,15 +239,15 @@ func nonNil(errs ...error) []error {
 //  5. it sends `confirm` if the timer was armed, then saves unless opts.NoSave.
 //
 // With opts.Pending the change is left pending: before step 2 it arms an
-// on-router rollback ([ArmRouterRollback]; firmware without one goes on
-// without it unless RequireRouterRollback, see Result.NoRouterRollback) and
+// on-router rollback ([ArmScheduledRollback]; firmware without one goes on
+// without it unless RequireScheduledRollback, see ApplyResult.NoScheduledRollback) and
 // calls PendingOptions.OnArmed; in step 5 it never saves. While the
 // on-router rollback is armed, step 2 arms no session rollback timer: the
 // schedule entry already undoes the change if the session is lost, and a
 // timer restoring its snapshot (taken after arming, so with the entry in
 // it) after the entry fired or was removed would put the entry back. Only
 // a pending apply without an on-router rollback arms the timer (and
-// confirms it in step 5). Result.Pending then says what to confirm or roll
+// confirms it in step 5). ApplyResult.Pending then says what to confirm or roll
 // back. A failure after arming reverts first and then disarms the on-router
 // rollback (it stays armed only when the revert failed, as the last safety
 // net).
@@ -266,9 +257,9 @@ func nonNil(errs ...error) []error {
 // [*ApplyError] or [*VerificationError] saying what the router now runs and
 // has saved. A no-op plan sends nothing at all. Cancelling ctx stops the
 // change; the revert then still runs, bounded by opts.RevertTimeout.
-func ApplyTunnel(ctx context.Context, r Router, plan *TunnelPlan, opts ApplyOptions) (*Result, error) {
+func ApplyTunnel(ctx context.Context, r ConfigSession, plan *TunnelPlan, opts ApplyOptions) (*ApplyResult, error) {
 	start := opts.now()
-	res := &Result{Plan: plan}
+	res := &ApplyResult{Plan: plan}
 	if plan.NoOp() {
 		return res, nil
 	}
@@ -330,14 +321,14 @@ func cmdRollbackTimer(seconds int) string { return fmt.Sprintf("rollback timer %
 
 // applier holds the state of one ApplyTunnel call.
 type applier struct {
-	r     Router
+	r     ConfigSession
 	plan  *TunnelPlan
 	opts  ApplyOptions
 	armed bool // the session's rollback timer
 	// pending reports that the change is left pending; rb is its
 	// on-router rollback, nil when the firmware has none.
 	pending bool
-	rb      *RouterRollback
+	rb      *ScheduledRollback
 }
 
 // check makes sure the router still runs the configuration the plan starts from.
@@ -361,7 +352,7 @@ func (a *applier) unchanged(step, cmd string, err error) error {
 func (a *applier) armRollback(ctx context.Context) error {
 	f := a.opts.Features
 	if f == nil {
-		f = &Features{}
+		f = &FirmwareFeatures{}
 	}
 	if a.opts.RollbackTimer < 0 || a.rb != nil || f.RollbackTimer == Unsupported {
 		return nil

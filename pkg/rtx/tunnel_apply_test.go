@@ -43,52 +43,52 @@ func TestApplyTunnel(t *testing.T) {
 		plan     PlanOptions
 		setup    func(*fakeConsole)
 		opts     ApplyOptions
-		features Features // initial
+		features FirmwareFeatures // initial
 		cmds     []string
-		result   Result
+		result   ApplyResult
 		// features after the call
-		learned Features
+		learned FirmwareFeatures
 	}{
 		{
 			name: "on", config: bgpOff, want: TunnelOn,
 			cmds:    []string{showBGP, arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm, cmdSave},
-			result:  Result{Changed: true, RollbackTimer: true, Saved: true},
-			learned: Features{RollbackTimer: Supported},
+			result:  ApplyResult{Changed: true, RollbackTimer: true, Saved: true},
+			learned: FirmwareFeatures{RollbackTimer: Supported},
 		},
 		{
 			name: "on, rollback timer unknown to the firmware", config: bgpOff, want: TunnelOn,
 			setup:   func(f *fakeConsole) { f.noRollback = true },
 			cmds:    []string{showBGP, arm, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdSave},
-			result:  Result{Changed: true, Saved: true},
-			learned: Features{RollbackTimer: Unsupported},
+			result:  ApplyResult{Changed: true, Saved: true},
+			learned: FirmwareFeatures{RollbackTimer: Unsupported},
 		},
 		{
 			name: "on, rollback timer known unsupported", config: bgpOff, want: TunnelOn,
-			features: Features{RollbackTimer: Unsupported},
+			features: FirmwareFeatures{RollbackTimer: Unsupported},
 			cmds:     []string{showBGP, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdSave},
-			result:   Result{Changed: true, Saved: true},
-			learned:  Features{RollbackTimer: Unsupported},
+			result:   ApplyResult{Changed: true, Saved: true},
+			learned:  FirmwareFeatures{RollbackTimer: Unsupported},
 		},
 		{
 			name: "on, rollback timer disabled", config: bgpOff, want: TunnelOn,
 			opts:   ApplyOptions{RollbackTimer: -1},
 			cmds:   []string{showBGP, defineOn, referenceOn, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdSave},
-			result: Result{Changed: true, Saved: true},
+			result: ApplyResult{Changed: true, Saved: true},
 		},
 		{
 			name: "off without save, custom rollback timer", config: bgpOn, want: TunnelOff,
 			opts:    ApplyOptions{NoSave: true, RollbackTimer: 90500 * time.Millisecond},
 			cmds:    []string{showBGP, "rollback timer 91", referenceOff, deleteFilter, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdConfirm},
-			result:  Result{Changed: true, RollbackTimer: true},
-			learned: Features{RollbackTimer: Supported},
+			result:  ApplyResult{Changed: true, RollbackTimer: true},
+			learned: FirmwareFeatures{RollbackTimer: Supported},
 		},
 		{
 			name: "neighbor comes back after the refresh", config: bgpOff, want: TunnelOn,
 			setup: func(f *fakeConsole) { f.downAfterRefresh = 2 },
 			cmds: []string{showBGP, arm, defineOn, referenceOn, cmdRefresh, showBGP,
 				showNeighbor, showRoutes, showNeighbor, showRoutes, showNeighbor, showRoutes, cmdConfirm, cmdSave},
-			result:  Result{Changed: true, RollbackTimer: true, Saved: true},
-			learned: Features{RollbackTimer: Supported},
+			result:  ApplyResult{Changed: true, RollbackTimer: true, Saved: true},
+			learned: FirmwareFeatures{RollbackTimer: Supported},
 		},
 		{
 			name: "already on: nothing at all", config: bgpOn, want: TunnelOn,
@@ -102,7 +102,7 @@ func TestApplyTunnel(t *testing.T) {
 			plan:   PlanOptions{Observed: []NeighborState{{Address: "10.0.0.4", State: "Established"}}},
 			setup:  func(f *fakeConsole) { f.advertising = false },
 			cmds:   []string{showBGP, cmdRefresh, showBGP, showNeighbor, showRoutes, cmdSave},
-			result: Result{Changed: true, Saved: true},
+			result: ApplyResult{Changed: true, Saved: true},
 		},
 	}
 	for _, tt := range tests {
@@ -130,7 +130,7 @@ func TestApplyTunnel(t *testing.T) {
 					wantRes.Neighbors = []NeighborState{{Address: "10.0.0.4", State: "Established", AdvertisesDefault: tt.want == TunnelOn, Advertised: []string{"192.168.0.0/16"}}}
 				}
 				if diff := cmp.Diff(&wantRes, res, cmpIgnoreTimings); diff != "" {
-					t.Errorf("Result mismatch (-want +got):\n%s", diff)
+					t.Errorf("ApplyResult mismatch (-want +got):\n%s", diff)
 				}
 				if diff := cmp.Diff(tt.learned, features); diff != "" {
 					t.Errorf("Features mismatch (-want +got):\n%s", diff)
@@ -143,7 +143,7 @@ func TestApplyTunnel(t *testing.T) {
 	}
 }
 
-var cmpIgnoreTimings = cmp.Transformer("timings", func(r Result) Result {
+var cmpIgnoreTimings = cmp.Transformer("timings", func(r ApplyResult) ApplyResult {
 	r.Configure, r.Verify, r.Total = 0, 0, 0
 	return r
 })

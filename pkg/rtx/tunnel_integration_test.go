@@ -98,7 +98,7 @@ func dialFakeConsole(t *testing.T, ctx context.Context, srv *rtxtest.Server, tra
 var fastApply = ApplyOptions{PollInterval: 20 * time.Millisecond, VerifyTimeout: 10 * time.Second}
 
 // switchTunnel reads the status, plans and applies one change.
-func switchTunnel(ctx context.Context, c *Client, want TunnelState, opts ApplyOptions) (*Result, error) {
+func switchTunnel(ctx context.Context, c *Client, want TunnelState, opts ApplyOptions) (*ApplyResult, error) {
 	st, err := ReadTunnelStatus(ctx, c, StatusOptions{})
 	if err != nil {
 		return nil, err
@@ -141,7 +141,7 @@ func TestTunnelIntegration(t *testing.T) {
 					t.Errorf("status before = %+v, want off, Established, RTX1210", st)
 				}
 
-				features := &Features{}
+				features := &FirmwareFeatures{}
 				opts := fastApply
 				opts.Features = features
 				res, err := switchTunnel(ctx, c, TunnelOn, opts)
@@ -149,7 +149,7 @@ func TestTunnelIntegration(t *testing.T) {
 					t.Fatalf("tunnel on: %v", err)
 				}
 				if !res.Saved || !res.RollbackTimer || features.RollbackTimer != Supported {
-					t.Errorf("tunnel on: Result %+v, Features %+v; want saved with a rollback timer", res, features)
+					t.Errorf("tunnel on: ApplyResult %+v, Features %+v; want saved with a rollback timer", res, features)
 				}
 				if diff := cmp.Diff(withBGP(initial, bgpOnLines), srv.Router.SavedConfig()); diff != "" {
 					t.Errorf("saved config after on mismatch (-want +got):\n%s", diff)
@@ -244,7 +244,7 @@ func TestTunnelIntegrationOldFirmware(t *testing.T) {
 	ctx := integrationContext(t)
 	srv := startFake(t, func(sc *rtxtest.Scenario) { sc.Revision = "14.01.20" })
 	c := dialFake(t, ctx, srv, "ssh")
-	features := &Features{}
+	features := &FirmwareFeatures{}
 	opts := fastApply
 	opts.Features = features
 	res, err := switchTunnel(ctx, c, TunnelOn, opts)

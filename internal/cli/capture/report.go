@@ -219,7 +219,7 @@ func readBGP(out string, r *CommandReport) {
 // readNeighbors reads `show status bgp neighbor [ADDR]`; want is ADDR or "".
 func readNeighbors(want string) reader {
 	return func(out string, r *CommandReport) {
-		ns := rtx.ParseNeighborStatus(out)
+		ns := rtx.ParseNeighborSessions(out)
 		found := false
 		for _, n := range ns {
 			if n.State == "" {

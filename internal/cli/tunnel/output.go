@@ -84,7 +84,7 @@ func (c *change) writeResult(r report) error {
 	case r.Pending != nil:
 		fmt.Fprintf(&b, "saved: no (pending: journal entry %d)\n", r.Pending.JournalID)
 		fmt.Fprintf(&b, "deadline: %s\n", r.Pending.Deadline.Local().Format(time.RFC3339))
-		if rb := r.Pending.RouterRollback; rb != nil {
+		if rb := r.Pending.ScheduledRollback; rb != nil {
 			fmt.Fprintf(&b, "router rollback: schedule %d (%s) at %s router time\n", rb.ID, rb.Command, rb.Deadline.Format(time.DateTime))
 		} else {
 			b.WriteString("router rollback: none (rtxctl rollback --expired undoes it)\n")
@@ -106,7 +106,7 @@ func (c *change) log(r report) {
 	args := []any{"host", r.Host, "want", r.Want, "dry_run", r.DryRun, "changed", r.Changed, "saved", r.Saved}
 	if r.Pending != nil {
 		args = append(args, "pending", r.Pending.JournalID, "deadline", r.Pending.Deadline)
-		if rb := r.Pending.RouterRollback; rb != nil {
+		if rb := r.Pending.ScheduledRollback; rb != nil {
 			args = append(args, "router_schedule", rb.ID)
 		}
 	}

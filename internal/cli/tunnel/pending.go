@@ -17,11 +17,11 @@ type pendingReport struct {
 	JournalID int `json:"journal_id"`
 	// Deadline is when the change is undone unless confirmed.
 	Deadline time.Time `json:"deadline"`
-	// RouterRollback is the `schedule at` entry armed on the router; nil
+	// ScheduledRollback is the `schedule at` entry armed on the router; nil
 	// when the firmware has none and only `rollback --expired` undoes it.
-	RouterRollback *rtx.RouterRollback `json:"router_rollback,omitempty"`
-	// NoRouterRollback says why there is no on-router rollback.
-	NoRouterRollback string `json:"no_router_rollback,omitempty"`
+	ScheduledRollback *rtx.ScheduledRollback `json:"router_rollback,omitempty"`
+	// NoScheduledRollback says why there is no on-router rollback.
+	NoScheduledRollback string `json:"no_router_rollback,omitempty"`
 }
 
 // applyPending makes the change with a timed rollback through
@@ -50,11 +50,11 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 		armedID   int // the entry recording what undoes the change
 		recordErr error
 	)
-	onArmed := func(p rtx.Pending, noRouterRollback error) error {
-		c.armed(pr, p.RouterRollback, noRouterRollback)
+	onArmed := func(p rtx.Pending, noScheduledRollback error) error {
+		c.armed(pr, p.ScheduledRollback, noScheduledRollback)
 		pr.Deadline = c.opts.Clock().Add(c.opts.RollbackIn)
 		armed := timer
-		if p.RouterRollback != nil {
+		if p.ScheduledRollback != nil {
 			armed = nil
 		}
 		armedID, recordErr = c.recordArmed(entry, p, pr.Deadline, armed)
@@ -67,7 +67,7 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 		// the deadline, so that afterwards nothing on the router can still
 		// change it.
 		RollbackTimer: c.opts.RollbackIn,
-		Features:      &rtx.Features{},
+		Features:      &rtx.FirmwareFeatures{},
 		Progress:      c.progress,
 		Pending: &rtx.PendingOptions{
 			Arm:     rtx.ArmOptions{After: c.opts.RollbackIn, AllowRestart: c.opts.AllowRestart, Now: c.opts.Now},
@@ -77,7 +77,7 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 	switch {
 	case recordErr != nil:
 		c.appendResult(state.Entry{Ref: entry.ID, Clears: entry.ID, State: state.StateRolledBack, Result: state.ResultFailed, Error: recordErr.Error()})
-		return errors.Join(c.fail("", recordErr), disarmFailure(pr.RouterRollback, err))
+		return errors.Join(c.fail("", recordErr), disarmFailure(pr.ScheduledRollback, err))
 	case err != nil && armedID == 0:
 		// Refused before or by arming: nothing is armed, nothing changed.
 		// Otherwise (the session lost while arming) the entry stays
@@ -88,7 +88,7 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 		}
 		return c.fail("", err)
 	case err != nil:
-		return c.pendingFailed(entry, armedID, err, pending.TimerLeft(err, pr.RouterRollback == nil))
+		return c.pendingFailed(entry, armedID, err, pending.TimerLeft(err, pr.ScheduledRollback == nil))
 	}
 	pr.JournalID = entry.ID
 	c.appendResult(state.Entry{Ref: entry.ID, Clears: armedID, Result: state.ResultApplied})
@@ -97,13 +97,13 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 }
 
 // armed reports how the change is undone at the deadline: the router's
-// schedule entry rb, or, when there is none (noRouterRollback says why),
+// schedule entry rb, or, when there is none (noScheduledRollback says why),
 // only `rollback --expired` on the controller.
-func (c *change) armed(pr *pendingReport, rb *rtx.RouterRollback, noRouterRollback error) {
-	pr.RouterRollback = rb
+func (c *change) armed(pr *pendingReport, rb *rtx.ScheduledRollback, noScheduledRollback error) {
+	pr.ScheduledRollback = rb
 	if rb == nil {
-		pr.NoRouterRollback = noRouterRollback.Error()
-		c.warnf("%v", noRouterRollback)
+		pr.NoScheduledRollback = noScheduledRollback.Error()
+		c.warnf("%v", noScheduledRollback)
 		if !c.opts.AllowRestart {
 			c.warnf("--allow-restart lets such firmware restart into the saved configuration at the deadline")
 		}
@@ -118,7 +118,7 @@ func (c *change) armed(pr *pendingReport, rb *rtx.RouterRollback, noRouterRollba
 // disarmFailure returns the failure to remove the router's schedule entry
 // rb after the pending change could not be recorded (err is the apply's
 // error), if any.
-func disarmFailure(rb *rtx.RouterRollback, err error) error {
+func disarmFailure(rb *rtx.ScheduledRollback, err error) error {
 	var ae *rtx.ApplyError
 	if rb == nil || !errors.As(err, &ae) || ae.RevertErr == nil {
 		return nil
@@ -140,8 +140,8 @@ func (c *change) recordArmed(entry state.Entry, p rtx.Pending, deadline time.Tim
 		return 0, err
 	}
 	r := state.Entry{Ref: entry.ID, Clears: entry.ID, Host: c.host, Router: c.key, User: c.user(), Action: action(c.opts.Want), Deadline: deadline, Armed: armed}
-	if p.RouterRollback != nil {
-		r.RouterScheduleID = p.RouterRollback.ID
+	if p.ScheduledRollback != nil {
+		r.RouterScheduleID = p.ScheduledRollback.ID
 	}
 	id, err := c.store.Append(r)
 	if err != nil {
@@ -179,7 +179,7 @@ func (c *change) pendingFailed(entry state.Entry, armedID int, err error, timerL
 // recording its pending change left nothing armed on the router: it was
 // refused before or by arming.
 func nothingArmed(err error) bool {
-	return errors.Is(err, rtx.ErrPlanStale) || errors.Is(err, rtx.ErrUnsavedChanges) || errors.Is(err, rtx.ErrNoRouterRollback)
+	return errors.Is(err, rtx.ErrPlanStale) || errors.Is(err, rtx.ErrUnsavedChanges) || errors.Is(err, rtx.ErrNoScheduledRollback)
 }
 
 // appendResult appends r (with this run's host and user) to the journal;

@@ -165,7 +165,7 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, saved *rtx
 		return err
 	}
 	err = c.sess.Save(ctx)
-	result := &rtx.Result{Plan: plan, Saved: err == nil}
+	result := &rtx.ApplyResult{Plan: plan, Saved: err == nil}
 	c.recordResult(entry, result, err, false)
 	if err != nil {
 		return &ChangeError{Host: c.host, Want: plan.Want, What: "save", Running: string(plan.Want), Saved: stateUnknown, Err: err}
@@ -224,7 +224,7 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 	if pendingRefresh {
 		c.notef("forced tunnel is already %s at %s: only a refresh, nothing to leave pending or save", plan.Want, c.host)
 	}
-	features := &rtx.Features{}
+	features := &rtx.FirmwareFeatures{}
 	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, RollbackTimer: timer, NoSave: c.opts.NoSave || pendingRefresh, Features: features, Progress: c.progress})
 	c.recordResult(entry, res, err, features.RollbackTimer == rtx.Supported)
 	if err != nil {
@@ -273,7 +273,7 @@ func (c *change) record(plan *rtx.TunnelPlan, commands []string, configText stri
 // router then restores the previous configuration by itself when the timer
 // runs out, and later runs wait for that (see [pending.Recovery]), so that
 // the timer cannot undo their work.
-func (c *change) recordResult(entry state.Entry, res *rtx.Result, err error, armed bool) {
+func (c *change) recordResult(entry state.Entry, res *rtx.ApplyResult, err error, armed bool) {
 	r := state.Entry{Ref: entry.ID, Host: c.host, Router: c.key, User: entry.User, Action: entry.Action, Result: state.ResultApplied}
 	if entry.Armed != nil && !pending.TimerLeft(err, armed) {
 		r.Clears = entry.ID
