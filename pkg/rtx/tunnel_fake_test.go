@@ -16,6 +16,13 @@ import (
 // operations: it keeps the running BGP lines and what the BGP process
 // advertises (changed only by `bgp configure refresh`), records every
 // command, and fails on request.
+//
+// The in-package consoles (fakeConsole, rollbackConsole, savedConsole) stand
+// in for a [Commander] where a test must fail exactly the Nth command or see
+// the operation's calls without a session; what a console does on the wire
+// (login, prompts, pager, encodings, console settings) is tested against
+// the fake router rtxtest (the *_integration_test.go files here and
+// fake_test.go in package rtx_test).
 type fakeConsole struct {
 	running *BGP
 	saved   *BGP
