@@ -73,10 +73,14 @@ ssh_flags=(--host 127.0.0.1 --port "$ssh_port" --user "$user" --known-hosts "$tm
 export RTXCTL_PASSWORD=$user_password RTXCTL_ADMIN_PASSWORD=$admin_password
 
 step "forced tunnelling: status, on, status, off, status (over SSH)"
+# The fake's BGP neighbor takes 3 seconds to come back after each change: on
+# a terminal, tunnel on keeps one status line up to date while it waits
+# (the neighbor's state, the default route, the time against
+# --verify-timeout); -v writes the same as timestamped lines, for logs.
 run bin/rtxctl status "${ssh_flags[@]}"
 run bin/rtxctl tunnel on "${ssh_flags[@]}"
 run bin/rtxctl status "${ssh_flags[@]}"
-run bin/rtxctl tunnel off "${ssh_flags[@]}"
+run bin/rtxctl tunnel off "${ssh_flags[@]}" -v
 run bin/rtxctl status "${ssh_flags[@]}"
 
 step "tunnel off again: already off, nothing is sent"
