@@ -21,6 +21,41 @@
 // golang.org/x/text and go.yaml.in/yaml/v3; never pkg/transport, pkg/channel, pkg/driver or
 // pkg/rtx, so that a bug shared with the client cannot make a test pass.
 //
+// # Files
+//
+//   - router.go: [Router], the device, and [NewRouter]; clock.go: the fake clock
+//     ([Router.Now], [Router.Advance]), rollback timers and restarts.
+//   - console.go: one console session (login, levels, the line loop, the save
+//     question); console_io.go: reading lines, echo, the pager, wrapping at the
+//     console width; messages.go: messages in Japanese and English and the
+//     console character sets; passwords.go: the password questions of `show
+//     config N` and `show config difference`.
+//   - commands.go: running one command line ([Router] runLocked) and storing
+//     configuration lines; commands_parse.go: words, arguments and `| grep`;
+//     commands_show.go: the `show ...` commands other than BGP; config.go: the
+//     configuration model (line classes, order, `show config` text).
+//   - bgp.go: the applied BGP state, neighbors, the routing table and what the
+//     import filters advertise; bgp_commands.go: `bgp ...` commands and their
+//     syntax checks; bgp_show.go: `show status bgp neighbor` and `show ip route`.
+//   - schedule.go: `schedule at` entries; faults.go: injected faults.
+//   - scenario.go: [Scenario], its YAML and [DefaultScenario]; capture.go: a
+//     scenario from an `rtxctl capture` file ([LoadCapture]); azure_peer.go: what
+//     the fake Azure gateway learns from the router.
+//   - server.go: [Server], the SSH and Telnet listeners; ssh.go, telnet.go: the
+//     two protocols; hostkeys.go: the server's host keys.
+//
+// # Locking
+//
+// One mutex, Router.mu, guards all device state: configurations, BGP,
+// schedules, rollback timers, the clock offset, the command log, sessions.
+// Exported methods of [Router] take it; a method or function whose name ends
+// in Locked (runLocked, refreshLocked, routesLocked, tickLocked, ...) expects
+// the caller to hold it and never takes it itself. A console session holds it
+// only while one command runs, never while it reads from or writes to the
+// connection, so a blocked client cannot stall other sessions or the test.
+// Server.mu guards only the server's listeners and open connections, and a
+// Telnet connection's wmu only its writes.
+//
 // Usage:
 //
 //	sc, err := rtxtest.LoadScenario("testdata/scenarios/article-ja.yaml")
