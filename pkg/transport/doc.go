@@ -1,6 +1,6 @@
 // Package transport opens the byte stream to a router's console: an SSH
 // shell session with a pty ([DialSSH]) or a Telnet connection with option
-// negotiation handled ([DialTelnet], [NewTelnetConn]). Both return an
+// negotiation handled ([DialTelnet]). Both return an
 // io.ReadWriteCloser carrying the console's bytes and nothing else; prompts,
 // logins and commands are the business of the layers above (pkg/channel,
 // pkg/driver, pkg/rtx).

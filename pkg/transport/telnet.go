@@ -45,7 +45,7 @@ func DialTelnet(ctx context.Context, addr string, cfg TelnetConfig) (io.ReadWrit
 	return newTelnetConn(nc, cfg, log), nil
 }
 
-// NewTelnetConn wraps c, a connection to a Telnet server, into a console
+// newTelnetConn wraps c, a connection to a Telnet server, into a console
 // byte stream. Read returns data with every Telnet command removed (IAC IAC
 // becomes 0xFF, CR NUL becomes CR) and answers option negotiation as it
 // goes, so negotiation progresses only while someone reads. Read returns as
@@ -60,10 +60,6 @@ func DialTelnet(ctx context.Context, addr string, cfg TelnetConfig) (io.ReadWrit
 // turns). Close closes c; it is idempotent and releases a blocked Read, which
 // then returns an error wrapping net.ErrClosed. The caller owns the returned
 // connection and closes it.
-func NewTelnetConn(c net.Conn, cfg TelnetConfig) io.ReadWriteCloser {
-	return newTelnetConn(c, cfg, orDiscard(cfg.Logger).With("transport", "telnet"))
-}
-
 func newTelnetConn(c net.Conn, cfg TelnetConfig, log *slog.Logger) *telnetConn {
 	return &telnetConn{
 		conn:  c,
