@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 )
 
@@ -36,9 +35,14 @@ func (o *RouterOptions) SetRouter(args []string) {
 	}
 }
 
-// ResolveTarget sets Target from Router, the configuration file cfg and the
-// connection flags; admin says that the command enters administrator mode.
-func (o *RouterOptions) ResolveTarget(cfg *config.Config, admin bool) error {
+// ResolveTarget sets Target from Router, the configuration file of f and
+// the connection flags; admin says that the command enters administrator
+// mode.
+func (o *RouterOptions) ResolveTarget(f *Factory, admin bool) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
 	t, err := o.Conn.Target(cfg, o.Router, admin)
 	if err != nil {
 		return err

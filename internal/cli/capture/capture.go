@@ -77,11 +77,7 @@ EXIT STATUS
 		Args:              cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.SetRouter(args)
-			cfg, err := f.Config()
-			if err != nil {
-				return err
-			}
-			if err := opts.ResolveTarget(cfg, opts.Admin); err != nil {
+			if err := opts.ResolveTarget(f, opts.Admin); err != nil {
 				return err
 			}
 			opts.Target.ReadOnly = true

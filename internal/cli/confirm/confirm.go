@@ -71,13 +71,10 @@ EXIT STATUS
 			if opts.LockWait < 0 || opts.WaitLeftover < 0 {
 				return cli.FlagErrorf("invalid --lock-wait %s or --wait-leftover %s: must not be negative", opts.LockWait, opts.WaitLeftover)
 			}
-			cfg, err := f.Config()
-			if err != nil {
+			if err := opts.ResolveTarget(f, true); err != nil {
 				return err
 			}
-			if err := opts.ResolveTarget(cfg, true); err != nil {
-				return err
-			}
+			var err error
 			if opts.StateDir, err = f.StateDir(); err != nil {
 				return err
 			}

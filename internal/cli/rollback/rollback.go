@@ -134,7 +134,7 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 	if o.Expired {
 		return o.Conn.Validate()
 	}
-	return o.ResolveTarget(o.Config, true)
+	return o.ResolveTarget(f, true)
 }
 
 // Report is the result for one router, printed as text or, with -o json,

@@ -78,11 +78,7 @@ EXIT STATUS
 			if err := ValidateCommand(opts.Command); err != nil {
 				return err
 			}
-			cfg, err := f.Config()
-			if err != nil {
-				return err
-			}
-			if err := opts.ResolveTarget(cfg, opts.Admin); err != nil {
+			if err := opts.ResolveTarget(f, opts.Admin); err != nil {
 				return err
 			}
 			opts.Target.ReadOnly = true

@@ -70,11 +70,7 @@ EXIT STATUS
 			if opts.FilterID < 0 {
 				return cli.FlagErrorf("invalid --filter-id %d: must be positive", opts.FilterID)
 			}
-			cfg, err := f.Config()
-			if err != nil {
-				return err
-			}
-			if err := opts.ResolveTarget(cfg, opts.Admin); err != nil {
+			if err := opts.ResolveTarget(f, opts.Admin); err != nil {
 				return err
 			}
 			opts.Target.ReadOnly = true

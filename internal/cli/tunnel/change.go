@@ -151,11 +151,7 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 // resolve validates the flags and merges them with the config file and the
 // environment. Errors are *cli.FlagError (or config errors).
 func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
-	cfg, err := f.Config()
-	if err != nil {
-		return err
-	}
-	if err := o.ResolveTarget(cfg, true); err != nil {
+	if err := o.ResolveTarget(f, true); err != nil {
 		return err
 	}
 	o.Target.ReadOnly = o.DryRun
@@ -191,6 +187,7 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 	case o.Quiet && o.Log.Verbose:
 		return cli.FlagErrorf("--quiet and --verbose cannot be used together")
 	}
+	var err error
 	o.StateDir, err = f.StateDir()
 	return err
 }
