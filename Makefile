@@ -37,8 +37,9 @@ lint: test ## test, then staticcheck
 demo: ## run rtxctl against a fake router (scripts/demo.sh)
 	./scripts/demo.sh
 
-bench: ## run the benchmarks of the library
+bench: ## run the benchmarks of the library, and rtxctl reading a 50 MB configuration
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./pkg/...
+	$(GO) test -run '^$$' -bench 'BenchmarkIssue8BigConfig' -benchtime 1x ./internal/cli/root
 
 man: ## write man pages to dist/man
 	./scripts/man.sh dist/man

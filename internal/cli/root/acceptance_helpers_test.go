@@ -32,7 +32,7 @@ type acceptanceRouter struct {
 // "en"), BGP sessions re-established at once after a refresh, with edit
 // applied, and returns how rtxctl reaches it over transport ("ssh" or
 // "telnet").
-func startAcceptanceRouter(t *testing.T, transport, lang string, edit func(*rtxtest.Scenario)) *acceptanceRouter {
+func startAcceptanceRouter(t testing.TB, transport, lang string, edit func(*rtxtest.Scenario)) *acceptanceRouter {
 	t.Helper()
 	sc := clitest.ArticleScenario(t, repoRoot, lang)
 	if edit != nil {

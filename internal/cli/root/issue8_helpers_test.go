@@ -9,28 +9,37 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
 
-// buildRtxctl builds the rtxctl binary, without the race detector, into a
-// temporary directory of t and returns its path: the memory a test measures
-// is then the memory an operator's rtxctl uses.
-func buildRtxctl(t *testing.T) string {
+// rtxctlBinary is the rtxctl binary built for a test, and the program that
+// measures its memory (testdata/maxrss).
+type rtxctlBinary struct {
+	rtxctl, maxrss string
+}
+
+// buildRtxctl builds the rtxctl binary, without the race detector, and
+// testdata/maxrss into a temporary directory of t: the memory a test
+// measures is then the memory an operator's rtxctl uses.
+func buildRtxctl(t testing.TB) rtxctlBinary {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skipf("no go tool to build rtxctl: %v", err)
 	}
-	bin := filepath.Join(t.TempDir(), "rtxctl")
-	cmd := exec.CommandContext(t.Context(), goTool, "build", "-o", bin, "./cmd/rtxctl")
-	cmd.Dir = repoRoot
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/rtxctl: %v\n%s", err, out)
+	dir := t.TempDir()
+	b := rtxctlBinary{rtxctl: filepath.Join(dir, "rtxctl"), maxrss: filepath.Join(dir, "maxrss")}
+	for _, p := range []struct{ out, pkg string }{{b.rtxctl, "./cmd/rtxctl"}, {b.maxrss, "./internal/cli/root/testdata/maxrss"}} {
+		cmd := exec.CommandContext(t.Context(), goTool, "build", "-o", p.out, p.pkg)
+		cmd.Dir = repoRoot
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", p.pkg, err, out)
+		}
 	}
-	return bin
+	return b
 }
 
 // binRun is how one run of the rtxctl binary ended.
@@ -38,23 +47,24 @@ type binRun struct {
 	code           int
 	stdout, stderr string
 	took           time.Duration
-	maxRSS         int64 // peak resident set size in bytes (the child's rusage)
+	maxRSS         int64 // peak resident set size in bytes, from rtxctl's rusage
 }
 
 // binLimit bounds one run of the binary, so that a run that never ends
 // fails the test instead of hanging it.
 const binLimit = 2 * time.Minute
 
-// exec runs the binary bin with verb (such as "tunnel on") followed by the
+// exec runs bin's rtxctl with verb (such as "tunnel on") followed by the
 // connection flags and extra, in a's environment plus env ("NAME=value"),
 // and returns how it ended.
-func (a *acceptanceRouter) exec(t *testing.T, bin, verb string, env []string, extra ...string) binRun {
+func (a *acceptanceRouter) exec(t testing.TB, bin rtxctlBinary, verb string, env []string, extra ...string) binRun {
 	t.Helper()
 	args := append(strings.Fields(verb), a.conn...)
 	args = append(args, extra...)
 	ctx, cancel := context.WithTimeout(t.Context(), binLimit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	rss := filepath.Join(t.TempDir(), "maxrss")
+	cmd := exec.CommandContext(ctx, bin.maxrss, append([]string{rss, bin.rtxctl}, args...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C"}
 	for k, v := range a.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -75,9 +85,15 @@ func (a *acceptanceRouter) exec(t *testing.T, bin, verb string, env []string, ex
 	if ctx.Err() != nil {
 		t.Fatalf("rtxctl %s still running after %v\nstderr:\n%s", strings.Join(args, " "), binLimit, &stderr)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = int64(ru.Maxrss) << 10 // KiB on Linux
+	b, err := os.ReadFile(rss)
+	if err != nil {
+		t.Fatalf("rtxctl %s: peak memory not measured: %v\nstderr:\n%s", strings.Join(args, " "), err, &stderr)
 	}
+	kib, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.maxRSS = kib << 10 // KiB on Linux
 	return r
 }
 
