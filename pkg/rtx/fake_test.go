@@ -1,7 +1,7 @@
 // The fake-router helpers of the rtx_test package: every test here that
 // talks to a router starts one with newServer and logs in with dial over
 // clientConfig. (The in-package tests, package rtx, have theirs in
-// tunnel_integration_test.go: startFake and dialFake.)
+// fake_integration_test.go: startFake, fakeConfig and dialFake.)
 
 package rtx_test
 

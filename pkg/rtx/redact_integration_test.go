@@ -3,8 +3,6 @@ package rtx
 import (
 	"bytes"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -76,20 +74,4 @@ func TestSecretsNeverRecorded(t *testing.T) {
 			}
 		})
 	}
-}
-
-// fakeConfig returns the settings that log into srv over the transport as
-// the scenario's user, trusting its host key.
-func fakeConfig(t *testing.T, srv *rtxtest.Server, transport string) Config {
-	t.Helper()
-	known := filepath.Join(t.TempDir(), "known_hosts")
-	if err := os.WriteFile(known, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{Transport: transport, Addr: srv.SSHAddr(), User: "rtxctl", Password: "rtxctl-login", AdminPassword: "rtxctl-admin"}
-	if transport == "telnet" {
-		cfg.Addr = srv.TelnetAddr()
-	}
-	cfg.SSH.KnownHostsFile = known
-	return cfg
 }

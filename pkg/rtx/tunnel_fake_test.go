@@ -21,8 +21,9 @@ import (
 // in for a [Commander] where a test must fail exactly the Nth command or see
 // the operation's calls without a session; what a console does on the wire
 // (login, prompts, pager, encodings, console settings) is tested against
-// the fake router rtxtest (the *_integration_test.go files here and
-// fake_test.go in package rtx_test).
+// the fake router rtxtest (the *_integration_test.go files here, helpers in
+// fake_integration_test.go, and the package rtx_test tests, helpers in
+// fake_test.go).
 type fakeConsole struct {
 	running *BGP
 	saved   *BGP

@@ -3,8 +3,6 @@ package rtx
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -37,62 +35,6 @@ func isBGPLine(l string) bool { return strings.HasPrefix(l, "bgp ") }
 // bgpOnly returns the BGP lines of config.
 func bgpOnly(config []string) []string {
 	return slices.DeleteFunc(slices.Clone(config), func(l string) bool { return !isBGPLine(l) })
-}
-
-// startFake starts a fake router whose neighbors re-establish quickly.
-func startFake(t *testing.T, edit func(*rtxtest.Scenario)) *rtxtest.Server {
-	t.Helper()
-	sc := rtxtest.DefaultScenario()
-	sc.BGP.EstablishDelay = 50 * time.Millisecond
-	if edit != nil {
-		edit(sc)
-	}
-	srv := rtxtest.NewServer(sc)
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// integrationContext bounds an integration test so that a hang fails
-// instead of stalling.
-func integrationContext(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// dialFake logs into srv over the transport and enters administrator mode.
-func dialFake(t *testing.T, ctx context.Context, srv *rtxtest.Server, transport string) *Client {
-	t.Helper()
-	return dialFakeConsole(t, ctx, srv, transport, false, true)
-}
-
-// dialFakeConsole logs into srv over the transport, leaving the console
-// lines and columns alone when leaveConsole, and enters administrator mode
-// when admin.
-func dialFakeConsole(t *testing.T, ctx context.Context, srv *rtxtest.Server, transport string, leaveConsole, admin bool) *Client {
-	t.Helper()
-	known := filepath.Join(t.TempDir(), "known_hosts")
-	if err := os.WriteFile(known, []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{Transport: transport, Addr: srv.SSHAddr(), User: "rtxctl", Password: "rtxctl-login",
-		AdminPassword: "rtxctl-admin", LeaveConsole: leaveConsole}
-	if transport == "telnet" {
-		cfg.Addr = srv.TelnetAddr()
-	}
-	cfg.SSH.KnownHostsFile = known
-	c, err := Dial(ctx, cfg)
-	if err != nil {
-		t.Fatalf("Dial(%s): %v", transport, err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if admin {
-		if err := c.Administrator(ctx); err != nil {
-			t.Fatalf("Administrator: %v", err)
-		}
-	}
-	return c
 }
 
 var fastApply = ApplyOptions{PollInterval: 20 * time.Millisecond, VerifyTimeout: 10 * time.Second}
