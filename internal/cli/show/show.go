@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
 // Options holds the inputs of `rtxctl show`.
@@ -19,6 +20,10 @@ type Options struct {
 
 	Command string // the router command, e.g. "show config"
 	Admin   bool   // enter administrator mode first
+	// RevealSecrets prints the output as the router sent it; false
+	// replaces every secret of the configuration language (pre-shared
+	// keys, passwords...) with "<redacted>".
+	RevealSecrets bool
 }
 
 // NewCmdShow returns the `show` command. runF replaces the command's action
@@ -35,6 +40,11 @@ The router command comes after "--" and must start with "show". A "| grep ..."
 filter is allowed; "| less", "> FILE" redirects, "?" help requests and control
 characters are refused. Quote the command when it contains "|", so that your
 shell passes it on.
+
+Secrets the router prints (pre-shared keys, login user and administrator
+passwords, pp auth secrets and the like, also in their encrypted forms) are
+replaced with "<redacted>", as in transcripts; --reveal-secrets prints them as
+the router does.
 
 The command runs from the normal (">") prompt. Use --admin to enter
 administrator mode first: some firmware only shows the configuration there.
@@ -55,6 +65,7 @@ EXIT STATUS
 		Example: `  RTXCTL_PASSWORD=... rtxctl show --host 192.168.100.1 --user admin -- show config
   rtxctl show tokyo -- 'show config | grep bgp'
   rtxctl show tokyo --admin -o json -- show config
+  rtxctl show tokyo --reveal-secrets -- show config > tokyo.conf
   rtxctl show --host 192.168.100.1 --transport telnet -- show status bgp neighbor`,
 		ValidArgsFunction: cli.CompleteRouters(f),
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -89,6 +100,7 @@ EXIT STATUS
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Admin, "admin", false, "enter administrator mode before running the command")
+	cmd.Flags().BoolVar(&opts.RevealSecrets, "reveal-secrets", false, "print pre-shared keys, passwords and other secrets as the router does (default: <redacted>)")
 	opts.Conn.AddFlags(cmd)
 	return cmd
 }
@@ -161,6 +173,9 @@ func run(ctx context.Context, opts *Options) (err error) {
 	out, err := client.Run(rctx, opts.Command)
 	if err != nil {
 		return fmt.Errorf("run %q: %w", opts.Command, err)
+	}
+	if !opts.RevealSecrets {
+		out = rtx.RedactSecrets(out)
 	}
 	return write(opts, result{Router: t.Name, Address: t.Addr(), Command: opts.Command, Output: out})
 }
