@@ -47,9 +47,19 @@ tunnel select 1
 func TestIssue8Secrets(t *testing.T) {
 	t.Parallel()
 	bin := buildRtxctl(t)
+	for _, transport := range []string{"ssh", "telnet"} {
+		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
+			checkSecrets(t, bin, transport)
+		})
+	}
+}
+
+// checkSecrets runs the commands of TestIssue8Secrets over transport.
+func checkSecrets(t *testing.T, bin rtxctlBinary, transport string) {
 	extra, secrets := secretsConfig()
 	var typed []string
-	a := startAcceptanceRouter(t, "ssh", "en", func(sc *rtxtest.Scenario) {
+	a := startAcceptanceRouter(t, transport, "en", func(sc *rtxtest.Scenario) {
 		sc.SavedConfig += extra
 		typed = []string{sc.Users[0].Password, sc.AdminPassword, sc.LoginPassword}
 	})
