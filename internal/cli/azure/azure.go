@@ -47,17 +47,6 @@ func routerAzure(f *cli.Factory, name string) (config.Azure, error) {
 	return h.Azure, nil
 }
 
-// maxOneArg returns a cobra.PositionalArgs accepting at most one argument,
-// called what in the error.
-func maxOneArg(what string) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) > 1 {
-			return cli.FlagErrorf("too many arguments for %q: want at most one %s, got %q", cmd.CommandPath(), what, args)
-		}
-		return nil
-	}
-}
-
 // setTimeoutDefault changes the default of the --timeout flag that the
 // shared flags registered on cmd.
 func setTimeoutDefault(cmd *cobra.Command, value *time.Duration) {

@@ -2,7 +2,6 @@ package azure
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/azureopts"
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/pkg/azure"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -21,19 +19,15 @@ var routerStates = []string{"auto", "on", "off", "unknown"}
 
 // CheckOptions holds the inputs of `rtxctl azure check`.
 type CheckOptions struct {
-	IO      *iostreams.IOStreams
-	Connect cli.ConnectFunc
-	Conn    cli.ConnectionOptions
-	Azure   azureopts.Options
+	cli.RouterOptions // Target is resolved only when RouterState is auto
+	Azure             azureopts.Options
 
-	Router      string     // ROUTER argument; "" when only flags say where
-	RouterState string     // --router-state: auto reads the router
-	Wait        bool       // --wait: first wait for Azure to learn or withdraw the default route
-	Target      cli.Target // the router, when RouterState is auto
+	RouterState string // --router-state: auto reads the router
+	Wait        bool   // --wait: first wait for Azure to learn or withdraw the default route
 }
 
 func newCmdCheck(f *cli.Factory, runF func(*CheckOptions) error) *cobra.Command {
-	opts := &CheckOptions{IO: f.IO, Connect: f.Connect}
+	opts := &CheckOptions{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "check [ROUTER]",
 		Short: "Check that Azure sees what the router advertises",
@@ -69,11 +63,9 @@ EXIT STATUS
   rtxctl azure check tokyo -o json
   rtxctl azure check --router-state on --subscription SUB --resource-group rg-network \
       --gateway vgw-tokyo --nic vm1-nic`,
-		Args: maxOneArg("ROUTER"),
+		Args: cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Router = args[0]
-			}
+			opts.SetRouter(args)
 			if !slices.Contains(routerStates, opts.RouterState) {
 				return cli.FlagErrorf("invalid --router-state %q: want auto, on, off or unknown", opts.RouterState)
 			}
@@ -88,11 +80,7 @@ EXIT STATUS
 				opts.Azure.Resolve(a)
 			}
 			if opts.RouterState == "auto" {
-				cfg, err := f.Config()
-				if err != nil {
-					return err
-				}
-				if opts.Target, err = opts.Conn.Target(cfg, opts.Router, false); err != nil {
+				if err := opts.ResolveTarget(f, false); err != nil {
 					return err
 				}
 				opts.Target.ReadOnly = true
@@ -143,9 +131,7 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 // writeCheck prints the report as text or JSON.
 func writeCheck(opts *CheckOptions, rep *azure.Report) error {
 	if opts.Conn.Output == cli.OutputJSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return cli.WriteJSON(opts.IO.Out, struct {
 			*azure.Report
 			Agrees bool `json:"agrees"`
 		}{rep, rep.Agrees()})

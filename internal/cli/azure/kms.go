@@ -2,7 +2,6 @@ package azure
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -56,7 +55,12 @@ EXIT STATUS
   130 interrupted`,
 		Example: `  rtxctl azure kms-routes --router tokyo
   rtxctl azure kms-routes rt-vms --subscription SUB --resource-group rg-network --apply`,
-		Args: maxOneArg("ROUTE_TABLE"),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cli.FlagErrorf("too many arguments for %q: want at most one ROUTE_TABLE, got %q", cmd.CommandPath(), args)
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.RouteTable = args[0]
@@ -131,9 +135,7 @@ func runKMS(ctx context.Context, opts *KMSOptions) error {
 		applyErr = azureopts.Error(err)
 	}
 	if opts.Output == cli.OutputJSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := cli.WriteJSON(opts.IO.Out, res); err != nil {
 			return err
 		}
 		return applyErr
