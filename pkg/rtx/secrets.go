@@ -119,12 +119,33 @@ var kept = map[string]bool{"encrypted": true, "text": true, channel.Redacted: tr
 // secret the RTX configuration language can carry replaced by "<redacted>".
 // It works line by line and keeps the rest of each line, so the reader
 // still sees which setting it was.
+//
+// Text without a secret is returned as it is; otherwise the text is copied
+// once (a 50 MB configuration is not split into a slice of lines).
 func RedactSecrets(text string) string {
-	lines := strings.SplitAfter(text, "\n")
-	for i, l := range lines {
-		lines[i] = redactLine(l)
+	var (
+		b       strings.Builder
+		changed bool
+		copied  int // text[:copied] is in b
+		at      int // where the line being read starts
+	)
+	for l := range strings.Lines(text) {
+		if r := redactLine(l); r != l {
+			if !changed {
+				b.Grow(len(text))
+				changed = true
+			}
+			b.WriteString(text[copied:at])
+			b.WriteString(r)
+			copied = at + len(l)
+		}
+		at += len(l)
 	}
-	return strings.Join(lines, "")
+	if !changed {
+		return text
+	}
+	b.WriteString(text[copied:])
+	return b.String()
 }
 
 // redactLine applies every pattern of SecretPatterns to one line.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -187,6 +188,7 @@ func write(opts *Options, r result) error {
 	if r.Output != "" && !strings.HasSuffix(r.Output, "\n") {
 		r.Output += "\n"
 	}
-	_, err := fmt.Fprint(opts.IO.Out, r.Output)
+	// Written as it is: fmt would copy a long output (a 50 MB show config) once more.
+	_, err := io.WriteString(opts.IO.Out, r.Output)
 	return err
 }
