@@ -75,13 +75,51 @@ type BGPImport struct {
 }
 
 // ParseBGP builds the BGP model from configuration text such as the output of
-// `show config` or `show config | grep bgp`.
+// `show config` or `show config | grep bgp`: from the lines
+// [ParseShowConfig] places at the top level, without building the rest of
+// the configuration, so that a long one (50 MB) costs little memory.
 func ParseBGP(text string) (*BGP, error) {
-	sc, err := ParseShowConfig(text)
-	if err != nil {
-		return nil, err
+	if strings.ContainsRune(text, 0) {
+		return nil, errNotText
 	}
-	return sc.BGP(), nil
+	var (
+		lines  []string
+		header = true  // still in the leading `#` comment lines
+		first  = true  // no line seen yet: a `Searching ...` line is dropped
+		nested = false // a configuration line was seen: indented lines nest under it
+	)
+	for rest := text; rest != ""; {
+		// Lines end at LF, CRLF or a lone CR, as splitLines splits them.
+		line := rest
+		rest = ""
+		if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+			crlf := line[i] == '\r' && strings.HasPrefix(line[i+1:], "\n")
+			line, rest = line[:i], line[i+1:]
+			if crlf {
+				rest = rest[1:]
+			}
+		}
+		line = strings.TrimRight(line, " \t")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if first && strings.TrimSpace(line) == "Searching ..." {
+			first = false
+			continue
+		}
+		first = false
+		body := strings.TrimLeft(line, " \t")
+		if header && strings.HasPrefix(body, "#") {
+			continue
+		}
+		header = false
+		// ParseBGPLines keeps only the lines whose first word is "bgp".
+		if (len(body) == len(line) || !nested) && strings.Contains(body, "bgp") {
+			lines = append(lines, body)
+		}
+		nested = true
+	}
+	return ParseBGPLines(lines), nil
 }
 
 // ParseBGPLines builds the BGP model from top-level configuration lines;

@@ -248,6 +248,10 @@ func FuzzParseShowConfig(f *testing.F) {
 		if diff := cmp.Diff(bgp.Lines(), ParseBGPLines(bgp.Lines()).Lines()); diff != "" {
 			t.Errorf("BGP round trip of %q mismatch (-want +got):\n%s", in, diff)
 		}
+		// ParseBGP, which builds no configuration tree, reads the same model.
+		if got, err := ParseBGP(in); err != nil || !cmp.Equal(bgp, got) {
+			t.Errorf("ParseBGP(%q) = %+v, %v; want %+v", in, got, err, bgp)
+		}
 	})
 }
 
