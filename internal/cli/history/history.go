@@ -1,13 +1,11 @@
-// Package history implements `rtxctl history`: print a router's journal.
+// Package history implements `rtxctl history`: the changes rtxctl made to
+// routers, one row per change, read from their journals.
 package history
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"io"
-	"slices"
-	"strings"
-	"text/tabwriter"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,28 +18,41 @@ import (
 // Options holds the inputs of `rtxctl history`.
 type Options struct {
 	IO     *iostreams.IOStreams
-	Router string // ROUTER argument; "" when --host says where
-	Host   string // --host, else the config file's host of Router
+	Router string // ROUTER argument: a name from the config file or a router's identity; "" = every router
+	Host   string // --host, else the config file's host of Router; "" with Router = Router is an identity
 	Output string // -o: text or json
+	Limit  int    // --limit: the newest N changes; 0 = all
+	Since  time.Time
 	// StateDir holds the journals: $XDG_STATE_HOME/rtxctl.
 	StateDir string
+	// Now is the clock (for --since DURATION and overdue changes).
+	Now func() time.Time
 }
 
 // NewCmdHistory returns the `history` command. runF replaces the command's
 // action in tests; nil runs it.
 func NewCmdHistory(f *cli.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO}
+	opts := &Options{IO: f.IO, Now: f.Now}
+	var since string
 	cmd := &cobra.Command{
 		Use:   "history [ROUTER]",
-		Short: "Show a router's journal of changes",
-		Long: `Show the journal rtxctl keeps for a router under $XDG_STATE_HOME/rtxctl/HOST/:
-every change with its time, the local and router user, the action, the result,
-whether it was saved, its timed-rollback state (pending with its deadline,
-confirmed, rolled back, expired-reverted) and the BGP lines it removed (-) and
-added (+). Entries that record the outcome of an earlier one name it (ref N).
-The router is not contacted. With -o json the entries are one JSON array.`,
+		Short: "Show the changes made to routers",
+		Long: `Show the changes rtxctl made, read from the journals it keeps under
+$XDG_STATE_HOME/rtxctl/ROUTER/ (the router is not contacted): one row per
+change with its time, the local and router user, the action and its final
+state in words (applied and saved, pending until a deadline, confirmed,
+rolled back by the router, interrupted, ...), followed by the BGP lines it
+removed (-) and added (+) and its error.
+
+ROUTER is a name from the config file, or a router's identity (the name of
+its directory, MODEL_SERIAL); without ROUTER or --host every router is
+listed. --limit keeps the newest changes, --since those made after a
+moment: a duration back from now (24h) or a time (2026-12-06, 2026-12-06
+10:00, RFC 3339). With -o json every journal entry of each change is kept
+(see docs/json.md).`,
 		Example: `  rtxctl history tokyo
-  rtxctl history --host 192.168.100.1 -o json`,
+  rtxctl history --limit 5
+  rtxctl history --since 24h -o json`,
 		Args: cli.RouterArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -50,7 +61,19 @@ The router is not contacted. With -o json the entries are one JSON array.`,
 			if err := cli.ValidateOutput(opts.Output); err != nil {
 				return err
 			}
-			if !cmd.Flags().Changed("host") && opts.Router != "" {
+			if opts.Limit < 0 {
+				return cli.FlagErrorf("invalid --limit %d: must not be negative", opts.Limit)
+			}
+			var err error
+			if opts.StateDir, err = f.StateDir(); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("since") {
+				if opts.Since, err = parseSince(since, opts.now()); err != nil {
+					return err
+				}
+			}
+			if !cmd.Flags().Changed("host") && opts.Router != "" && !isIdentity(opts.StateDir, opts.Router) {
 				cfg, err := f.Config()
 				if err != nil {
 					return err
@@ -61,13 +84,6 @@ The router is not contacted. With -o json the entries are one JSON array.`,
 				}
 				opts.Host = h.Host
 			}
-			if opts.Host == "" {
-				return cli.FlagErrorf("no router given: use --host HOST or name a ROUTER from the config file")
-			}
-			var err error
-			if opts.StateDir, err = f.StateDir(); err != nil {
-				return err
-			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -76,115 +92,129 @@ The router is not contacted. With -o json the entries are one JSON array.`,
 	}
 	cmd.Flags().StringVar(&opts.Host, "host", "", "router address or name as used for the changes")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", cli.OutputText, "output format: {text | json}")
+	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "show only the newest `N` changes (0: all)")
+	cmd.Flags().StringVar(&since, "since", "", "show only changes made after `WHEN`: a duration back from now (24h) or a time (2026-12-06 10:00)")
 	return cmd
+}
+
+func (o *Options) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
+}
+
+// sinceLayouts are the time forms --since accepts, in the local zone
+// unless they carry one.
+var sinceLayouts = []string{time.RFC3339, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", time.DateOnly}
+
+// parseSince reads --since: a duration back from now or a time.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		if d < 0 {
+			return time.Time{}, cli.FlagErrorf("invalid --since %s: a duration back from now must not be negative", s)
+		}
+		return now.Add(-d), nil
+	}
+	for _, layout := range sinceLayouts {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, cli.FlagErrorf("invalid --since %q: want a duration such as 24h, or a time such as 2026-12-06 or 2026-12-06 10:00", s)
+}
+
+// isIdentity reports whether name is the directory of a router's records
+// under root (its identity, or a host that has no other name).
+func isIdentity(root, name string) bool {
+	dir, err := state.HostDir(root, name)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(dir)
+	return err == nil
+}
+
+// keys returns the journals to read: the one of the router the options
+// name, else every router's.
+func (o *Options) keys(store *state.Store) ([]string, error) {
+	switch {
+	case o.Host != "":
+		return []string{store.Key(o.Host, o.Host)}, nil
+	case o.Router != "":
+		return []string{o.Router}, nil
+	}
+	dirs, err := os.ReadDir(o.StateDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read journals: %w", err)
+	}
+	var keys []string
+	for _, d := range dirs {
+		if d.IsDir() {
+			keys = append(keys, d.Name())
+		}
+	}
+	return keys, nil
 }
 
 func run(opts *Options) error {
 	store := &state.Store{Root: opts.StateDir}
-	entries, warnings, err := store.Entries(store.Key(opts.Host, opts.Host))
+	keys, err := opts.keys(store)
 	if err != nil {
 		return err
 	}
-	for _, w := range warnings {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
-	}
-	if opts.Output == cli.OutputJSON {
-		if entries == nil {
-			entries = []state.Entry{}
+	var changes []Change
+	for _, key := range keys {
+		entries, warnings, err := store.Entries(key)
+		if err != nil {
+			return err
 		}
-		return cli.WriteJSON(opts.IO.Out, entries)
+		for _, w := range warnings {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+		}
+		changes = append(changes, Changes(entries, opts.now())...)
 	}
-	if len(entries) == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "no journal for %s\n", opts.Host)
+	changes = filter(changes, opts.Since, opts.Limit)
+	if opts.Output == cli.OutputJSON {
+		return cli.WriteJSON(opts.IO.Out, Report{Changes: changes})
+	}
+	if len(changes) == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "no changes recorded%s\n", opts.scope())
 		return nil
 	}
-	return Write(opts.IO.Out, entries)
+	return Write(opts.IO.Out, changes, len(keys) > 1)
 }
 
-// Write prints entries as a table for people, each row followed by the BGP
-// lines the entry removed (-) and added (+) and its error, indented.
-func Write(w io.Writer, entries []state.Entry) error {
-	var rows bytes.Buffer
-	tw := tabwriter.NewWriter(&rows, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTIME\tUSER\tACTION\tRESULT\tSAVED\tSTATE")
-	for _, e := range entries {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Time.Local().Format(time.DateTime), user(e.User), action(e), dash(string(e.Result)), yesNo(e.Saved), lifecycle(e))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	lines := strings.SplitAfter(rows.String(), "\n")
-	var b strings.Builder
-	b.WriteString(lines[0])
-	for i, e := range entries {
-		b.WriteString(strings.TrimRight(lines[i+1], " \n") + "\n")
-		for _, l := range diff(e.Before, e.After) {
-			fmt.Fprintf(&b, "    %s\n", l)
-		}
-		if e.Error != "" {
-			fmt.Fprintf(&b, "    error: %s\n", e.Error)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func user(u state.User) string {
+// scope names what was searched, for the note that nothing was found.
+func (o *Options) scope() string {
+	s := ""
 	switch {
-	case u.Local == "" && u.Login == "":
-		return "-"
-	case u.Login == "":
-		return u.Local
+	case o.Host != "":
+		s = " for " + o.Host
+	case o.Router != "":
+		s = " for " + o.Router
 	}
-	return u.Local + " as " + u.Login
-}
-
-func action(e state.Entry) string {
-	if e.Ref != 0 {
-		return fmt.Sprintf("%s (ref %d)", e.Action, e.Ref)
-	}
-	return string(e.Action)
-}
-
-// lifecycle is the timed-rollback state, with the deadline and schedule
-// of a pending change.
-func lifecycle(e state.Entry) string {
-	if !e.Pending {
-		return dash(string(e.State))
-	}
-	s := "pending until " + e.Deadline.Local().Format(time.DateTime)
-	if e.RouterScheduleID != 0 {
-		s += fmt.Sprintf(" (router schedule %d)", e.RouterScheduleID)
+	if !o.Since.IsZero() {
+		s += " since " + o.Since.Local().Format(time.DateTime)
 	}
 	return s
 }
 
-// diff returns the lines only in before ("- ") and only in after ("+ ").
-func diff(before, after []string) []string {
-	var out []string
-	for _, l := range before {
-		if !slices.Contains(after, l) {
-			out = append(out, "- "+l)
+// filter keeps the changes made at or after since (zero: all), then the
+// newest limit of them (0: all), in time order.
+func filter(changes []Change, since time.Time, limit int) []Change {
+	out := changes[:0:0]
+	for _, c := range changes {
+		if !c.Time.Before(since) {
+			out = append(out, c)
 		}
 	}
-	for _, l := range after {
-		if !slices.Contains(before, l) {
-			out = append(out, "+ "+l)
-		}
+	sortByTime(out)
+	if limit > 0 && len(out) > limit {
+		out = out[len(out)-limit:]
 	}
 	return out
-}
-
-func dash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "-"
-	}
-	return s
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }
