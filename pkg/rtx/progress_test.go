@@ -64,7 +64,8 @@ func TestApplyTunnelProgress(t *testing.T) {
 			edit: func(sc *rtxtest.Scenario) {
 				sc.BGP.EstablishDelay, sc.BGP.DownState = time.Minute, "Idle"
 			},
-			opts: ApplyOptions{PollInterval: 50 * time.Millisecond, VerifyTimeout: 300 * time.Millisecond},
+			// Long enough for several polls on a loaded machine.
+			opts: ApplyOptions{PollInterval: 50 * time.Millisecond, VerifyTimeout: 2 * time.Second},
 			steps: []progressStep{
 				{Kind: ProgressState, Neighbor: peer, To: "Idle"},
 				{Kind: ProgressDone, Timeout: true},
