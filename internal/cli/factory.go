@@ -33,6 +33,10 @@ type Factory struct {
 	LookupEnv func(string) (string, bool)
 	// Now returns the current time.
 	Now func() time.Time
+	// ExitCode maps a command's error to its exit status
+	// (docs/exit-codes.md); a run over several routers reports each router's.
+	// Nil counts every error as a failure (1).
+	ExitCode func(error) int
 }
 
 // NewFactory returns the production wiring: the process's streams and

@@ -51,6 +51,10 @@ func (o *RouterOptions) ResolveTarget(f *Factory, admin bool) error {
 	return nil
 }
 
+// Routed returns o itself: commands whose Options embed RouterOptions get
+// it too, so that code shared by every router command reaches it.
+func (o *RouterOptions) Routed() *RouterOptions { return o }
+
 // Clock returns the current time from Now, or from time.Now when Now is nil.
 func (o *RouterOptions) Clock() time.Time {
 	if o.Now == nil {

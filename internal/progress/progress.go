@@ -280,3 +280,23 @@ func (r *Reporter) now() time.Time {
 	}
 	return r.opts.Now()
 }
+
+// Status shows text as the status line on a terminal, replacing the one
+// drawn; in any other mode (not a terminal, -q, -v, --debug) it shows
+// nothing. A run over several routers keeps its counts there.
+func (r *Reporter) Status(text string) {
+	if r.mode == status {
+		r.draw(text, text)
+	}
+}
+
+// Note writes text as a permanent line above the status line on a
+// terminal, the status line erased first (redraw it with [Reporter.Status]);
+// in any other mode it shows nothing.
+func (r *Reporter) Note(text string) {
+	if r.mode != status {
+		return
+	}
+	r.Clear()
+	io.WriteString(r.w, text+"\n")
+}

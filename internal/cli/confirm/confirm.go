@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/many"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/internal/state"
@@ -28,6 +29,8 @@ type Options struct {
 	// WaitLeftover bounds the wait for an interrupted run's rollback timer.
 	WaitLeftover time.Duration
 	StateDir     string // journal and locks: $XDG_STATE_HOME/rtxctl
+
+	Many many.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 // NewCmdConfirm returns the `confirm` command. runF replaces the command's
@@ -65,30 +68,38 @@ EXIT STATUS
   130 interrupted`,
 		Example: `  rtxctl confirm tokyo
   rtxctl confirm --host 192.168.100.1 --user admin -o json`,
-		Args: cli.RouterArgs,
+		Args: many.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.SetRouter(args)
-			if opts.LockWait < 0 || opts.WaitLeftover < 0 {
-				return cli.FlagErrorf("invalid --lock-wait %s or --wait-leftover %s: must not be negative", opts.LockWait, opts.WaitLeftover)
-			}
-			if err := opts.ResolveTarget(f, true); err != nil {
-				return err
-			}
-			var err error
-			if opts.StateDir, err = f.StateDir(); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(cmd.Context(), opts)
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *many.Turn, args []string) error {
+				return many.For(opts, turn, args).runE(ctx, f, runF)
+			})
 		},
 	}
 	cmd.Flags().DurationVar(&opts.LockWait, "lock-wait", cli.DefaultLockWait, "how long to wait for another rtxctl changing the same router")
 	pending.AddWaitFlag(cmd.Flags(), &opts.WaitLeftover)
 	opts.Log.AddFlags(cmd)
 	opts.Conn.AddFlags(cmd)
+	opts.Many.AddFlags(cmd)
 	return cmd
+}
+
+// runE checks the flags, resolves the router and confirms its pending
+// change.
+func (opts *Options) runE(ctx context.Context, f *cli.Factory, runF func(*Options) error) error {
+	if opts.LockWait < 0 || opts.WaitLeftover < 0 {
+		return cli.FlagErrorf("invalid --lock-wait %s or --wait-leftover %s: must not be negative", opts.LockWait, opts.WaitLeftover)
+	}
+	if err := opts.ResolveTarget(f, true); err != nil {
+		return err
+	}
+	var err error
+	if opts.StateDir, err = f.StateDir(); err != nil {
+		return err
+	}
+	if runF != nil {
+		return runF(opts)
+	}
+	return run(ctx, opts)
 }
 
 // Report is the result of `rtxctl confirm`, printed as text or, with -o

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/many"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/progress"
@@ -37,6 +38,8 @@ type Options struct {
 	// Config is the config file, whose password files --expired prefers
 	// for a router recorded by name.
 	Config *config.Config
+
+	Many many.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 // NewCmdRollback returns the `rollback` command. runF replaces the
@@ -86,16 +89,18 @@ EXIT STATUS
 		Example: `  rtxctl rollback tokyo
   rtxctl rollback tokyo --to 12
   rtxctl rollback --expired          # crontab: * * * * * rtxctl rollback --expired`,
-		Args: cli.RouterArgs,
+		Args: many.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.SetRouter(args)
-			if err := opts.resolve(f, cmd); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(cmd.Context(), opts)
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *many.Turn, args []string) error {
+				opts := many.For(opts, turn, args)
+				if err := opts.resolve(f, cmd); err != nil {
+					return err
+				}
+				if runF != nil {
+					return runF(opts)
+				}
+				return run(ctx, opts)
+			})
 		},
 	}
 	fs := cmd.Flags()
@@ -106,6 +111,7 @@ EXIT STATUS
 	pending.AddWaitFlag(fs, &opts.WaitLeftover)
 	opts.Log.AddFlags(cmd)
 	opts.Conn.AddFlags(cmd)
+	opts.Many.AddFlags(cmd)
 	return cmd
 }
 

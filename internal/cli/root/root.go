@@ -42,6 +42,7 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.SetIn(f.IO.In)
 	cmd.SetFlagErrorFunc(cli.WrapFlagError)
+	f.ExitCode = ExitCode
 	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "config `FILE` (default $XDG_CONFIG_HOME/rtxctl/config.yaml)")
 	cmd.AddCommand(
 		azure.NewCmdAzure(f),

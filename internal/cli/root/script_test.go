@@ -20,13 +20,15 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/fakertx"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 	"github.com/rtxctl/rtxctl/pkg/rtx/rtxtest"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"rtxctl": func() { os.Exit(Main()) },
+		"rtxctl":    func() { os.Exit(Main()) },
+		"fakefleet": func() { os.Exit(fakertx.Main()) },
 	})
 }
 
@@ -104,6 +106,7 @@ func scriptParams(t *testing.T, transport, lang string) testscript.Params {
 			"closedport":  cmdClosedPort,
 			"exits":       cmdExits,
 			"silentport":  cmdSilentPort,
+			"waitfile":    cmdWaitFile,
 		},
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/many"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -25,6 +26,8 @@ type Options struct {
 	FilterID int    // --filter-id, else the config file; 0 = 2
 	Admin    bool   // enter administrator mode before reading
 	StateDir string // the journal: $XDG_STATE_HOME/rtxctl
+
+	Many many.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 // NewCmdStatus returns the `status` command. runF replaces the command's
@@ -61,38 +64,45 @@ EXIT STATUS
 		Example: `  rtxctl status --host 192.168.100.1 --user admin
   rtxctl status tokyo -o json
   rtxctl status --host 192.168.100.1 --transport telnet --peer-as 65521`,
-		Args: cli.RouterArgs,
+		Args: many.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.SetRouter(args)
-			if opts.PeerAS < 0 || opts.PeerAS > 65535 {
-				return cli.FlagErrorf("invalid --peer-as %d: want 1-65535", opts.PeerAS)
-			}
-			if opts.FilterID < 0 {
-				return cli.FlagErrorf("invalid --filter-id %d: must be positive", opts.FilterID)
-			}
-			if err := opts.ResolveTarget(f, opts.Admin); err != nil {
-				return err
-			}
-			opts.Target.ReadOnly = true
-			if !cmd.Flags().Changed("peer-as") {
-				opts.PeerAS = opts.Target.PeerAS
-			}
-			if !cmd.Flags().Changed("filter-id") && opts.Target.FilterID != 0 {
-				opts.FilterID = opts.Target.FilterID
-			}
-			// Without a state directory there is no journal to read.
-			opts.StateDir, _ = f.StateDir()
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(cmd.Context(), opts)
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *many.Turn, args []string) error {
+				return many.For(opts, turn, args).runE(ctx, cmd, f, runF)
+			})
 		},
 	}
 	cmd.Flags().IntVar(&opts.PeerAS, "peer-as", 0, "BGP AS of the Azure side (default: the AS of the only bgp neighbor)")
 	cmd.Flags().IntVar(&opts.FilterID, "filter-id", rtx.DefaultFilterID, "import filter ID that carries the default route")
 	cmd.Flags().BoolVar(&opts.Admin, "admin", false, "enter administrator mode first (for firmware that shows the configuration only there)")
 	opts.Conn.AddFlags(cmd)
+	opts.Many.AddFlags(cmd)
 	return cmd
+}
+
+// runE checks the flags, resolves the router and runs the command on it.
+func (opts *Options) runE(ctx context.Context, cmd *cobra.Command, f *cli.Factory, runF func(*Options) error) error {
+	if opts.PeerAS < 0 || opts.PeerAS > 65535 {
+		return cli.FlagErrorf("invalid --peer-as %d: want 1-65535", opts.PeerAS)
+	}
+	if opts.FilterID < 0 {
+		return cli.FlagErrorf("invalid --filter-id %d: must be positive", opts.FilterID)
+	}
+	if err := opts.ResolveTarget(f, opts.Admin); err != nil {
+		return err
+	}
+	opts.Target.ReadOnly = true
+	if !cmd.Flags().Changed("peer-as") {
+		opts.PeerAS = opts.Target.PeerAS
+	}
+	if !cmd.Flags().Changed("filter-id") && opts.Target.FilterID != 0 {
+		opts.FilterID = opts.Target.FilterID
+	}
+	// Without a state directory there is no journal to read.
+	opts.StateDir, _ = f.StateDir()
+	if runF != nil {
+		return runF(opts)
+	}
+	return run(ctx, opts)
 }
 
 func run(ctx context.Context, opts *Options) (err error) {

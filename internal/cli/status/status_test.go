@@ -34,7 +34,7 @@ func TestNewCmdStatus(t *testing.T) {
 			want: parsed{Router: "tokyo", Host: "127.0.0.1", PeerAS: 65000, FilterID: 3, Admin: true}},
 		{name: "bad peer AS", args: "--host 127.0.0.1 --peer-as -1", wantErr: "invalid --peer-as"},
 		{name: "bad filter id", args: "--host 127.0.0.1 --filter-id -1", wantErr: "invalid --filter-id"},
-		{name: "two routers", args: "tokyo osaka", wantErr: "want at most one ROUTER"},
+		{name: "two routers, one unknown", args: "tokyo osaka", wantErr: `unknown router "osaka"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

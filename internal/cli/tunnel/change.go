@@ -1,6 +1,7 @@
 package tunnel
 
 import (
+	"context"
 	"io"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/cli/many"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
@@ -37,6 +39,8 @@ type Options struct {
 	AllowRestart  bool            // allow a scheduled restart as the on-router rollback
 	Quiet         bool            // print nothing on success (for cron); errors still go to standard error
 	StateDir      string          // backups, journal and locks: $XDG_STATE_HOME/rtxctl
+
+	Many many.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 // exitStatus is the EXIT STATUS section shared by `tunnel on` and `tunnel off`.
@@ -114,21 +118,23 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 		Short:   doc.Short,
 		Long:    doc.Long + "\n" + commonLong + exitStatus,
 		Example: doc.Example,
-		Args:    cli.RouterArgs,
+		Args:    many.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.SetRouter(args)
-			if err := opts.resolve(f, cmd); err != nil {
-				return err
-			}
-			if opts.Quiet {
-				quiet := *opts.IO
-				quiet.Out, quiet.ErrOut = io.Discard, io.Discard
-				opts.IO = &quiet
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(cmd.Context(), opts)
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *many.Turn, args []string) error {
+				opts := many.For(opts, turn, args)
+				if err := opts.resolve(f, cmd); err != nil {
+					return err
+				}
+				if opts.Quiet {
+					quiet := *opts.IO
+					quiet.Out, quiet.ErrOut = io.Discard, io.Discard
+					opts.IO = &quiet
+				}
+				if runF != nil {
+					return runF(opts)
+				}
+				return run(ctx, opts)
+			})
 		},
 	}
 	fs := cmd.Flags()
@@ -145,6 +151,7 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing on success (for cron); errors still go to standard error and the log file")
 	opts.Log.AddFlags(cmd)
 	opts.Conn.AddFlags(cmd)
+	opts.Many.AddFlags(cmd)
 	return cmd
 }
 

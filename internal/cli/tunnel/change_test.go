@@ -84,7 +84,7 @@ func TestNewCmdOnOff(t *testing.T) {
 		{name: "allow restart alone", newCmd: newCmdOn, args: "--host 127.0.0.1 --allow-restart", wantErr: "--allow-restart needs --rollback-in"},
 		{name: "quiet and verbose", newCmd: newCmdOn, args: "--host 127.0.0.1 -q -v", wantErr: "--quiet and --verbose"},
 		{name: "no router", newCmd: newCmdOn, args: "", wantErr: "no router given"},
-		{name: "two routers", newCmd: newCmdOn, args: "tokyo osaka", wantErr: "want at most one ROUTER"},
+		{name: "two routers, one unknown", newCmd: newCmdOn, args: "tokyo osaka", wantErr: `unknown router "osaka"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
