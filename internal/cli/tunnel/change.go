@@ -91,7 +91,9 @@ With --rollback-in DURATION the verified change is left pending instead of
 saved: before the change rtxctl arms a "schedule at" entry on the router that
 loads the saved configuration at the deadline (firmware that cannot schedule a
 load restarts instead only with --allow-restart; otherwise rtxctl says so and
-relies on "rtxctl rollback --expired" from cron alone). "rtxctl confirm" keeps
+relies on "rtxctl rollback --expired" from cron alone). DURATION must leave
+time for the verification: it is at least --verify-timeout plus --timeout plus
+one second (the step of the router's schedule); a shorter one is refused. "rtxctl confirm" keeps
 the change, "rtxctl rollback" undoes it now. While a change is pending, another
 change on the router is refused. See docs/rollback.md.
 
@@ -155,6 +157,19 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 	return cmd
 }
 
+// scheduleStep is the granularity of the router's `schedule at` (whole
+// seconds, relative or absolute).
+const scheduleStep = time.Second
+
+// minRollbackIn is the shortest --rollback-in that lets the change be
+// verified before the router's schedule entry undoes it: after arming it,
+// the run sends the change (a few short commands) and the refresh, which
+// may take up to --timeout, then verifies (--verify-timeout); the entry
+// fires on a whole second.
+func (o *Options) minRollbackIn() time.Duration {
+	return o.VerifyTimeout + o.Target.Timeout + scheduleStep
+}
+
 // resolve validates the flags and merges them with the config file and the
 // environment. Errors are *cli.FlagError (or config errors).
 func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
@@ -185,12 +200,15 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 		return cli.FlagErrorf("invalid --lock-wait %s: must not be negative", o.LockWait)
 	case o.WaitLeftover < 0:
 		return cli.FlagErrorf("invalid --wait-leftover %s: must not be negative", o.WaitLeftover)
-	case o.RollbackIn < 0:
-		return cli.FlagErrorf("invalid --rollback-in %s: must be positive", o.RollbackIn)
+	case o.RollbackIn < 0 || o.RollbackIn == 0 && fs.Changed("rollback-in"):
+		return cli.FlagErrorf("invalid --rollback-in %s: must be positive (leave it out to save the change at once)", o.RollbackIn)
 	case o.RollbackIn > 0 && o.NoSave:
 		return cli.FlagErrorf("--rollback-in and --no-save cannot be used together: a pending change is never saved until confirmed")
 	case o.AllowRestart && o.RollbackIn == 0:
 		return cli.FlagErrorf("--allow-restart needs --rollback-in")
+	case o.RollbackIn > 0 && o.RollbackIn < o.minRollbackIn():
+		return cli.FlagErrorf("--rollback-in %s is too short: the router would undo the change before it is verified; "+
+			"with --verify-timeout %s and --timeout %s it must be at least %s", o.RollbackIn, o.VerifyTimeout, o.Target.Timeout, o.minRollbackIn())
 	case o.Quiet && o.Log.Verbose:
 		return cli.FlagErrorf("--quiet and --verbose cannot be used together")
 	}

@@ -80,6 +80,11 @@ func TestNewCmdOnOff(t *testing.T) {
 				p.RollbackIn, p.AllowRestart, p.Quiet = 15*time.Minute, true, true
 			})},
 		{name: "bad rollback in", newCmd: newCmdOn, args: "--host 127.0.0.1 --rollback-in -1m", wantErr: "invalid --rollback-in"},
+		{name: "rollback in zero", newCmd: newCmdOn, args: "--host 127.0.0.1 --rollback-in 0", wantErr: "invalid --rollback-in 0s: must be positive (leave it out to save the change at once)"},
+		{name: "rollback in shorter than the verification", newCmd: newCmdOn, args: "--host 127.0.0.1 --rollback-in 2s",
+			wantErr: "--rollback-in 2s is too short: the router would undo the change before it is verified; with --verify-timeout 1m30s and --timeout 30s it must be at least 2m1s"},
+		{name: "rollback in just long enough", newCmd: newCmdOn, args: "--host 127.0.0.1 --rollback-in 8s --verify-timeout 5s --timeout 2s",
+			want: with(func(p *parsed) { p.Want, p.RollbackIn, p.VerifyTimeout = rtx.TunnelOn, 8*time.Second, 5*time.Second })},
 		{name: "rollback in and no save", newCmd: newCmdOn, args: "--host 127.0.0.1 --rollback-in 1m --no-save", wantErr: "--rollback-in and --no-save"},
 		{name: "allow restart alone", newCmd: newCmdOn, args: "--host 127.0.0.1 --allow-restart", wantErr: "--allow-restart needs --rollback-in"},
 		{name: "quiet and verbose", newCmd: newCmdOn, args: "--host 127.0.0.1 -q -v", wantErr: "--quiet and --verbose"},

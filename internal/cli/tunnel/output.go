@@ -27,6 +27,8 @@ type report struct {
 	Backup string `json:"backup,omitempty"`
 	// Pending describes the change left pending by --rollback-in.
 	Pending *pendingReport `json:"pending,omitempty"`
+	// SafetyNet is what --rollback-in would arm (--dry-run only).
+	SafetyNet *safetyNet `json:"safety_net,omitempty"`
 }
 
 // sideEffects is the warning printed before turning forced tunnelling on.
@@ -79,6 +81,9 @@ func (c *change) writeResult(r report) error {
 			fmt.Fprintf(&b, "; %s %s, default route %s", n.Address, n.State, advertised(n.AdvertisesDefault))
 		}
 		b.WriteString("\n")
+	}
+	if n := r.SafetyNet; n != nil {
+		b.WriteString(n.String())
 	}
 	switch {
 	case r.Pending != nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rtxctl/rtxctl/internal/pending"
@@ -92,7 +93,11 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 	}
 	pr.JournalID = entry.ID
 	c.appendResult(state.Entry{Ref: entry.ID, Clears: armedID, Result: state.ResultApplied})
-	c.notef("pending until %s: run `rtxctl confirm` to keep the change, `rtxctl rollback` to undo it now", pr.Deadline.Local().Format(time.RFC3339))
+	who := c.opts.Router
+	if who == "" {
+		who = "--host " + c.host
+	}
+	c.notef("pending until %s: run `rtxctl confirm %s` to keep the change, `rtxctl rollback %s` to undo it now", pr.Deadline.Local().Format(time.RFC3339), who, who)
 	return c.writeResult(report{Plan: plan, Changed: res.Changed, Neighbors: res.Neighbors, Backup: entry.Backup, Pending: pr})
 }
 
@@ -189,4 +194,63 @@ func (c *change) appendResult(r state.Entry) {
 	if _, err := c.store.Append(r); err != nil {
 		c.warnf("cannot write the journal: %v", err)
 	}
+}
+
+// safetyNet is what `tunnel on|off --rollback-in` would arm, shown by
+// --dry-run: the router's schedule entry and the pending deadline.
+type safetyNet struct {
+	// Deadline is when the change would be undone unless confirmed.
+	Deadline time.Time `json:"deadline"`
+	// ScheduleID and Command are the `schedule at` entry the router would
+	// run at RouterDeadline (its clock); absent without one.
+	ScheduleID     int       `json:"schedule_id,omitempty"`
+	Command        string    `json:"command,omitempty"`
+	RouterDeadline time.Time `json:"router_deadline,omitzero"`
+	// NoScheduledRollback says why the router would arm none.
+	NoScheduledRollback string `json:"no_router_rollback,omitempty"`
+}
+
+// String is the text of the dry run.
+func (n *safetyNet) String() string {
+	var b strings.Builder
+	if n.Command != "" {
+		fmt.Fprintf(&b, "router rollback: schedule at %d (%s) at %s router time\n", n.ScheduleID, n.Command, n.RouterDeadline.Format(time.DateTime))
+	} else {
+		fmt.Fprintf(&b, "router rollback: none (%s; rtxctl rollback --expired undoes it)\n", n.NoScheduledRollback)
+	}
+	fmt.Fprintf(&b, "pending until: %s (rtxctl confirm keeps it, rtxctl rollback undoes it)\n", n.Deadline.Local().Format(time.RFC3339))
+	return b.String()
+}
+
+// safetyNet reads (without changing anything) what --rollback-in would
+// arm: the router's clock and firmware (`show environment`) and the free
+// schedule id of the running configuration configText.
+func (c *change) safetyNet(ctx context.Context, configText string) (*safetyNet, error) {
+	env, err := rtx.ReadEnvironment(ctx, c.sess)
+	if err != nil {
+		return nil, err
+	}
+	n := &safetyNet{Deadline: c.opts.Clock().Add(c.opts.RollbackIn)}
+	switch {
+	case rtx.FirmwareScheduleSupport(env.Revision).ScheduledLoad == rtx.Supported:
+		n.Command = fmt.Sprintf("load %d difference silent", env.ConfigFile)
+	case c.opts.AllowRestart:
+		n.Command = "restart"
+	default:
+		n.NoScheduledRollback = "the firmware cannot run load from schedule at"
+		return n, nil
+	}
+	sc, err := rtx.ParseShowConfig(configText)
+	if err != nil {
+		return nil, err
+	}
+	var schedules []rtx.Schedule
+	for _, l := range sc.TopLevel() {
+		if s, ok := rtx.ParseSchedule(l); ok {
+			schedules = append(schedules, s)
+		}
+	}
+	n.ScheduleID = rtx.FreeScheduleID(schedules)
+	n.RouterDeadline = env.Now.Add(c.opts.RollbackIn).Truncate(time.Second)
+	return n, nil
 }

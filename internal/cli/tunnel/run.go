@@ -193,7 +193,14 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 		c.warnSideEffects()
 	}
 	if c.opts.DryRun {
-		if err := c.writeResult(report{Plan: plan, DryRun: true}); err != nil {
+		r := report{Plan: plan, DryRun: true}
+		if c.opts.RollbackIn > 0 {
+			var err error
+			if r.SafetyNet, err = c.safetyNet(ctx, configText); err != nil {
+				return c.fail("read the router environment", err)
+			}
+		}
+		if err := c.writeResult(r); err != nil {
 			return err
 		}
 		c.notef("dry run: no configuration command was sent")

@@ -12,24 +12,27 @@ import (
 
 // statusJSON holds the fields of `rtxctl status -o json` scripts rely on.
 type statusJSON struct {
-	Host     string `json:"host"`
-	Tunnel   string `json:"tunnel"`
-	Config   string `json:"config"`
-	Saved    bool   `json:"saved"`
-	PeerAS   int    `json:"peer_as"`
-	Neighbor struct {
-		Address string `json:"address"`
-		State   string `json:"state"`
-	} `json:"neighbor"`
-	AdvertisesDefault bool   `json:"advertises_default"`
-	Model             string `json:"model"`
-	Revision          string `json:"revision"`
+	Host              string         `json:"host"`
+	Tunnel            string         `json:"tunnel"`
+	Config            string         `json:"config"`
+	Saved             bool           `json:"saved"`
+	PeerAS            int            `json:"peer_as"`
+	Neighbors         []neighborJSON `json:"neighbors"`
+	AdvertisesDefault bool           `json:"advertises_default"`
+	Model             string         `json:"model"`
+	Revision          string         `json:"revision"`
+}
+
+// neighborJSON is a neighbor in the JSON of `status`.
+type neighborJSON struct {
+	Address string `json:"address"`
+	State   string `json:"state"`
 }
 
 func wantStatus(tunnel, config string, saved, advertises bool) statusJSON {
 	s := statusJSON{Host: "127.0.0.1", Tunnel: tunnel, Config: config, Saved: saved, PeerAS: 65521,
 		AdvertisesDefault: advertises, Model: "RTX1210", Revision: "14.01.42"}
-	s.Neighbor.Address, s.Neighbor.State = "10.10.50.254", "Established"
+	s.Neighbors = []neighborJSON{{"10.10.50.254", "Established"}}
 	return s
 }
 
@@ -128,7 +131,7 @@ func TestStatusSeveralNeighbors(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.PeerAS != 65522 || got.Neighbor.Address != "10.10.60.254" {
-		t.Errorf("status --peer-as 65522: peer_as %d, neighbor %s; want 65522, 10.10.60.254", got.PeerAS, got.Neighbor.Address)
+	if got.PeerAS != 65522 || len(got.Neighbors) != 1 || got.Neighbors[0].Address != "10.10.60.254" {
+		t.Errorf("status --peer-as 65522: peer_as %d, neighbors %v; want 65522, 10.10.60.254", got.PeerAS, got.Neighbors)
 	}
 }

@@ -193,7 +193,7 @@ func TestTunnel(t *testing.T) {
 			stderr:       []string{"verification failed", "router: running reverted, saved unchanged"},
 		},
 		{
-			name: "pending change", saved: "off", verb: "tunnel on", args: []string{"--rollback-in", "1m"},
+			name: "pending change", saved: "off", verb: "tunnel on", args: []string{"--rollback-in", "1m", "--verify-timeout", "5s"},
 			wantRunning:  "on",
 			wantCommands: []string{"schedule at 1 +60 * load 0 difference silent", filter2, import12, refresh},
 			stdout:       []string{"saved: no (pending: journal entry 1)", "router rollback: schedule 1 (load 0 difference silent)"},
