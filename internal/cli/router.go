@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -72,10 +74,32 @@ func RouterArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// SchemaVersion is the version of the -o json output of every command,
+// the schema_version field of each JSON object [WriteJSON] writes (see
+// docs/json.md). It grows when a field changes meaning or goes away, not
+// when one is added.
+const SchemaVersion = 1
+
 // WriteJSON writes v to w as one indented JSON document, the shape of every
-// command's -o json output.
+// command's -o json output. An object starts with schema_version
+// ([SchemaVersion]); v must not have a field of that name.
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if len(data) >= 2 && data[0] == '{' {
+		head := `{"schema_version":` + strconv.Itoa(SchemaVersion)
+		if len(data) > 2 {
+			head += ","
+		}
+		data = append([]byte(head), data[1:]...)
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, data, "", "  "); err != nil {
+		return err
+	}
+	b.WriteByte('\n')
+	_, err = w.Write(b.Bytes())
+	return err
 }

@@ -186,8 +186,10 @@ func hint(err error, cmd *cobra.Command) string {
 	return ""
 }
 
+// jsonError is the -o json error object; see docs/json.md.
 type jsonError struct {
-	Error struct {
+	SchemaVersion int `json:"schema_version"`
+	Error         struct {
 		Message  string `json:"message"`
 		ExitCode int    `json:"exit_code"`
 		Hint     string `json:"hint,omitempty"`
@@ -201,7 +203,7 @@ type jsonError struct {
 func PrintError(ios *iostreams.IOStreams, cmd *cobra.Command, err error, code int) {
 	h := hint(err, cmd)
 	if wantsJSON(cmd) {
-		var e jsonError
+		e := jsonError{SchemaVersion: cli.SchemaVersion}
 		e.Error.Message, e.Error.ExitCode, e.Error.Hint = err.Error(), code, h
 		enc := json.NewEncoder(ios.Out)
 		if enc.Encode(e) == nil {
