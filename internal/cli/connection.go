@@ -310,7 +310,7 @@ func (o *ConnectionOptions) OpenAdmin(ctx context.Context, connect ConnectFunc, 
 	err = client.Administrator(actx)
 	cancel()
 	if err != nil {
-		return nil, nil, errors.Join(fmt.Errorf("enter administrator mode: %w", err), done())
+		return nil, nil, errors.Join(err, done())
 	}
 	return client, done, nil
 }

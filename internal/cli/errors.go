@@ -40,10 +40,17 @@ func WrapFlagError(_ *cobra.Command, err error) error {
 }
 
 // NoArgs is a cobra.PositionalArgs that accepts no arguments; an argument
-// is reported as an unknown command, as a [FlagError].
+// is reported as an unknown command, as a [FlagError], with the closest
+// subcommand when one is near ("did you mean").
 func NoArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return FlagErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if len(args) == 0 {
+		return nil
 	}
-	return nil
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, which it sets only for its own message
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		return FlagErrorf("unknown command %q for %q (did you mean %q?)", args[0], cmd.CommandPath(), s[0])
+	}
+	return FlagErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
 }

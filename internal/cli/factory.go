@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -119,6 +120,7 @@ func (f *Factory) connect(ctx context.Context, t Target) (*rtx.Client, error) {
 			AgentSocket:           agent,
 			KnownHostsFile:        config.ExpandHome(t.KnownHosts, home),
 			AcceptNewHostKey:      t.AcceptNewHostKey,
+			HostKeyAdded:          f.hostKeyAdded,
 			InsecureIgnoreHostKey: t.InsecureIgnoreHostKey,
 			LegacyAlgorithms:      t.LegacySSHAlgorithms,
 			Logger:                logger,
@@ -132,9 +134,26 @@ func (f *Factory) connect(ctx context.Context, t Target) (*rtx.Client, error) {
 	}
 	ctx, cancel := t.WithTimeout(ctx)
 	defer cancel()
-	client, err := rtx.Dial(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", t.Addr(), err)
+	return rtx.Dial(ctx, cfg)
+}
+
+// hostKeyAdded tells the user, as OpenSSH does, which key
+// --accept-new-host-key trusted and where it was recorded.
+func (f *Factory) hostKeyAdded(k transport.AddedHostKey) {
+	fmt.Fprintf(f.IO.ErrOut, "Permanently added '%s' (%s %s) to the list of known hosts (%s).\n", k.Host, keyTypeName(k.KeyType), k.Fingerprint, k.KnownHostsFile)
+}
+
+// keyTypeName returns the short name OpenSSH shows for an SSH key
+// algorithm: "ED25519" for "ssh-ed25519", "RSA", "ECDSA"; an unknown
+// algorithm as it is.
+func keyTypeName(algo string) string {
+	switch {
+	case algo == "ssh-ed25519":
+		return "ED25519"
+	case algo == "ssh-rsa":
+		return "RSA"
+	case strings.HasPrefix(algo, "ecdsa-"):
+		return "ECDSA"
 	}
-	return client, nil
+	return algo
 }

@@ -33,8 +33,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -117,6 +119,9 @@ func Load(path string, mustExist bool) (*Config, error) {
 	if errors.Is(err, fs.ErrNotExist) && !mustExist {
 		return &Config{}, nil
 	}
+	if pathErr, ok := err.(*fs.PathError); ok && pathErr.Path == path {
+		err = pathErr.Err // the path is said once, by Error
+	}
 	if err != nil {
 		return nil, &Error{Path: path, Err: err}
 	}
@@ -134,7 +139,7 @@ func Parse(r io.Reader) (*Config, error) {
 	dec.KnownFields(true)
 	cfg := &Config{}
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("parse: %w", err)
+		return nil, decodeError(err)
 	}
 	for name, h := range cfg.Routers {
 		if err := h.validate(); err != nil {
@@ -158,7 +163,11 @@ func Parse(r io.Reader) (*Config, error) {
 func (c *Config) Router(name string) (Host, error) {
 	h, ok := c.Routers[name]
 	if !ok {
-		return Host{}, fmt.Errorf("%w %q", ErrUnknownRouter, name)
+		if len(c.Routers) == 0 {
+			return Host{}, fmt.Errorf("%w %q: the config file defines no routers", ErrUnknownRouter, name)
+		}
+		known := slices.Sorted(maps.Keys(c.Routers))
+		return Host{}, fmt.Errorf("%w %q (known routers: %s)", ErrUnknownRouter, name, strings.Join(known, ", "))
 	}
 	return h, nil
 }
@@ -213,4 +222,62 @@ func ExpandHome(path, home string) string {
 		return filepath.Join(home, rest)
 	}
 	return path
+}
+
+// decodeError words a YAML decoding error for operators: the line, the
+// field or value at fault and, for an unknown field, the valid ones,
+// without the Go types the decoder names.
+func decodeError(err error) error {
+	var typeErr *yaml.TypeError
+	if !errors.As(err, &typeErr) {
+		return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	msgs := make([]string, len(typeErr.Errors))
+	for i, m := range typeErr.Errors {
+		msgs[i] = decodeMessage(m)
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// fieldsOf lists the valid field names of each section, by the Go type
+// the decoder names in its messages.
+var fieldsOf = map[string]any{"config.Config": Config{}, "config.Host": Host{}, "config.Azure": Azure{}}
+
+// valueKinds says what a value must look like, by the Go type the decoder
+// names.
+var valueKinds = map[string]string{"int": "a whole number", "bool": "true or false", "[]string": "a list", "string": "text"}
+
+func decodeMessage(m string) string {
+	line, rest, ok := strings.Cut(m, ": ")
+	if !ok {
+		return m
+	}
+	if field, typ, ok := strings.Cut(strings.TrimPrefix(rest, "field "), " not found in type "); ok {
+		if v, ok := fieldsOf[typ]; ok {
+			return fmt.Sprintf("%s: unknown field %q (valid fields: %s)", line, field, strings.Join(yamlFields(v), ", "))
+		}
+	}
+	if i := strings.LastIndex(rest, " into "); strings.HasPrefix(rest, "cannot unmarshal ") && i > 0 {
+		if kind, ok := valueKinds[rest[i+len(" into "):]]; ok {
+			value := strings.TrimPrefix(rest[:i], "cannot unmarshal ")
+			if _, v, ok := strings.Cut(value, " "); ok {
+				value = v
+			}
+			return fmt.Sprintf("%s: %q must be %s", line, strings.Trim(value, "`"), kind)
+		}
+	}
+	return m
+}
+
+// yamlFields returns the YAML field names of struct value v, in order.
+func yamlFields(v any) []string {
+	t := reflect.TypeOf(v)
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
 }

@@ -108,7 +108,7 @@ func OpenAdmin(ctx context.Context, conn *cli.ConnectionOptions, connect cli.Con
 	err = client.Administrator(actx)
 	cancel()
 	if err != nil {
-		return nil, nil, errors.Join(fmt.Errorf("enter administrator mode: %w", err), done())
+		return nil, nil, errors.Join(err, done())
 	}
 	if _, err := WaitIdle(ctx, sess, 0, 0, now, nil); err != nil {
 		return nil, nil, errors.Join(err, done())

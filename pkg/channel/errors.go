@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -21,13 +22,29 @@ type TimeoutError struct {
 // Error says what timed out and shows the tail received, in words for
 // operators (the patterns are left to Want).
 func (e *TimeoutError) Error() string {
-	if e.Want == wantSend {
-		return fmt.Sprintf("sending to the router: %v", e.Err)
+	why := ContextCause(e.Err)
+	switch {
+	case e.Want == wantSend:
+		return fmt.Sprintf("sending to the router: %s", why)
+	case e.Sending:
+		return fmt.Sprintf("router still sending without a prompt when the time ran out (%s; last received: %q); session closed", why, e.Tail)
+	case e.Tail == "":
+		return fmt.Sprintf("waiting for the router: %s, nothing received", why)
 	}
-	if e.Sending {
-		return fmt.Sprintf("router still sending without a prompt when the time ran out (%v; last received: %q); session closed", e.Err, e.Tail)
+	return fmt.Sprintf("waiting for the router: %s (last received: %q)", why, e.Tail)
+}
+
+// ContextCause says in words for operators why a context ended: "no answer
+// in time" for [context.DeadlineExceeded], "interrupted" for
+// [context.Canceled], else err's own text.
+func ContextCause(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
 	}
-	return fmt.Sprintf("waiting for the router: %v (last received: %q)", e.Err, e.Tail)
+	return err.Error()
 }
 
 // wantSend is the Want of a TimeoutError of a write.

@@ -105,10 +105,44 @@ type Client struct {
 func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	c, err := dial(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", cfg.Addr, err)
+		return nil, dialContext(cfg, err)
 	}
 	return c, nil
 }
+
+// dialContext adds the address to an error of [Dial], unless
+// the error names them already (a [*transport.DialError] or a
+// [*transport.HostKeyError]), so that the address is said once.
+func dialContext(cfg Config, err error) error {
+	var (
+		dialErr *transport.DialError
+		keyErr  *transport.HostKeyError
+	)
+	if errors.As(err, &dialErr) || errors.As(err, &keyErr) {
+		return err
+	}
+	return fmt.Errorf("connect to %s: %w", cfg.Addr, err)
+}
+
+// adminError reports a failed change to administrator mode on one router:
+// it says "enter administrator mode on ADDR" once, followed by the
+// driver's cause (a rejected password, a refused command), and unwraps to
+// the driver's [*driver.PrivilegeError].
+type adminError struct {
+	addr string
+	err  error
+}
+
+func (e *adminError) Error() string {
+	cause := e.err
+	var privErr *driver.PrivilegeError
+	if errors.As(e.err, &privErr) {
+		cause = privErr.Err
+	}
+	return fmt.Sprintf("enter administrator mode on %s: %v", e.addr, cause)
+}
+
+func (e *adminError) Unwrap() error { return e.err }
 
 func dial(ctx context.Context, cfg Config) (*Client, error) {
 	enc := channel.ShiftJIS
@@ -260,7 +294,7 @@ func (c *Client) ConfigFiles(ctx context.Context) (ConfigFiles, error) {
 // [*transport.AuthError].
 func (c *Client) Administrator(ctx context.Context) error {
 	if err := c.d.Escalate(ctx, levelAdmin, c.cfg.AdminPassword); err != nil {
-		return fmt.Errorf("enter administrator mode on %s: %w", c.cfg.Addr, err)
+		return &adminError{addr: c.cfg.Addr, err: err}
 	}
 	if !c.console.known {
 		if _, err := c.setupConsole(ctx); err != nil {

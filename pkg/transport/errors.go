@@ -1,6 +1,13 @@
 package transport
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+)
 
 // HostKeyError reports a host key that could not be verified against the
 // known_hosts file: either the host is unknown (Unknown is true) or its key
@@ -12,11 +19,15 @@ type HostKeyError struct {
 	Fingerprint    string // SHA256 fingerprint of the presented key
 	KnownHostsFile string // file that was consulted
 	Unknown        bool   // true: no key recorded for the host; false: the recorded key differs
+	Revoked        bool   // the presented key is marked @revoked in the file
 	Err            error
 }
 
 // Error describes the refused key without any secret.
 func (e *HostKeyError) Error() string {
+	if e.Revoked {
+		return fmt.Sprintf("host key for %s is REVOKED: server presented %s %s, which %s marks @revoked", e.Host, e.KeyType, e.Fingerprint, e.KnownHostsFile)
+	}
 	if e.Unknown {
 		return fmt.Sprintf("host key for %s is not known (%s %s, not in %s)", e.Host, e.KeyType, e.Fingerprint, e.KnownHostsFile)
 	}
@@ -60,10 +71,58 @@ type DialError struct {
 	Err      error
 }
 
-// Error names the address, the protocol and the cause.
+// Error names the address, the protocol and the cause, once: a refused
+// connection reads "connect to ADDR over ssh: connection refused", not the
+// address again as the network error repeats it.
 func (e *DialError) Error() string {
-	return fmt.Sprintf("connect to %s over %s: %v", e.Addr, e.Protocol, e.Err)
+	return fmt.Sprintf("connect to %s over %s: %s", e.Addr, e.Protocol, dialCause(e.Err))
+}
+
+// dialCause words err for operators: the system's reason of a network
+// error without the address it repeats, "no answer in time" for an
+// expired context and "interrupted" for a cancelled one.
+func dialCause(err error) string {
+	if op, ok := err.(*net.OpError); ok {
+		err = op.Err
+		if sys, ok := err.(*os.SyscallError); ok {
+			err = sys.Err
+		}
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	}
+	return err.Error()
 }
 
 // Unwrap returns the cause.
 func (e *DialError) Unwrap() error { return e.Err }
+
+// AlgorithmError reports that the router and rtxctl share no SSH algorithm
+// of one kind: old firmware that offers only SHA-1 or CBC algorithms, when
+// [SSHConfig].LegacyAlgorithms is off.
+type AlgorithmError struct {
+	What   string   // the kind, e.g. "client to server cipher" or "key exchange"
+	Router []string // the algorithms the router offered
+	Legacy bool     // the legacy algorithms were offered too
+	Err    error    // x/crypto's *ssh.AlgorithmNegotiationError
+}
+
+// Error names the kind and what the router offered.
+func (e *AlgorithmError) Error() string {
+	return fmt.Sprintf("no SSH algorithm in common for %s (the router offers %s)", e.What, strings.Join(e.Router, ", "))
+}
+
+// Unwrap returns x/crypto's negotiation error.
+func (e *AlgorithmError) Unwrap() error { return e.Err }
+
+// AddedHostKey describes a host key that [SSHConfig].AcceptNewHostKey
+// recorded (see [SSHConfig].HostKeyAdded).
+type AddedHostKey struct {
+	Host           string // the host as filed, e.g. "[127.0.0.1]:2222"
+	KeyType        string // key algorithm, e.g. "ssh-ed25519"
+	Fingerprint    string // SHA256 fingerprint
+	KnownHostsFile string // the file the key was appended to
+}

@@ -34,9 +34,10 @@ var plainHostKeyAlgorithms = []string{
 // hostKeyChecker verifies the server's host key against an OpenSSH
 // known_hosts file and, on request, records the key of an unknown host.
 type hostKeyChecker struct {
-	addr   string // address as dialled, the name the key is filed under
-	file   string // known_hosts file; "" when checking is disabled
-	accept bool   // trust on first use
+	addr   string             // address as dialled, the name the key is filed under
+	file   string             // known_hosts file; "" when checking is disabled
+	accept bool               // trust on first use
+	added  func(AddedHostKey) // told about a key recorded by trust on first use; nil = no one
 	known  ssh.HostKeyCallback
 	log    *slog.Logger
 
@@ -58,7 +59,7 @@ func newHostKeyChecker(addr string, cfg SSHConfig, log *slog.Logger) (*hostKeyCh
 		return nil, errors.New("check ssh host key: no known_hosts file configured")
 	}
 	hk.file = cfg.KnownHostsFile
-	hk.accept = cfg.AcceptNewHostKey
+	hk.accept, hk.added = cfg.AcceptNewHostKey, cfg.HostKeyAdded
 	known, err := knownhosts.New(cfg.KnownHostsFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -133,7 +134,11 @@ func (hk *hostKeyChecker) check(hostname string, remote net.Addr, key ssh.Public
 		return nil
 	case errors.Is(err, errUnknownHost), errors.As(err, &keyErr) && len(keyErr.Want) == 0:
 		return hk.unknown(key, err)
-	case keyErr != nil, isRevoked(err):
+	case isRevoked(err):
+		e := hk.refuse(key, false, err)
+		e.Revoked = true
+		return e
+	case keyErr != nil:
 		return hk.refuse(key, false, err)
 	default:
 		return fmt.Errorf("check ssh host key: %w", err)
@@ -156,11 +161,14 @@ func (hk *hostKeyChecker) unknown(key ssh.PublicKey, cause error) error {
 	}
 	hk.accepted = key
 	hk.log.Info("new ssh host key recorded", "file", hk.file, "type", key.Type(), "fingerprint", ssh.FingerprintSHA256(key))
+	if hk.added != nil {
+		hk.added(AddedHostKey{Host: knownhosts.Normalize(hk.addr), KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key), KnownHostsFile: hk.file})
+	}
 	return nil
 }
 
 // refuse records and returns the HostKeyError for key.
-func (hk *hostKeyChecker) refuse(key ssh.PublicKey, unknown bool, cause error) error {
+func (hk *hostKeyChecker) refuse(key ssh.PublicKey, unknown bool, cause error) *HostKeyError {
 	e := &HostKeyError{
 		Host:           hk.addr,
 		KeyType:        key.Type(),

@@ -48,6 +48,10 @@ type SSHConfig struct {
 	// and appends it there (creating the file 0600 and its directory 0700).
 	// A changed key is refused regardless. false refuses unknown hosts.
 	AcceptNewHostKey bool
+	// HostKeyAdded, when set, is called once AcceptNewHostKey has recorded
+	// the key of an unknown host, to tell the user which key was trusted.
+	// nil tells no one.
+	HostKeyAdded func(AddedHostKey)
 	// InsecureIgnoreHostKey skips the host-key check entirely. false checks.
 	InsecureIgnoreHostKey bool
 	// LegacyAlgorithms also offers what old RTX firmware needs:
@@ -119,7 +123,7 @@ func DialSSH(ctx context.Context, addr string, cfg SSHConfig) (io.ReadWriteClose
 		if conn != nil {
 			conn.Close()
 		}
-		return nil, &DialError{Protocol: "ssh", Addr: addr, Err: fmt.Errorf("session setup interrupted: %w", ctx.Err())}
+		return nil, &DialError{Protocol: "ssh", Addr: addr, Err: ctx.Err()}
 	}
 	switch {
 	case err == nil:
@@ -129,8 +133,12 @@ func DialSSH(ctx context.Context, addr string, cfg SSHConfig) (io.ReadWriteClose
 		return nil, hk.failure.Load()
 	case auth.isAuthFailure(err):
 		log.Debug("ssh authentication refused", "user", cfg.User)
-		return nil, &AuthError{User: cfg.User, Err: err}
+		return nil, &AuthError{User: cfg.User, Err: auth.refusal(err)}
 	default:
+		var negErr *ssh.AlgorithmNegotiationError
+		if errors.As(err, &negErr) {
+			err = &AlgorithmError{What: negErr.What, Router: negErr.RequestedAlgorithms, Legacy: cfg.LegacyAlgorithms, Err: negErr}
+		}
 		return nil, &DialError{Protocol: "ssh", Addr: addr, Err: err}
 	}
 }

@@ -29,7 +29,8 @@ type sshAuth struct {
 	names   []string // RFC 4252 names of methods, same order
 	agent   net.Conn // nil without an agent
 	log     *slog.Logger
-	started bool // the server has been asked for authentication
+	started bool  // the server has been asked for authentication
+	refused error // set when every offered method was refused
 }
 
 // newSSHAuth loads the key files and connects to the agent. The caller must
@@ -121,7 +122,18 @@ func (a *sshAuth) next(ac *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 			return nil, nil
 		}
 	}
-	return nil, fmt.Errorf("%w (offered %v, server accepts %v)", errAuthExhausted, a.names, ac.AllowedMethods)
+	a.refused = fmt.Errorf("%w (offered %s; the router accepts %s)", errAuthExhausted,
+		strings.Join(a.names, ", "), strings.Join(ac.AllowedMethods, ", "))
+	return nil, a.refused
+}
+
+// refusal returns the cause of an authentication failure err (see
+// [sshAuth.isAuthFailure]) without x/crypto's handshake prefix.
+func (a *sshAuth) refusal(err error) error {
+	if a.refused != nil {
+		return a.refused
+	}
+	return err
 }
 
 // isAuthFailure reports whether a failed handshake means the credentials

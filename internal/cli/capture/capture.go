@@ -154,7 +154,7 @@ func record(ctx context.Context, opts *Options) (f *File, err error) {
 		err := client.Administrator(actx)
 		cancel()
 		if err != nil {
-			return nil, fmt.Errorf("enter administrator mode: %w", err)
+			return nil, err
 		}
 	}
 	info := client.Info()

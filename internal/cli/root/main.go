@@ -150,6 +150,7 @@ func hint(err error, cmd *cobra.Command) string {
 		flagErr     *cli.FlagError
 		authErr     *transport.AuthError
 		hostKeyErr  *transport.HostKeyError
+		algErr      *transport.AlgorithmError
 		conflictErr *rtx.FilterConflictError
 		peerErr     *rtx.PeerASError
 		heldErr     *lock.HeldError
@@ -164,6 +165,10 @@ func hint(err error, cmd *cobra.Command) string {
 		return "choose the Azure side's AS with --peer-as AS (or peer_as in the config file)"
 	case errors.As(err, &heldErr):
 		return "wait for the other rtxctl to finish, or raise --lock-wait"
+	case errors.As(err, &algErr) && !algErr.Legacy:
+		return "old firmware offers only SHA-1 and CBC algorithms: rerun with --legacy-ssh-algorithms (or legacy_ssh_algorithms: true in the config file)"
+	case errors.As(err, &hostKeyErr) && hostKeyErr.Revoked:
+		return fmt.Sprintf("someone marked this key as revoked in %s: do not connect until the router has a new key, and ask why", hostKeyErr.KnownHostsFile)
 	case errors.As(err, &hostKeyErr) && hostKeyErr.Unknown:
 		return "compare the fingerprint with `show sshd host key` on the router's console, then rerun with --accept-new-host-key"
 	case errors.As(err, &hostKeyErr):
@@ -180,10 +185,21 @@ func hint(err error, cmd *cobra.Command) string {
 		return "the router kept sending without a prompt; if the output really is that long, raise --timeout (and --max-output)"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "the router did not answer in time; check the address or raise --timeout"
+	case errors.As(err, &flagErr) && passwordFlag(flagErr):
+		return fmt.Sprintf("rtxctl takes no password on the command line, where other users can read it: set %s (and %s), "+
+			"use --password-file (and --admin-password-file) or password_file in the config file, or type it when asked on a terminal",
+			cli.PasswordEnv, cli.AdminPasswordEnv)
 	case errors.As(err, &flagErr) && cmd != nil:
 		return fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath())
 	}
 	return ""
+}
+
+// passwordFlag reports whether e is the unknown flag --password or
+// --admin-password.
+func passwordFlag(e *cli.FlagError) bool {
+	msg := e.Error()
+	return msg == "unknown flag: --password" || msg == "unknown flag: --admin-password"
 }
 
 // jsonError is the -o json error object; see docs/json.md.

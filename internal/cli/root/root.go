@@ -6,6 +6,7 @@ package root
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/rtxctl/rtxctl/internal/build"
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/cli/azure"
 	"github.com/rtxctl/rtxctl/internal/cli/capture"
@@ -38,6 +39,8 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 			return cmd.Help()
 		},
 	}
+	cmd.Version = build.Current().Version
+	cmd.SetVersionTemplate(version.Line(build.Current()) + "\n")
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.SetIn(f.IO.In)

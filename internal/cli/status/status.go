@@ -118,7 +118,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		err := client.Administrator(actx)
 		cancel()
 		if err != nil {
-			return fmt.Errorf("enter administrator mode: %w", err)
+			return err
 		}
 	}
 	st, err := rtx.ReadTunnelStatus(ctx, s, rtx.StatusOptions{

@@ -48,6 +48,12 @@ func run(opts *Options) error {
 		enc := json.NewEncoder(opts.IO.Out)
 		return enc.Encode(opts.Info)
 	}
-	_, err := fmt.Fprintf(opts.IO.Out, "rtxctl %s (commit %s, %s)\n", opts.Info.Version, opts.Info.Commit, opts.Info.GoVersion)
+	_, err := fmt.Fprintln(opts.IO.Out, Line(opts.Info))
 	return err
+}
+
+// Line is the version line of `rtxctl version` and `rtxctl --version`:
+// "rtxctl VERSION (commit COMMIT, GOVERSION)".
+func Line(info build.Info) string {
+	return fmt.Sprintf("rtxctl %s (commit %s, %s)", info.Version, info.Commit, info.GoVersion)
 }
