@@ -84,40 +84,14 @@ func ParseBGP(text string) (*BGP, error) {
 	}
 	var (
 		lines  []string
-		header = true  // still in the leading `#` comment lines
-		first  = true  // no line seen yet: a `Searching ...` line is dropped
-		nested = false // a configuration line was seen: indented lines nest under it
+		nested bool // a configuration line was seen: indented lines nest under it
 	)
-	for rest := text; rest != ""; {
-		// Lines end at LF, CRLF or a lone CR, as splitLines splits them.
-		line := rest
-		rest = ""
-		if i := strings.IndexAny(line, "\r\n"); i >= 0 {
-			crlf := line[i] == '\r' && strings.HasPrefix(line[i+1:], "\n")
-			line, rest = line[:i], line[i+1:]
-			if crlf {
-				rest = rest[1:]
-			}
-		}
-		line = strings.TrimRight(line, " \t")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		if first && strings.TrimSpace(line) == "Searching ..." {
-			first = false
-			continue
-		}
-		first = false
-		body := strings.TrimLeft(line, " \t")
-		if header && strings.HasPrefix(body, "#") {
-			continue
-		}
-		header = false
+	for l := range configLines(text) {
 		// ParseBGPLines keeps only the lines whose first word is "bgp".
-		if (len(body) == len(line) || !nested) && strings.Contains(body, "bgp") {
-			lines = append(lines, body)
+		if !l.header && (l.depth == 0 || !nested) && strings.Contains(l.body, "bgp") {
+			lines = append(lines, l.body)
 		}
-		nested = true
+		nested = nested || !l.header
 	}
 	return ParseBGPLines(lines), nil
 }

@@ -2,6 +2,7 @@ package rtx
 
 import (
 	"errors"
+	"iter"
 	"regexp"
 	"strings"
 )
@@ -61,34 +62,66 @@ func ParseShowConfig(text string) (*ShowConfig, error) {
 	sc := &ShowConfig{}
 	var stack []*[]ConfigLine // stack[d] is the slice that receives lines of depth d
 	stack = append(stack, &sc.Lines)
-	inHeader, first := true, true
-	for _, raw := range splitLines(text) {
-		line := strings.TrimRight(raw, " \t")
-		if strings.TrimSpace(line) == "" {
+	for l := range configLines(text) {
+		if l.header {
+			sc.addHeader(strings.TrimSpace(strings.TrimPrefix(l.body, "#")))
 			continue
 		}
-		if first && strings.TrimSpace(line) == "Searching ..." {
-			first = false
-			continue
-		}
-		first = false
-		body := strings.TrimLeft(line, " \t")
-		if inHeader && strings.HasPrefix(body, "#") {
-			sc.addHeader(strings.TrimSpace(strings.TrimPrefix(body, "#")))
-			continue
-		}
-		inHeader = false
-		depth := len(line) - len(body)
+		depth := l.depth
 		if depth > len(stack)-1 {
 			depth = len(stack) - 1
 		}
 		stack = stack[:depth+1]
 		parent := stack[depth]
-		*parent = append(*parent, ConfigLine{Text: body})
+		*parent = append(*parent, ConfigLine{Text: l.body})
 		last := &(*parent)[len(*parent)-1]
 		stack = append(stack, &last.Children)
 	}
 	return sc, nil
+}
+
+// configLine is one line of `show config` output that [ParseShowConfig]
+// keeps.
+type configLine struct {
+	header bool   // a `#` line of the leading header
+	depth  int    // indentation: spaces and tabs before body
+	body   string // the line without indentation and trailing spaces
+}
+
+// configLines yields the lines of `show config` output that
+// [ParseShowConfig] keeps, in order: the leading header lines, then the
+// configuration lines; blank lines and a first `Searching ...` line (left
+// by `| grep`) are left out. Lines end at LF, CRLF or a lone CR. The lines
+// are slices of text: nothing is copied.
+func configLines(text string) iter.Seq[configLine] {
+	return func(yield func(configLine) bool) {
+		inHeader, first := true, true
+		for rest := text; rest != ""; {
+			line := rest
+			rest = ""
+			if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+				crlf := line[i] == '\r' && strings.HasPrefix(line[i+1:], "\n")
+				line, rest = line[:i], line[i+1:]
+				if crlf {
+					rest = rest[1:]
+				}
+			}
+			line = strings.TrimRight(line, " \t")
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			if first && strings.TrimSpace(line) == "Searching ..." {
+				first = false
+				continue
+			}
+			first = false
+			body := strings.TrimLeft(line, " \t")
+			inHeader = inHeader && strings.HasPrefix(body, "#")
+			if !yield(configLine{header: inHeader, depth: len(line) - len(body), body: body}) {
+				return
+			}
+		}
+	}
 }
 
 func (sc *ShowConfig) addHeader(h string) {
