@@ -3,7 +3,6 @@ package history
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -198,27 +197,6 @@ func TestFilter(t *testing.T) {
 	}
 }
 
-// golden compares got with testdata/json/NAME.golden, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "json", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
 // TestGolden checks the text table and the JSON of a confirmed pending
 // change and a failed change (rerun with -update to rewrite the goldens).
 func TestGolden(t *testing.T) {
@@ -240,7 +218,7 @@ func TestGolden(t *testing.T) {
 	if err := cli.WriteJSON(&js, Report{Changes: changes}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "history", js.Bytes())
+	clitest.Golden(t, filepath.Join("testdata", "json", "history.golden"), js.String(), *update)
 
 	// The table shows local times: the same wall clock in every zone.
 	for i := range changes {
@@ -251,5 +229,5 @@ func TestGolden(t *testing.T) {
 	if err := Write(&text, changes, true); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "history-text", text.Bytes())
+	clitest.Golden(t, filepath.Join("testdata", "json", "history-text.golden"), text.String(), *update)
 }
