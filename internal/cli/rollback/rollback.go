@@ -31,6 +31,7 @@ type Options struct {
 
 	To            int           // --to: restore the BGP lines recorded before this journal entry; 0 = the pending change
 	Expired       bool          // --expired: every router's overdue pending change (cron)
+	DryRun        bool          // with --to: print the restore plan, change nothing
 	VerifyTimeout time.Duration // deadline of the verification after the restore
 	LockWait      time.Duration // how long to wait for another rtxctl's lock
 	WaitLeftover  time.Duration // how long to wait for an interrupted run's rollback timer
@@ -105,6 +106,7 @@ EXIT STATUS
 	}
 	fs := cmd.Flags()
 	fs.IntVar(&opts.To, "to", 0, "restore the BGP lines recorded before journal entry `ID`")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "with --to: print what would be restored and stop; only show config is read")
 	fs.BoolVar(&opts.Expired, "expired", false, "undo every router's pending change whose deadline has passed (for cron)")
 	fs.DurationVar(&opts.VerifyTimeout, "verify-timeout", rtx.DefaultVerifyTimeout, "how long to wait for BGP to agree after the restore")
 	fs.DurationVar(&opts.LockWait, "lock-wait", cli.DefaultLockWait, "how long to wait for another rtxctl changing the same router")
@@ -121,6 +123,8 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 		return cli.FlagErrorf("invalid --to %d: want a journal entry ID", o.To)
 	case o.Expired && o.To != 0:
 		return cli.FlagErrorf("--expired and --to cannot be used together")
+	case o.DryRun && o.To == 0:
+		return cli.FlagErrorf("--dry-run needs --to ID: it shows what restoring a journal entry would change")
 	case o.Expired && (o.Router != "" || cmd.Flags().Changed("host")):
 		return cli.FlagErrorf("--expired takes no ROUTER or --host: it handles every router with an overdue pending change")
 	case o.VerifyTimeout <= 0:
@@ -140,7 +144,11 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 	if o.Expired {
 		return o.Conn.Validate()
 	}
-	return o.ResolveTarget(f, true)
+	if err := o.ResolveTarget(f, true); err != nil {
+		return err
+	}
+	o.Target.ReadOnly = o.DryRun
+	return nil
 }
 
 // Report is the result for one router, printed as text or, with -o json,
@@ -159,6 +167,10 @@ type Report struct {
 	// Disarmed reports that the router's schedule entry was removed.
 	Disarmed bool `json:"disarmed"`
 	Saved    bool `json:"saved"`
+	// DryRun and Plan: with --to ID --dry-run, the restore that was only
+	// planned.
+	DryRun bool            `json:"dry_run,omitempty"`
+	Plan   *rtx.TunnelPlan `json:"plan,omitempty"`
 	// Error is the failure of this router (--expired only).
 	Error string `json:"error,omitempty"`
 }
@@ -175,7 +187,11 @@ func run(ctx context.Context, opts *Options) (err error) {
 	}
 	host := opts.Target.Host.Host
 	r := &router{opts: opts, store: store, logger: logger, name: host, key: store.Key(opts.Target.Addr(), host), target: opts.Target, user: state.User{Login: opts.Target.User, Local: state.LocalUser()}}
-	rep, err := r.run(ctx)
+	do := r.run
+	if opts.DryRun {
+		do = r.preview
+	}
+	rep, err := do(ctx)
 	if err != nil {
 		logger.Error("rollback failed", "host", r.host(), "error", err)
 		return err
@@ -189,6 +205,10 @@ func writeReport(opts *Options, r *Report) error {
 	}
 	if r.JournalID == 0 {
 		return nil
+	}
+	if r.DryRun {
+		_, err := io.WriteString(opts.IO.Out, r.Plan.String())
+		return err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "rolled back: %s (journal entry %d) at %s\n", r.Action, r.JournalID, r.Host)

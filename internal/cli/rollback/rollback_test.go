@@ -40,6 +40,7 @@ func TestNewCmdRollback(t *testing.T) {
 		{name: "expired with host", args: "--expired --host 127.0.0.1", wantFlag: true},
 		{name: "expired and to", args: "--expired --to 1", wantFlag: true},
 		{name: "negative to", args: "tokyo --to -1", wantFlag: true},
+		{name: "dry run without to", args: "tokyo --dry-run", wantFlag: true},
 		{name: "bad verify timeout", args: "tokyo --verify-timeout 0s", wantFlag: true},
 		{name: "no router", args: "", wantFlag: true},
 	}
