@@ -153,7 +153,7 @@ func (p *TunnelPlan) String() string {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	if p.NoOp() {
-		b.WriteString("nothing to do\n")
+		// The caller says "nothing to do" once, with why.
 		return b.String()
 	}
 	b.WriteString("commands:\n")

@@ -1,9 +1,11 @@
 package tunnel
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
+	"github.com/rtxctl/rtxctl/pkg/channel"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -68,12 +70,17 @@ func (e *ChangeError) detail() string {
 			what += fmt.Sprintf(" %q", ae.Command)
 		}
 		return fmt.Sprintf("%s failed: %v%s", what, ae.Err, revertFailure(ae.RevertErr))
+	case errors.As(e.Err, &ve) && errors.Is(ve.Err, context.Canceled):
+		// Execute says "interrupted"; the verification did not fail.
+		return fmt.Sprintf("not verified (%s)%s", ve.Reason, revertFailure(ve.RevertErr))
 	case errors.As(e.Err, &ve):
 		msg := "verification failed: " + ve.Reason
 		if ve.Err != nil {
-			msg += ": " + ve.Err.Error()
+			msg += ": " + channel.ContextCause(ve.Err)
 		}
 		return msg + revertFailure(ve.RevertErr)
+	case e.What != "" && errors.Is(e.Err, context.Canceled):
+		return e.What + ": not finished"
 	}
 	if e.What == "" {
 		return e.Err.Error()

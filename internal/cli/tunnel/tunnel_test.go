@@ -112,7 +112,7 @@ func TestTunnel(t *testing.T) {
 		},
 		{
 			name: "on when on", saved: "on", verb: "tunnel on",
-			stdout: []string{"nothing to do"},
+			stdout: []string{"forced tunnel on: peer AS 65521"},
 			stderr: []string{"already on", "nothing to do"},
 		},
 		{
