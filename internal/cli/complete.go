@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rtxctl/rtxctl/internal/config"
 )
 
 // CompleteRouters returns a shell completion function that offers the router
@@ -27,5 +29,37 @@ func CompleteRouters(f *Factory) cobra.CompletionFunc {
 		}
 		slices.Sort(names)
 		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// flagValues are the values shell completion offers for the flags of that
+// name, on every command that has one.
+var flagValues = map[string][]string{
+	"output":    {OutputText, OutputJSON},
+	"transport": config.Transports,
+	"encoding":  config.Encodings,
+	"match":     config.Matches,
+}
+
+// RegisterCompletions sets up shell completion on cmd and every command
+// below it: the values of -o, --transport, --encoding and --match, and the
+// router names of the configuration file for a command whose usage takes a
+// ROUTER and that has no completion of its own.
+func RegisterCompletions(cmd *cobra.Command, f *Factory) {
+	for name, values := range flagValues {
+		if cmd.Flags().Lookup(name) == nil {
+			continue
+		}
+		if _, ok := cmd.GetFlagCompletionFunc(name); !ok {
+			// The error is for an unknown or already registered flag,
+			// both ruled out above.
+			_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+		}
+	}
+	if cmd.ValidArgsFunction == nil && strings.Contains(cmd.Use, "ROUTER") {
+		cmd.ValidArgsFunction = CompleteRouters(f)
+	}
+	for _, sub := range cmd.Commands() {
+		RegisterCompletions(sub, f)
 	}
 }

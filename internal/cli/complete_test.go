@@ -37,3 +37,48 @@ func TestCompleteRouters(t *testing.T) {
 		})
 	}
 }
+
+func TestRegisterCompletions(t *testing.T) {
+	t.Parallel()
+	f := &Factory{Config: func() (*config.Config, error) {
+		return &config.Config{Routers: map[string]config.Host{"tokyo": {}, "osaka": {}}}, nil
+	}}
+	root := &cobra.Command{Use: "rtxctl"}
+	sub := &cobra.Command{Use: "status [ROUTER]"}
+	var o ConnectionOptions
+	o.AddFlags(sub)
+	sub.Flags().String("match", "", "")
+	root.AddCommand(sub)
+	RegisterCompletions(root, f)
+
+	tests := []struct {
+		flag string
+		want []cobra.Completion
+	}{
+		{"output", []cobra.Completion{"text", "json"}},
+		{"transport", []cobra.Completion{"ssh", "telnet"}},
+		{"encoding", []cobra.Completion{"auto", "shift_jis", "euc-jp", "utf-8", "ascii"}},
+		{"match", []cobra.Completion{"include", "equal"}},
+	}
+	for _, tt := range tests {
+		complete, ok := sub.GetFlagCompletionFunc(tt.flag)
+		if !ok {
+			t.Errorf("--%s: no completion", tt.flag)
+			continue
+		}
+		got, _ := complete(sub, nil, "")
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("--%s completion mismatch (-want +got):\n%s", tt.flag, diff)
+		}
+	}
+	if sub.ValidArgsFunction == nil {
+		t.Fatal("no router completion for a command taking ROUTER")
+	}
+	got, _ := sub.ValidArgsFunction(sub, nil, "")
+	if diff := cmp.Diff([]cobra.Completion{"osaka", "tokyo"}, got); diff != "" {
+		t.Errorf("router completion mismatch (-want +got):\n%s", diff)
+	}
+	if root.ValidArgsFunction != nil {
+		t.Error("router completion on a command without ROUTER")
+	}
+}

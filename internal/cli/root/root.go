@@ -58,5 +58,6 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 		tunnel.NewCmdTunnel(f, status.NewCmdStatus(f, nil)),
 		version.NewCmdVersion(f, nil),
 	)
+	cli.RegisterCompletions(cmd, f)
 	return cmd
 }
