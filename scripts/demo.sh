@@ -17,6 +17,10 @@ cleanup() {
 trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+# proved records one line of the summary printed at the end; the demo
+# stops (set -e) before a claim whose check failed.
+proved_lines=()
+proved() { proved_lines+=("$*"); }
 run() {
 	printf '$' >&2
 	printf ' %q' "$@" >&2
@@ -82,25 +86,39 @@ run bin/rtxctl tunnel on "${ssh_flags[@]}"
 run bin/rtxctl status "${ssh_flags[@]}"
 run bin/rtxctl tunnel off "${ssh_flags[@]}" -v
 run bin/rtxctl status "${ssh_flags[@]}"
+proved "tunnel on and off changed the router over SSH, each verified (BGP Established, default route advertised, then withdrawn) and saved"
 
 step "tunnel off again: already off, nothing is sent"
-run bin/rtxctl tunnel off "${ssh_flags[@]}"
+run bin/rtxctl tunnel off "${ssh_flags[@]}" 2>"$tmp/rerun.err"
+cat "$tmp/rerun.err" >&2
+grep -q 'nothing to do' "$tmp/rerun.err"
+proved "rerunning tunnel off sent nothing: the router was already in the requested state"
 
-step "timed rollback: tunnel on, pending for 5 seconds, then undone by the router's own schedule"
-run bin/rtxctl tunnel on "${ssh_flags[@]}" --rollback-in 5s
+step "guard rail: a --rollback-in shorter than the verification needs is refused before connecting"
+run bin/rtxctl tunnel on "${ssh_flags[@]}" --rollback-in 2s || echo "exit status: $? (usage error)" >&2
+
+step "timed rollback: tunnel on, pending for 10 seconds, then undone by the router's own schedule"
+# --rollback-in must cover --verify-timeout plus --timeout plus a second.
+pending_flags=(--rollback-in 10s --verify-timeout 6s --timeout 3s)
+run bin/rtxctl tunnel on "${ssh_flags[@]}" "${pending_flags[@]}" --dry-run
+run bin/rtxctl tunnel on "${ssh_flags[@]}" "${pending_flags[@]}"
 run bin/rtxctl status "${ssh_flags[@]}"
 run bin/rtxctl tunnel off "${ssh_flags[@]}" || echo "exit status: $? (a change is pending)" >&2
-sleep 6
-run bin/rtxctl status "${ssh_flags[@]}"
+sleep 11
+run bin/rtxctl status "${ssh_flags[@]}" -o json >"$tmp/after-rollback.json"
+cat "$tmp/after-rollback.json"
+grep -q '"tunnel": "off"' "$tmp/after-rollback.json"
+proved "the timed change left pending was undone by the router's own schedule at its deadline, with rtxctl gone"
 # What cron runs every minute: the router already undid the change, so it
 # only records that.
 run bin/rtxctl rollback --expired -v
 
 step "timed rollback confirmed: tunnel on --rollback-in 1m, then confirm (saved, schedule removed)"
-run bin/rtxctl tunnel on "${ssh_flags[@]}" --rollback-in 1m
+run bin/rtxctl tunnel on "${ssh_flags[@]}" --rollback-in 1m --verify-timeout 20s
 run bin/rtxctl confirm "${ssh_flags[@]}"
 run bin/rtxctl tunnel off "${ssh_flags[@]}" -q
 run bin/rtxctl history --host 127.0.0.1
+proved "a pending change was confirmed (saved, the router's schedule removed); history shows each change's final state"
 
 step "a refused command exits with status 2 before connecting"
 set +e
@@ -137,5 +155,9 @@ echo "exit status: $? (13: Azure learned the default route, but the KMS routes a
 set -e
 run bin/rtxctl azure kms-routes --router azfake "${az[@]}" --apply
 run bin/rtxctl azure check azfake "${az[@]}"
+proved "Azure agreed: its gateway learned the default route from the router, and the KMS routes are in place"
 
-step "done"
+step "done: what this demo proved"
+for line in "${proved_lines[@]}"; do
+	printf '  - %s\n' "$line" >&2
+done
