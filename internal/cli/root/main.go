@@ -84,6 +84,7 @@ func ExitCode(err error) int {
 		configErr  *config.Error
 		authErr    *transport.AuthError
 		hostKeyErr *transport.HostKeyError
+		algErr     *transport.AlgorithmError
 		opErr      *net.OpError
 		dnsErr     *net.DNSError
 		privErr    *driver.PrivilegeError
@@ -107,7 +108,7 @@ func ExitCode(err error) int {
 		return cli.ExitAuth
 	case errors.As(err, &privErr), errors.As(err, &cmdErr):
 		return cli.ExitRefused
-	case errors.As(err, &hostKeyErr), errors.As(err, &opErr), errors.As(err, &dnsErr),
+	case errors.As(err, &hostKeyErr), errors.As(err, &algErr), errors.As(err, &opErr), errors.As(err, &dnsErr),
 		errors.Is(err, context.DeadlineExceeded):
 		return cli.ExitUnreachable
 	case errors.Is(err, context.Canceled):

@@ -69,6 +69,9 @@ func (e *ChangeError) detail() string {
 		if ae.Command != "" {
 			what += fmt.Sprintf(" %q", ae.Command)
 		}
+		if errors.Is(ae.Err, context.Canceled) {
+			return fmt.Sprintf("%s not finished%s", what, revertFailure(ae.RevertErr))
+		}
 		return fmt.Sprintf("%s failed: %v%s", what, ae.Err, revertFailure(ae.RevertErr))
 	case errors.As(e.Err, &ve) && errors.Is(ve.Err, context.Canceled):
 		// Execute says "interrupted"; the verification did not fail.
