@@ -45,9 +45,9 @@ func TestStatusBootConfig(t *testing.T) {
 
 			out := runStatus(t, fake, "-o", "json")
 			var got struct {
-				Saved       bool             `json:"saved"`
-				ConfigFiles *rtx.ConfigFiles `json:"config_files"`
-				Neighbor    rtx.NeighborState
+				Saved       bool                `json:"saved"`
+				ConfigFiles *rtx.ConfigFiles    `json:"config_files"`
+				Neighbors   []rtx.NeighborState `json:"neighbors"`
 			}
 			if err := json.Unmarshal([]byte(out), &got); err != nil {
 				t.Fatalf("status -o json: %v\n%s", err, out)
@@ -55,7 +55,7 @@ func TestStatusBootConfig(t *testing.T) {
 			if diff := cmp.Diff(&rtx.ConfigFiles{Running: tt.running, Boot: tt.boot}, got.ConfigFiles); diff != "" {
 				t.Errorf("config_files mismatch (-want +got):\n%s", diff)
 			}
-			if !got.Saved || got.Neighbor.State != "Established" {
+			if !got.Saved || len(got.Neighbors) != 1 || got.Neighbors[0].State != "Established" {
 				t.Errorf("status -o json = %s, want saved and the neighbor Established", out)
 			}
 
