@@ -73,16 +73,10 @@ moment: a duration back from now (24h) or a time (2026-12-06, 2026-12-06
 					return err
 				}
 			}
-			if !cmd.Flags().Changed("host") && opts.Router != "" && !isIdentity(opts.StateDir, opts.Router) {
-				cfg, err := f.Config()
-				if err != nil {
+			if !cmd.Flags().Changed("host") && opts.Router != "" {
+				if err := opts.resolveRouter(f); err != nil {
 					return err
 				}
-				h, err := cfg.Router(opts.Router)
-				if err != nil {
-					return &cli.FlagError{Err: err}
-				}
-				opts.Host = h.Host
 			}
 			if runF != nil {
 				return runF(opts)
@@ -122,6 +116,24 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 		}
 	}
 	return time.Time{}, cli.FlagErrorf("invalid --since %q: want a duration such as 24h, or a time such as 2026-12-06 or 2026-12-06 10:00", s)
+}
+
+// resolveRouter sets Host from the config file's router named Router;
+// a name the config file does not know may be a router's identity.
+func (o *Options) resolveRouter(f *cli.Factory) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	h, err := cfg.Router(o.Router)
+	switch {
+	case err == nil:
+		o.Host = h.Host
+		return nil
+	case isIdentity(o.StateDir, o.Router):
+		return nil
+	}
+	return &cli.FlagError{Err: err}
 }
 
 // isIdentity reports whether name is the directory of a router's records

@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"flag"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,11 +29,13 @@ func TestNewCmdHistory(t *testing.T) {
 		wantOutput string
 		wantLimit  int
 		wantFlag   bool
+		identity   string // a router's records directory to create first
 	}{
 		{name: "router", args: "tokyo", wantHost: "192.0.2.1", wantOutput: "text"},
 		{name: "host", args: "--host 127.0.0.1 -o json", wantHost: "127.0.0.1", wantOutput: "json"},
 		{name: "host wins", args: "tokyo --host 127.0.0.1", wantHost: "127.0.0.1", wantOutput: "text"},
 		{name: "every router", args: "--limit 3", wantOutput: "text", wantLimit: 3},
+		{name: "identity", args: "rtx1210_s123", identity: "rtx1210_s123", wantOutput: "text"},
 		{name: "unknown router", args: "osaka", wantFlag: true},
 		{name: "bad output", args: "tokyo -o yaml", wantFlag: true},
 		{name: "negative limit", args: "--limit -1", wantFlag: true},
@@ -41,7 +44,13 @@ func TestNewCmdHistory(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := clitest.Execute(clitest.NewFactory(cfg, t.TempDir()), NewCmdHistory, strings.Fields(tt.args))
+			home := t.TempDir()
+			if tt.identity != "" {
+				if err := os.MkdirAll(filepath.Join(home, "rtxctl", tt.identity), 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := clitest.Execute(clitest.NewFactory(cfg, home), NewCmdHistory, strings.Fields(tt.args))
 			if !clitest.CheckUsage(t, err, tt.wantFlag) {
 				return
 			}
