@@ -199,8 +199,9 @@ type TunnelStatus struct {
 	// Filters are the IDs of the referenced filters that advertise the
 	// default route to the peer (normally just FilterID).
 	Filters []int `json:"filters,omitempty"`
-	// Neighbor is the first neighbor of the peer AS; Neighbors lists all.
-	Neighbor  NeighborState   `json:"neighbor"`
+	// Neighbor is the first neighbor of the peer AS; Neighbors lists all
+	// (only they are in JSON: the first is Neighbors[0]).
+	Neighbor  NeighborState   `json:"-"`
 	Neighbors []NeighborState `json:"neighbors"`
 	// AdvertisesDefault reports that every established neighbor of the peer
 	// AS is sent the default route (false when none is established).
