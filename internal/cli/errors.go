@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // FlagError reports a usage problem: a bad flag, argument or configuration
@@ -36,7 +38,28 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // WrapFlagError is a cobra flag error function: it makes flag parsing
 // errors *[FlagError]s, so that they exit with status 2.
 func WrapFlagError(_ *cobra.Command, err error) error {
+	var valueErr *pflag.InvalidValueError
+	if errors.As(err, &valueErr) {
+		name, value := valueErr.GetFlag().Name, valueErr.GetValue()
+		if want, ok := flagValueKinds[valueErr.GetFlag().Value.Type()]; ok {
+			// Say what the flag takes instead of the Go parser's error.
+			err = fmt.Errorf("invalid --%s %q: want %s", name, value, want)
+		} else {
+			err = fmt.Errorf("invalid --%s %q: %w", name, value, valueErr.Unwrap())
+		}
+	}
 	return &FlagError{Err: err}
+}
+
+// flagValueKinds says what a flag of each pflag type takes, for the
+// message of a value that does not parse.
+var flagValueKinds = map[string]string{
+	"int":      "a whole number",
+	"int64":    "a whole number",
+	"uint":     "a whole number of 0 or more",
+	"duration": "a duration such as 90s, 15m or 1h30m",
+	"bool":     "true or false",
+	"float64":  "a number",
 }
 
 // NoArgs is a cobra.PositionalArgs that accepts no arguments; an argument
