@@ -38,6 +38,10 @@ type Factory struct {
 	// (docs/exit-codes.md); a run over several routers reports each router's.
 	// Nil counts every error as a failure (1).
 	ExitCode func(error) int
+	// Subcommand runs rtxctl with args ("confirm", ROUTER, flags...) on f, so
+	// that a command can finish its work with another one without importing
+	// it; set by the root command.
+	Subcommand func(ctx context.Context, f *Factory, args []string) error
 }
 
 // NewFactory returns the production wiring: the process's streams and

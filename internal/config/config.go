@@ -82,6 +82,10 @@ type Azure struct {
 type Config struct {
 	Routers map[string]Host     `yaml:"routers"`
 	Groups  map[string][]string `yaml:"groups"` // group name -> names of routers in Routers
+	// AtomicGroups names groups whose routers (a redundant pair) are changed
+	// all or nothing: tunnel on|off on them verifies every one before saving
+	// any, and undoes them all when one fails.
+	AtomicGroups []string `yaml:"atomic_groups"`
 }
 
 // Error reports a configuration file that cannot be read or is invalid.
@@ -155,6 +159,11 @@ func Parse(r io.Reader) (*Config, error) {
 			}
 		}
 	}
+	for _, name := range cfg.AtomicGroups {
+		if _, ok := cfg.Groups[name]; !ok {
+			return nil, fmt.Errorf("atomic_groups: group %q is not defined under groups", name)
+		}
+	}
 	return cfg, nil
 }
 
@@ -180,6 +189,21 @@ func (c *Config) Group(name string) ([]string, error) {
 		return nil, fmt.Errorf("%w %q", ErrUnknownGroup, name)
 	}
 	return members, nil
+}
+
+// Atomic reports whether the routers called names must be changed all or
+// nothing: every one of them belongs to a group of AtomicGroups, so a
+// change to a redundant pair never leaves it half done.
+func (c *Config) Atomic(names []string) bool {
+	if len(names) < 2 {
+		return false
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(c.AtomicGroups, func(g string) bool { return slices.Contains(c.Groups[g], n) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // Transports lists the accepted values of [Host.Transport].

@@ -1,12 +1,11 @@
-// Package many runs a router command on several routers: the flags that
-// select them (ROUTER arguments, --group, --all, --inventory), bounded
-// parallelism (--parallel) with a per-router deadline (--router-timeout),
-// the live counts on a terminal, and the final table or JSON Lines. Every
-// router command goes through [Options.Run], so that a command only says
-// how to run on one router.
-//
-// Layer: internal/cli, above internal/fleet and internal/inventory.
-package many
+package fleet
+
+// This file is the command-line side of a run over several routers: the
+// flags that select them (ROUTER arguments, --group, --all, --inventory),
+// bounded parallelism (--parallel) with a per-router deadline
+// (--router-timeout), the live counts on a terminal, and the final table or
+// JSON Lines. Every router command goes through [Options.Run], so that a
+// command only says how to run on one router.
 
 import (
 	"bytes"
@@ -23,10 +22,9 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
-	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/internal/inventory"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
-	"github.com/rtxctl/rtxctl/internal/progress"
+	termprogress "github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/internal/state"
 )
 
@@ -41,6 +39,8 @@ type Options struct {
 	Inventory     string        // --inventory: an Ansible inventory merged into the config file
 	Parallel      int           // --parallel: routers worked on at once
 	RouterTimeout time.Duration // --router-timeout: deadline of the whole work on one router
+
+	merged bool // the inventory is merged into the factory's configuration
 }
 
 // AddFlags registers the flags on cmd.
@@ -49,19 +49,13 @@ func (o *Options) AddFlags(cmd *cobra.Command) {
 	fs.StringArrayVar(&o.Groups, "group", nil, "run on every router of group `NAME` of the config file or inventory (repeatable)")
 	fs.BoolVar(&o.All, "all", false, "run on every router of the config file and inventory")
 	fs.StringVar(&o.Inventory, "inventory", "", "also read routers and groups from an Ansible inventory `FILE` (YAML or INI)")
-	fs.IntVar(&o.Parallel, "parallel", fleet.DefaultParallel, "with several routers: how many to work on at once")
+	fs.IntVar(&o.Parallel, "parallel", DefaultParallel, "with several routers: how many to work on at once")
 	fs.DurationVar(&o.RouterTimeout, "router-timeout", DefaultRouterTimeout, "with several routers: deadline of the whole work on each")
 }
 
 // Args is a cobra.PositionalArgs for commands taking any number of ROUTER
 // names.
 func Args(*cobra.Command, []string) error { return nil }
-
-// several reports whether args and the flags ask for a run over a selection
-// rather than today's single router (one ROUTER or none, --host flags).
-func (o *Options) several(args []string) bool {
-	return len(args) > 1 || len(o.Groups) > 0 || o.All
-}
 
 // Turn is one router's turn in a run over several routers.
 type Turn struct {
@@ -97,49 +91,80 @@ func For[T any, P interface {
 type RunFunc func(ctx context.Context, turn *Turn, args []string) error
 
 // Run runs fn once with a nil turn when args and the flags name at most
-// one router. Otherwise it selects the routers (each once, see
-// [fleet.Select]), runs fn on each with --parallel at a time and
-// --router-timeout each, shows the counts on a terminal, and writes the
-// table (or JSON Lines with -o json, output being its value) to standard
-// output. The error carries the most severe exit status of the routers.
+// one router. Otherwise it selects the routers ([Options.Select]), runs fn
+// on each ([Options.Each]) and writes the report ([Finish]).
 func (o *Options) Run(cmd *cobra.Command, f *cli.Factory, args []string, output string, fn RunFunc) error {
-	if o.Inventory != "" {
-		f.Config = sync.OnceValues(withInventory(f.Config, o.Inventory))
-	}
-	if !o.several(args) {
+	if !o.Several(f, args) {
 		return fn(cmd.Context(), nil, args)
 	}
-	if err := cli.ValidateOutput(output); err != nil {
-		return err
-	}
-	if o.Parallel < 1 {
-		return cli.FlagErrorf("invalid --parallel %d: must be at least 1", o.Parallel)
-	}
-	if o.RouterTimeout <= 0 {
-		return cli.FlagErrorf("invalid --router-timeout %s: must be positive", o.RouterTimeout)
-	}
-	cfg, err := f.Config()
+	hosts, err := o.Select(f, args, output)
 	if err != nil {
 		return err
 	}
-	sel := fleet.Selection{Names: args, Groups: o.Groups, All: o.All}
+	return Finish(f, output, o.Each(cmd.Context(), f, hosts, fn))
+}
+
+// Several reports whether args and the flags ask for a run over a selection
+// rather than today's single router (one ROUTER or none, --host flags). It
+// also merges the --inventory file into the configuration f reads.
+func (o *Options) Several(f *cli.Factory, args []string) bool {
+	if o.Inventory != "" && !o.merged {
+		f.Config = sync.OnceValues(withInventory(f.Config, o.Inventory))
+		o.merged = true
+	}
+	return len(args) > 1 || len(o.Groups) > 0 || o.All
+}
+
+// Select checks the flags (output being the value of -o) and returns the
+// routers that args and the flags select, each once (see [Select]);
+// a router left out as a duplicate is noted on standard error.
+func (o *Options) Select(f *cli.Factory, args []string, output string) ([]config.Host, error) {
+	if err := cli.ValidateOutput(output); err != nil {
+		return nil, err
+	}
+	if o.Parallel < 1 {
+		return nil, cli.FlagErrorf("invalid --parallel %d: must be at least 1", o.Parallel)
+	}
+	if o.RouterTimeout <= 0 {
+		return nil, cli.FlagErrorf("invalid --router-timeout %s: must be positive", o.RouterTimeout)
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	sel := Selection{Names: args, Groups: o.Groups, All: o.All}
 	if dir, err := f.StateDir(); err == nil {
 		store := &state.Store{Root: dir}
 		sel.Identity = func(r string) string { return store.Key(r, "") }
 	}
-	hosts, dups, err := fleet.Select(cfg, sel)
+	hosts, dups, err := Select(cfg, sel)
 	if err != nil {
-		return &cli.FlagError{Err: err}
+		return nil, &cli.FlagError{Err: err}
 	}
 	for _, d := range dups {
 		fmt.Fprintf(f.IO.ErrOut, "note: %s\n", d)
 	}
+	return hosts, nil
+}
+
+// Each runs fn on each of hosts, --parallel at a time and --router-timeout
+// each, showing the counts on a terminal, and returns one result per
+// router.
+func (o *Options) Each(ctx context.Context, f *cli.Factory, hosts []config.Host, fn RunFunc) Report {
 	view := newView(f.IO.ErrOut)
-	r := &fleet.Runner{Parallel: o.Parallel, Timeout: o.RouterTimeout, ExitCode: f.ExitCode, Progress: view.show, Now: f.Now}
-	rep := r.Run(cmd.Context(), hosts, func(ctx context.Context, h config.Host) (fleet.Outcome, error) {
+	r := &Runner{Parallel: o.Parallel, Timeout: o.RouterTimeout, ExitCode: f.ExitCode, Progress: view.show, Now: f.Now}
+	rep := r.Run(ctx, hosts, func(ctx context.Context, h config.Host) (Outcome, error) {
 		return runTurn(ctx, f.IO, h.Name, fn)
 	})
 	view.done()
+	return rep
+}
+
+// Finish writes rep to standard output, as a table or, when output is
+// json, as JSON Lines. The error carries the most severe exit status of
+// the routers.
+func Finish(f *cli.Factory, output string, rep Report) error {
+	var err error
 	if output == cli.OutputJSON {
 		err = rep.WriteJSONLines(f.IO.Out)
 	} else {
@@ -153,24 +178,24 @@ func (o *Options) Run(cmd *cobra.Command, f *cli.Factory, args []string, output 
 
 // runTurn runs fn for the router called name with its output captured and
 // read back as its outcome.
-func runTurn(ctx context.Context, ios *iostreams.IOStreams, name string, fn RunFunc) (fleet.Outcome, error) {
+func runTurn(ctx context.Context, ios *iostreams.IOStreams, name string, fn RunFunc) (Outcome, error) {
 	t := &Turn{Router: name, out: &bytes.Buffer{}}
 	t.IO = &iostreams.IOStreams{In: strings.NewReader(""), Out: t.out, ErrOut: io.Discard}
 	err := fn(ctx, t, []string{name})
 	var data map[string]any
 	if json.Unmarshal(t.out.Bytes(), &data) != nil {
-		return fleet.Outcome{}, err
+		return Outcome{}, err
 	}
 	if _, isErr := data["error"]; isErr {
 		data = nil
 	}
-	return fleet.Outcome{State: Describe(data), Data: data}, err
+	return Outcome{State: Describe(data), Data: data}, err
 }
 
 // Failed is the error of a run over several routers of which some failed;
 // the table or JSON Lines already say which.
 type Failed struct {
-	Summary fleet.Summary
+	Summary Summary
 }
 
 func (e *Failed) Error() string {
@@ -190,7 +215,7 @@ func withInventory(load func() (*config.Config, error), path string) func() (*co
 		if err != nil {
 			return nil, &cli.FlagError{Err: err}
 		}
-		merged := &config.Config{Routers: maps.Clone(inv.Config.Routers), Groups: maps.Clone(inv.Config.Groups)}
+		merged := &config.Config{Routers: maps.Clone(inv.Config.Routers), Groups: maps.Clone(inv.Config.Groups), AtomicGroups: cfg.AtomicGroups}
 		if merged.Routers == nil {
 			merged.Routers = map[string]config.Host{}
 		}
@@ -245,14 +270,14 @@ func Describe(data map[string]any) string {
 // per router as it finishes; nothing when standard error is no terminal.
 type view struct {
 	mu  sync.Mutex
-	rep *progress.Reporter
+	rep *termprogress.Reporter
 }
 
 func newView(w io.Writer) *view {
-	return &view{rep: progress.Stderr(w, false, false, false)}
+	return &view{rep: termprogress.Stderr(w, false, false, false)}
 }
 
-func (v *view) show(p fleet.Progress) {
+func (v *view) show(p Progress) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if res := p.Result; res != nil {

@@ -1,4 +1,4 @@
-package many
+package fleet
 
 import (
 	"testing"

@@ -28,8 +28,9 @@ type Summary struct {
 	ExitCode int `json:"exit_code"`
 }
 
-// newReport summarises results.
-func newReport(results []Result) Report {
+// NewReport summarises results, one per router in the order given (a run
+// of several phases, such as an all-or-nothing change, builds its own).
+func NewReport(results []Result) Report {
 	s := Summary{Routers: len(results)}
 	codes := make([]int, 0, len(results))
 	for _, r := range results {

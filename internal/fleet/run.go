@@ -121,7 +121,7 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
-	return newReport(results)
+	return NewReport(results)
 }
 
 // one runs fn on h within its deadline.

@@ -250,7 +250,7 @@ func TestMostSevere(t *testing.T) {
 }
 
 func testReport() Report {
-	return newReport([]Result{
+	return NewReport([]Result{
 		{Router: "tokyo", State: "forced tunnel on", Started: true, Duration: 1500 * time.Millisecond, Data: map[string]string{"tunnel": "on"}},
 		{Router: "osaka", ExitCode: 3, Err: codeError(3), Started: true, Duration: 10 * time.Second},
 		{Router: "nagoya", ExitCode: 130, Err: ErrNotStarted},

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/many"
+	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/internal/state"
@@ -30,7 +30,7 @@ type Options struct {
 	WaitLeftover time.Duration
 	StateDir     string // journal and locks: $XDG_STATE_HOME/rtxctl
 
-	Many many.Options // several routers: --group, --all, --inventory, --parallel
+	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 // NewCmdConfirm returns the `confirm` command. runF replaces the command's
@@ -68,10 +68,10 @@ EXIT STATUS
   130 interrupted`,
 		Example: `  rtxctl confirm tokyo
   rtxctl confirm --host 192.168.100.1 --user admin -o json`,
-		Args: many.Args,
+		Args: fleet.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *many.Turn, args []string) error {
-				return many.For(opts, turn, args).runE(ctx, f, runF)
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *fleet.Turn, args []string) error {
+				return fleet.For(opts, turn, args).runE(ctx, f, runF)
 			})
 		},
 	}

@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/many"
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/internal/state"
@@ -40,7 +40,7 @@ type Options struct {
 	// for a router recorded by name.
 	Config *config.Config
 
-	Many many.Options // several routers: --group, --all, --inventory, --parallel
+	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 // NewCmdRollback returns the `rollback` command. runF replaces the
@@ -90,10 +90,10 @@ EXIT STATUS
 		Example: `  rtxctl rollback tokyo
   rtxctl rollback tokyo --to 12
   rtxctl rollback --expired          # crontab: * * * * * rtxctl rollback --expired`,
-		Args: many.Args,
+		Args: fleet.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *many.Turn, args []string) error {
-				opts := many.For(opts, turn, args)
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *fleet.Turn, args []string) error {
+				opts := fleet.For(opts, turn, args)
 				if err := opts.resolve(f, cmd); err != nil {
 					return err
 				}

@@ -4,6 +4,8 @@
 package root
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/build"
@@ -46,6 +48,11 @@ Exit statuses are listed in each command's help and in docs/exit-codes.md.`,
 	cmd.SetIn(f.IO.In)
 	cmd.SetFlagErrorFunc(cli.WrapFlagError)
 	f.ExitCode = ExitCode
+	f.Subcommand = func(ctx context.Context, sf *cli.Factory, args []string) error {
+		sub := NewCmdRoot(sf)
+		sub.SetArgs(args)
+		return sub.ExecuteContext(ctx)
+	}
 	cmd.PersistentFlags().StringVar(&f.ConfigFile, "config", "", "config `FILE` (default $XDG_CONFIG_HOME/rtxctl/config.yaml)")
 	cmd.AddCommand(
 		azure.NewCmdAzure(f),

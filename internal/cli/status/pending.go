@@ -24,14 +24,16 @@ type Pending struct {
 	RollbackTimer bool `json:"rollback_timer,omitempty"`
 }
 
-// readPending returns the pending change of host in the journal under
-// stateDir, or nil (also when stateDir is "").
-func readPending(stateDir, host string, now time.Time) (*Pending, error) {
+// readPending returns the pending change of the router reached by route
+// ("host:port" as dialled) at host in the journal under stateDir, or nil
+// (also when stateDir is ""). The route tells apart routers behind one
+// address once their identities are known, as tunnel on|off records them.
+func readPending(stateDir, route, host string, now time.Time) (*Pending, error) {
 	if stateDir == "" {
 		return nil, nil
 	}
 	store := &state.Store{Root: stateDir}
-	p, err := pending.Find(store, store.Key(host, host))
+	p, err := pending.Find(store, store.Key(route, host))
 	if errors.Is(err, state.ErrNoPending) {
 		return nil, nil
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/many"
+	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -27,7 +27,7 @@ type Options struct {
 	Admin    bool   // enter administrator mode before reading
 	StateDir string // the journal: $XDG_STATE_HOME/rtxctl
 
-	Many many.Options // several routers: --group, --all, --inventory, --parallel
+	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 // NewCmdStatus returns the `status` command. runF replaces the command's
@@ -64,10 +64,10 @@ EXIT STATUS
 		Example: `  rtxctl status --host 192.168.100.1 --user admin
   rtxctl status tokyo -o json
   rtxctl status --host 192.168.100.1 --transport telnet --peer-as 65521`,
-		Args: many.Args,
+		Args: fleet.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *many.Turn, args []string) error {
-				return many.For(opts, turn, args).runE(ctx, cmd, f, runF)
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *fleet.Turn, args []string) error {
+				return fleet.For(opts, turn, args).runE(ctx, cmd, f, runF)
 			})
 		},
 	}
@@ -129,7 +129,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		return err
 	}
-	pending, err := readPending(opts.StateDir, opts.Target.Host.Host, opts.Clock())
+	pending, err := readPending(opts.StateDir, opts.Target.Addr(), opts.Target.Host.Host, opts.Clock())
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: %v\n", err)
 	}

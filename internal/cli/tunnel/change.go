@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
-	"github.com/rtxctl/rtxctl/internal/cli/many"
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/internal/pending"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -40,7 +40,9 @@ type Options struct {
 	Quiet         bool            // print nothing on success (for cron); errors still go to standard error
 	StateDir      string          // backups, journal and locks: $XDG_STATE_HOME/rtxctl
 
-	Many many.Options // several routers: --group, --all, --inventory, --parallel
+	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
+	// AllOrNothing changes several routers all or nothing (see runAtomic).
+	AllOrNothing bool
 }
 
 // exitStatus is the EXIT STATUS section shared by `tunnel on` and `tunnel off`.
@@ -120,10 +122,10 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 		Short:   doc.Short,
 		Long:    doc.Long + "\n" + commonLong + exitStatus,
 		Example: doc.Example,
-		Args:    many.Args,
+		Args:    fleet.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *many.Turn, args []string) error {
-				opts := many.For(opts, turn, args)
+			one := func(ctx context.Context, turn *fleet.Turn, args []string) error {
+				opts := fleet.For(opts, turn, args)
 				if err := opts.resolve(f, cmd); err != nil {
 					return err
 				}
@@ -136,10 +138,19 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 					return runF(opts)
 				}
 				return run(ctx, opts)
-			})
+			}
+			atomic, hosts, err := opts.atomic(f, args)
+			if err != nil {
+				return err
+			}
+			if atomic {
+				return opts.runAtomic(cmd, f, hosts, one)
+			}
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, one)
 		},
 	}
 	fs := cmd.Flags()
+	fs.BoolVar(&opts.AllOrNothing, "all-or-nothing", false, "with several routers: verify every router before saving any, and undo them all if one fails (the default for routers of a group under atomic_groups)")
 	fs.IntVar(&opts.PeerAS, "peer-as", 0, "BGP AS of the Azure side (default: the AS of the only bgp neighbor)")
 	fs.IntVar(&opts.FilterID, "filter-id", rtx.DefaultFilterID, "import filter `ID` that carries the default route")
 	fs.StringVar(&opts.Match, "match", rtx.FilterInclude, "filter kind for 0.0.0.0/0: {include | equal}")
