@@ -87,7 +87,7 @@ func TestExecute(t *testing.T) {
 		{name: "unknown command", args: []string{"bogus"}, wantCode: 2, wantErrOut: "rtxctl: unknown command \"bogus\" for \"rtxctl\"\nhint: run 'rtxctl --help' for usage\n"},
 		{name: "unknown flag", args: []string{"version", "--bogus"}, wantCode: 2, wantErrOut: "rtxctl: unknown flag: --bogus\nhint: run 'rtxctl version --help' for usage\n"},
 		{name: "missing config file", args: []string{"show", "--config", "/nonexistent/rtxctl.yaml", "--host", "h", "--", "show", "config"}, wantCode: 2,
-			wantErrOut: "rtxctl: config file /nonexistent/rtxctl.yaml: open /nonexistent/rtxctl.yaml: no such file or directory\n"},
+			wantErrOut: "rtxctl: config file /nonexistent/rtxctl.yaml: no such file or directory\n"},
 		{name: "interrupted", args: []string{"show", "--host", "127.0.0.1", "--", "show", "config"}, cancel: true, wantCode: 130, wantErrOut: "rtxctl: interrupted\n"},
 	}
 	for _, tt := range tests {
