@@ -196,7 +196,7 @@ func armScheduledRollback(ctx context.Context, r Commander, opts ArmOptions) (*S
 		rb.Command, rb.Restart = cmdRestart, true
 	default:
 		return nil, &NoScheduledRollbackError{Model: env.Model, Revision: env.Revision,
-			Reason: "the firmware cannot run load from schedule at; a scheduled restart needs AllowRestart"}
+			Reason: "the firmware cannot run load from schedule at, and a scheduled restart was not allowed"}
 	}
 	schedules, err := checkSaved(ctx, r, env.ConfigFile)
 	if err != nil {
