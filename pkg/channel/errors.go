@@ -1,9 +1,10 @@
 package channel
 
 import (
-	"context"
 	"errors"
 	"fmt"
+
+	"github.com/rtxctl/rtxctl/pkg/transport"
 )
 
 // TimeoutError reports that the awaited pattern did not appear before the
@@ -22,7 +23,7 @@ type TimeoutError struct {
 // Error says what timed out and shows the tail received, in words for
 // operators (the patterns are left to Want).
 func (e *TimeoutError) Error() string {
-	why := ContextCause(e.Err)
+	why := transport.ContextCause(e.Err)
 	switch {
 	case e.Want == wantSend:
 		return fmt.Sprintf("sending to the router: %s", why)
@@ -32,19 +33,6 @@ func (e *TimeoutError) Error() string {
 		return fmt.Sprintf("waiting for the router: %s, nothing received", why)
 	}
 	return fmt.Sprintf("waiting for the router: %s (last received: %q)", why, e.Tail)
-}
-
-// ContextCause says in words for operators why a context ended: "no answer
-// in time" for [context.DeadlineExceeded], "interrupted" for
-// [context.Canceled], else err's own text.
-func ContextCause(err error) string {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "no answer in time"
-	case errors.Is(err, context.Canceled):
-		return "interrupted"
-	}
-	return err.Error()
 }
 
 // wantSend is the Want of a TimeoutError of a write.

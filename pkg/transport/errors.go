@@ -79,8 +79,7 @@ func (e *DialError) Error() string {
 }
 
 // dialCause words err for operators: the system's reason of a network
-// error without the address it repeats, "no answer in time" for an
-// expired context and "interrupted" for a cancelled one.
+// error without the address it repeats, else as [ContextCause] does.
 func dialCause(err error) string {
 	if op, ok := err.(*net.OpError); ok {
 		err = op.Err
@@ -88,6 +87,13 @@ func dialCause(err error) string {
 			err = sys.Err
 		}
 	}
+	return ContextCause(err)
+}
+
+// ContextCause says in words for operators why a context ended: "no answer
+// in time" for [context.DeadlineExceeded], "interrupted" for
+// [context.Canceled], else err's own text.
+func ContextCause(err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "no answer in time"

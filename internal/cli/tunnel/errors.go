@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/rtxctl/rtxctl/pkg/channel"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
+	"github.com/rtxctl/rtxctl/pkg/transport"
 )
 
 // Router states named in a [ChangeError].
@@ -79,7 +79,7 @@ func (e *ChangeError) detail() string {
 	case errors.As(e.Err, &ve):
 		msg := "verification failed: " + ve.Reason
 		if ve.Err != nil {
-			msg += ": " + channel.ContextCause(ve.Err)
+			msg += ": " + transport.ContextCause(ve.Err)
 		}
 		return msg + revertFailure(ve.RevertErr)
 	case e.What != "" && errors.Is(e.Err, context.Canceled):
