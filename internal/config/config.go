@@ -139,11 +139,15 @@ func Load(path string, mustExist bool) (*Config, error) {
 // Parse decodes a configuration from r, rejecting unknown fields and invalid
 // values.
 func Parse(r io.Reader) (*Config, error) {
-	dec := yaml.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	cfg := &Config{}
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, decodeError(err)
+		return nil, decodeError(data, err)
 	}
 	for name, h := range cfg.Routers {
 		if err := h.validate(); err != nil {
@@ -251,16 +255,35 @@ func ExpandHome(path, home string) string {
 // decodeError words a YAML decoding error for operators: the line, the
 // field or value at fault and, for an unknown field, the valid ones,
 // without the Go types the decoder names.
-func decodeError(err error) error {
+func decodeError(data []byte, err error) error {
 	var typeErr *yaml.TypeError
 	if !errors.As(err, &typeErr) {
-		return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+		return syntaxError(data, err)
 	}
 	msgs := make([]string, len(typeErr.Errors))
 	for i, m := range typeErr.Errors {
 		msgs[i] = decodeMessage(m)
 	}
 	return errors.New(strings.Join(msgs, "; "))
+}
+
+// syntaxError words a YAML syntax error err of data with the line at
+// fault: the decoder names the line where the enclosing block began (line
+// 1 for a key indented one space too few at line 4), so the line given is
+// the first one at which the file's beginning stops parsing.
+func syntaxError(data []byte, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if _, problem, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "line ") {
+		msg = problem
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for n := 1; n <= len(lines); n++ {
+		var v any
+		if yaml.Unmarshal(bytes.Join(lines[:n], nil), &v) != nil {
+			return fmt.Errorf("line %d: %s", n, msg)
+		}
+	}
+	return errors.New(msg)
 }
 
 // fieldsOf lists the valid field names of each section, by the Go type

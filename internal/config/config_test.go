@@ -161,3 +161,33 @@ func TestExpandHome(t *testing.T) {
 		})
 	}
 }
+
+// TestParseErrorMessages checks the words of a bad file's error: the line
+// at fault and, for an unknown field, the valid ones; no Go type names.
+func TestParseErrorMessages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, want string
+	}{
+		{"unknown field", "routers:\n  a:\n    hots: x\n",
+			`line 3: unknown field "hots" (valid fields: host, port, transport, user, known_hosts, identity, legacy_ssh_algorithms, ` +
+				`insecure_ignore_host_key, encoding, password_file, admin_password_file, peer_as, filter_id, match, azure)`},
+		{"unknown top-level field", "router:\n  a: {}\n", `line 1: unknown field "router" (valid fields: ` + strings.Join(yamlFields(Config{}), ", ") + ")"},
+		{"not a number", "routers:\n  a:\n    port: ssh\n", `line 3: "ssh" must be a whole number`},
+		{"not a list", "routers:\n  a:\n    identity: key\n", `line 3: "key" must be a list`},
+		{"indented one space too few", "routers:\n  a:\n    host: h\n   port: 22\n", "line 4: did not find expected key"},
+		{"tab", "routers:\n  a:\n    host: h\n\tport: 22\n", "line 4: found a tab character that violates indentation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse(strings.NewReader(tt.in))
+			if err == nil {
+				t.Fatal("Parse() succeeded, want an error")
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("Parse() error mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
