@@ -176,13 +176,19 @@ func Parse(r io.Reader) (*Config, error) {
 func (c *Config) Router(name string) (Host, error) {
 	h, ok := c.Routers[name]
 	if !ok {
-		if len(c.Routers) == 0 {
-			return Host{}, fmt.Errorf("%w %q: the config file defines no routers", ErrUnknownRouter, name)
-		}
-		known := slices.Sorted(maps.Keys(c.Routers))
-		return Host{}, fmt.Errorf("%w %q (known routers: %s)", ErrUnknownRouter, name, strings.Join(known, ", "))
+		return Host{}, unknownName(ErrUnknownRouter, name, "routers", slices.Collect(maps.Keys(c.Routers)))
 	}
 	return h, nil
+}
+
+// unknownName wraps err (an unknown router or group) with the name asked
+// for and the names the file defines, so that a typo shows its fix.
+func unknownName(err error, name, what string, known []string) error {
+	if len(known) == 0 {
+		return fmt.Errorf("%w %q: the config file defines no %s", err, name, what)
+	}
+	slices.Sort(known)
+	return fmt.Errorf("%w %q (known %s: %s)", err, name, what, strings.Join(known, ", "))
 }
 
 // Group returns the names of the routers in the group called name, in the
@@ -190,7 +196,7 @@ func (c *Config) Router(name string) (Host, error) {
 func (c *Config) Group(name string) ([]string, error) {
 	members, ok := c.Groups[name]
 	if !ok {
-		return nil, fmt.Errorf("%w %q", ErrUnknownGroup, name)
+		return nil, unknownName(ErrUnknownGroup, name, "groups", slices.Collect(maps.Keys(c.Groups)))
 	}
 	return members, nil
 }
