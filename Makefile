@@ -37,9 +37,10 @@ lint: test ## test, then staticcheck
 demo: ## run rtxctl against a fake router (scripts/demo.sh)
 	./scripts/demo.sh
 
-bench: ## run the benchmarks of the library, and rtxctl reading a 50 MB configuration
+bench: ## run the benchmarks of the library, rtxctl reading a 50 MB configuration, and fleets of up to 500 routers
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./pkg/...
 	$(GO) test -run '^$$' -bench 'BenchmarkIssue8BigConfig' -benchtime 1x ./internal/cli/root
+	$(GO) test -run '^$$' -bench 'BenchmarkFleet' -benchtime 1x -timeout 30m -v ./internal/cli/root
 
 man: ## write man pages to dist/man
 	./scripts/man.sh dist/man

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/azureopts"
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/pkg/azure"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -24,6 +25,8 @@ type CheckOptions struct {
 
 	RouterState string // --router-state: auto reads the router
 	Wait        bool   // --wait: first wait for Azure to learn or withdraw the default route
+
+	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 func newCmdCheck(f *cli.Factory, runF func(*CheckOptions) error) *cobra.Command {
@@ -63,43 +66,51 @@ EXIT STATUS
   rtxctl azure check tokyo -o json
   rtxctl azure check --router-state on --subscription SUB --resource-group rg-network \
       --gateway vgw-tokyo --nic vm1-nic`,
-		Args: cli.RouterArgs,
+		Args: fleet.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.SetRouter(args)
-			if !slices.Contains(routerStates, opts.RouterState) {
-				return cli.FlagErrorf("invalid --router-state %q: want auto, on, off or unknown", opts.RouterState)
-			}
-			if err := opts.Conn.Validate(); err != nil {
-				return err
-			}
-			if opts.Router != "" {
-				a, err := routerAzure(f, opts.Router)
-				if err != nil {
-					return err
-				}
-				opts.Azure.Resolve(a)
-			}
-			if opts.RouterState == "auto" {
-				if err := opts.ResolveTarget(f, false); err != nil {
-					return err
-				}
-				opts.Target.ReadOnly = true
-			}
-			if err := opts.Azure.Require("subscription", "resource-group", "gateway"); err != nil {
-				return err
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runCheck(cmd.Context(), opts)
+			return opts.Many.Run(cmd, f, args, opts.Conn.Output, func(ctx context.Context, turn *fleet.Turn, args []string) error {
+				return fleet.For(opts, turn, args).runE(ctx, f, runF)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&opts.RouterState, "router-state", "auto", "judge against this forced-tunnelling state instead of reading the router: {auto | on | off | unknown}")
 	cmd.Flags().BoolVar(&opts.Wait, "wait", false, "wait (up to --timeout) until Azure has learned the default route, or withdrawn it when forced tunnelling is off")
 	opts.Azure.AddCheckFlags(cmd.Flags())
 	opts.Conn.AddFlags(cmd)
+	opts.Many.AddFlags(cmd)
 	setTimeoutDefault(cmd, &opts.Conn.Timeout)
 	return cmd
+}
+
+// runE checks the flags, resolves the router and its Azure gateway and
+// runs the check.
+func (opts *CheckOptions) runE(ctx context.Context, f *cli.Factory, runF func(*CheckOptions) error) error {
+	if !slices.Contains(routerStates, opts.RouterState) {
+		return cli.FlagErrorf("invalid --router-state %q: want auto, on, off or unknown", opts.RouterState)
+	}
+	if err := opts.Conn.Validate(); err != nil {
+		return err
+	}
+	if opts.Router != "" {
+		a, err := routerAzure(f, opts.Router)
+		if err != nil {
+			return err
+		}
+		opts.Azure.Resolve(a)
+	}
+	if opts.RouterState == "auto" {
+		if err := opts.ResolveTarget(f, false); err != nil {
+			return err
+		}
+		opts.Target.ReadOnly = true
+	}
+	if err := opts.Azure.Require("subscription", "resource-group", "gateway"); err != nil {
+		return err
+	}
+	if runF != nil {
+		return runF(opts)
+	}
+	return runCheck(ctx, opts)
 }
 
 func runCheck(ctx context.Context, opts *CheckOptions) error {

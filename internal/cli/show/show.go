@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -25,6 +26,8 @@ type Options struct {
 	// replaces every secret of the configuration language (pre-shared
 	// keys, passwords...) with "<redacted>".
 	RevealSecrets bool
+
+	Many fleet.Options // several routers (-o json for each one's output): --group, --all, --inventory, --parallel
 }
 
 // NewCmdShow returns the `show` command. runF replaces the command's action
@@ -74,8 +77,6 @@ EXIT STATUS
 			switch {
 			case dash < 0:
 				return cli.FlagErrorf("put the router command after --, as in: rtxctl show --host HOST -- show config")
-			case dash > 1:
-				return cli.FlagErrorf("too many arguments before --: want at most one ROUTER, got %q", args[:dash])
 			case dash == len(args):
 				return cli.FlagErrorf("no router command after --")
 			}
@@ -83,26 +84,27 @@ EXIT STATUS
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dash := cmd.ArgsLenAtDash()
-			if dash == 1 {
-				opts.Router = args[0]
-			}
 			opts.Command = strings.Join(args[dash:], " ")
 			if err := ValidateCommand(opts.Command); err != nil {
 				return err
 			}
-			if err := opts.ResolveTarget(f, opts.Admin); err != nil {
-				return err
-			}
-			opts.Target.ReadOnly = true
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(cmd.Context(), opts)
+			return opts.Many.Run(cmd, f, args[:dash], opts.Conn.Output, func(ctx context.Context, turn *fleet.Turn, routers []string) error {
+				opts := fleet.For(opts, turn, routers)
+				if err := opts.ResolveTarget(f, opts.Admin); err != nil {
+					return err
+				}
+				opts.Target.ReadOnly = true
+				if runF != nil {
+					return runF(opts)
+				}
+				return run(ctx, opts)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Admin, "admin", false, "enter administrator mode before running the command")
 	cmd.Flags().BoolVar(&opts.RevealSecrets, "reveal-secrets", false, "print pre-shared keys, passwords and other secrets as the router does (default: <redacted>)")
 	opts.Conn.AddFlags(cmd)
+	opts.Many.AddFlags(cmd)
 	return cmd
 }
 

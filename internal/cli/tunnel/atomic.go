@@ -126,7 +126,15 @@ func pendingRouters(results []fleet.Result) []string {
 // not be confirmed or undone keeps that error, its schedule still armed.
 func (o *Options) finish(cmd *cobra.Command, f *cli.Factory, hosts []config.Host, results []fleet.Result, verb string, why error) {
 	pending := pendingRouters(results)
-	if len(pending) == 0 || f.Subcommand == nil {
+	if len(pending) == 0 {
+		return
+	}
+	if f.Subcommand == nil {
+		for i := range results {
+			if slices.Contains(pending, results[i].Router) {
+				results[i].ExitCode, results[i].Err = cli.ExitFailure, fmt.Errorf("internal error: cannot run %s here; the change stays pending", verb)
+			}
+		}
 		return
 	}
 	var selected []config.Host
