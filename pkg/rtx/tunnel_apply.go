@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rtxctl/rtxctl/pkg/driver"
+	"github.com/rtxctl/rtxctl/pkg/transport"
 )
 
 // Support says whether a firmware feature is available.
@@ -213,7 +214,7 @@ func (e *VerificationError) Error() string {
 		msg += fmt.Sprintf(": revert: %v", e.RevertErr)
 	}
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		msg += ": " + transport.ContextCause(e.Err)
 	}
 	return msg
 }
