@@ -145,10 +145,20 @@ func Of(store *state.Store, e state.Entry) (*Change, error) {
 }
 
 // Blocks reports that the change p awaits confirmation, so another
-// change is refused. It wraps [ErrPending].
-func Blocks(p *Change) error {
-	return fmt.Errorf("%s (journal entry %d) is pending until %s: confirm it (rtxctl confirm) or roll it back (rtxctl rollback) first: %w",
-		p.Entry.Action, p.Entry.ID, p.Entry.Deadline.Local().Format(time.RFC3339), ErrPending)
+// change is refused; router is how commands name the router (see
+// [RouterArg]). It wraps [ErrPending].
+func Blocks(p *Change, router string) error {
+	return fmt.Errorf("%s (journal entry %d) is pending until %s: confirm it (rtxctl confirm %s) or roll it back (rtxctl rollback %s) first: %w",
+		p.Entry.Action, p.Entry.ID, p.Entry.Deadline.Local().Format(time.RFC3339), router, router, ErrPending)
+}
+
+// RouterArg is how a hint names the router in a command to run: its name
+// in the config file, else "--host HOST".
+func RouterArg(name, host string) string {
+	if name != "" {
+		return name
+	}
+	return "--host " + host
 }
 
 // MarkTimerExpired records that the session rollback timer of the

@@ -53,7 +53,7 @@ func TestFindPending(t *testing.T) {
 		wantErr   error
 		wantIn    string
 	}{
-		{name: "rollback-in change", record: true, wantIn: "confirm it (rtxctl confirm) or roll it back (rtxctl rollback) first"},
+		{name: "rollback-in change", record: true, wantIn: "confirm it (rtxctl confirm tokyo) or roll it back (rtxctl rollback tokyo) first"},
 		{name: "interrupted run", wantTimer: true},
 	}
 	for _, tt := range tests {
@@ -84,7 +84,7 @@ func TestFindPending(t *testing.T) {
 				t.Errorf("Pending() mismatch (-want +got):\n%s", diff)
 			}
 			if !p.Timer() {
-				msg := Blocks(p)
+				msg := Blocks(p, "tokyo")
 				if !errors.Is(msg, ErrPending) {
 					t.Errorf("Blocks does not match ErrPending: %v", msg)
 				}

@@ -377,7 +377,7 @@ func (c *change) checkPending() error {
 	if p.Timer() {
 		return nil
 	}
-	return &ChangeError{Host: c.host, Want: c.opts.Want, Running: stateUnchanged, Saved: stateUnchanged, Err: pending.Blocks(p)}
+	return &ChangeError{Host: c.host, Want: c.opts.Want, Running: stateUnchanged, Saved: stateUnchanged, Err: pending.Blocks(p, pending.RouterArg(c.opts.Router, c.host))}
 }
 
 // user is who makes this change.
