@@ -17,6 +17,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/cli/tunnel"
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/lock"
 	"github.com/rtxctl/rtxctl/pkg/channel"
@@ -71,6 +72,11 @@ func Execute(ctx context.Context, ios *iostreams.IOStreams, cmd *cobra.Command, 
 		case errors.Is(err, context.Canceled):
 			err = errors.New("interrupted")
 		}
+	}
+	var fleetErr *fleet.Failed
+	if errors.As(err, &fleetErr) && wantsJSON(executed) {
+		// The JSON Lines already end with the summary and its exit status.
+		return code
 	}
 	PrintError(ios, executed, err, code)
 	return code
