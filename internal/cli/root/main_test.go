@@ -82,7 +82,7 @@ func TestExecute(t *testing.T) {
 			name:     "usage error as json",
 			args:     []string{"show", "-o", "json", "--", "show", "config"},
 			wantCode: 2,
-			wantOut:  `{"error":{"message":"no router given: use --host HOST or name a ROUTER from the config file","exit_code":2,"hint":"run 'rtxctl show --help' for usage"}}` + "\n",
+			wantOut:  `{"schema_version":1,"error":{"message":"no router given: use --host HOST or name a ROUTER from the config file","exit_code":2,"hint":"run 'rtxctl show --help' for usage"}}` + "\n",
 		},
 		{name: "unknown command", args: []string{"bogus"}, wantCode: 2, wantErrOut: "rtxctl: unknown command \"bogus\" for \"rtxctl\"\nhint: run 'rtxctl --help' for usage\n"},
 		{name: "unknown flag", args: []string{"version", "--bogus"}, wantCode: 2, wantErrOut: "rtxctl: unknown flag: --bogus\nhint: run 'rtxctl version --help' for usage\n"},
