@@ -32,7 +32,7 @@ type CheckOptions struct {
 func newCmdCheck(f *cli.Factory, runF func(*CheckOptions) error) *cobra.Command {
 	opts := &CheckOptions{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
-		Use:   "check [ROUTER]",
+		Use:   "check [ROUTER...]",
 		Short: "Check that Azure sees what the router advertises",
 		Long: `Read the router's forced-tunnelling state (show commands only), then ask
 Azure Resource Manager, without changing anything:

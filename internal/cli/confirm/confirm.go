@@ -38,7 +38,7 @@ type Options struct {
 func NewCmdConfirm(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
-		Use:   "confirm [ROUTER]",
+		Use:   "confirm [ROUTER...]",
 		Short: "Keep a pending change: save it and disarm its rollback",
 		Long: `Make the change left pending by "tunnel on|off --rollback-in" final: remove
 the router's scheduled rollback ("no schedule at ID", checked gone), check that

@@ -48,7 +48,7 @@ type Options struct {
 func NewCmdRollback(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
-		Use:   "rollback [ROUTER] [--to ID | --expired]",
+		Use:   "rollback [ROUTER...] [--to ID | --expired]",
 		Short: "Undo a pending change, restore recorded BGP lines, or undo overdue changes from cron",
 		Long: `Undo the change left pending by "tunnel on|off --rollback-in" now: the BGP
 lines recorded before it are put back, refreshed and verified (neighbors

@@ -35,7 +35,7 @@ type Options struct {
 func NewCmdShow(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
-		Use:   "show [ROUTER] [flags] -- COMMAND...",
+		Use:   "show [ROUTER...] [flags] -- COMMAND...",
 		Short: "Run one read-only show command on a router",
 		Long: `Run one read-only "show" command on a router and print its output,
 decoded to UTF-8, without echo, prompts or pager markers.

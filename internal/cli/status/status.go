@@ -35,7 +35,7 @@ type Options struct {
 func NewCmdStatus(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{RouterOptions: cli.NewRouterOptions(f)}
 	cmd := &cobra.Command{
-		Use:   "status [ROUTER]",
+		Use:   "status [ROUTER...]",
 		Short: "Show whether forced tunnelling is on, off or partial",
 		Long: `Show the forced-tunnelling state of a router: on, off, or partial (and what
 is inconsistent), whether the running BGP lines equal the saved ones, the peer

@@ -11,7 +11,7 @@ import (
 // tests; nil runs it.
 func newCmdOff(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	return newCmdChange(f, rtx.TunnelOff, verbDoc{
-		Use:   "off [ROUTER]",
+		Use:   "off [ROUTER...]",
 		Short: "Turn forced tunnelling off: stop advertising the default route to Azure",
 		Long: `Turn Azure forced tunnelling off: first take every filter that imports the
 default route out of the "bgp import PEER_AS static" line, keeping the other

@@ -11,7 +11,7 @@ import (
 // tests; nil runs it.
 func newCmdOn(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	return newCmdChange(f, rtx.TunnelOn, verbDoc{
-		Use:   "on [ROUTER]",
+		Use:   "on [ROUTER...]",
 		Short: "Turn forced tunnelling on: advertise the default route to Azure",
 		Long: `Turn Azure forced tunnelling on: define import filter ID (default 2) as
 "include 0.0.0.0/0" (or "equal 0.0.0.0/0" with --match equal), then add it to the
