@@ -32,12 +32,18 @@ func (f *Factory) StateDir() (string, error) {
 	return dir, nil
 }
 
-// LockRouter takes the per-router lock of the router whose records are
-// kept under key (see [state.Store.Key]) in the state directory dir,
-// waiting up to wait and saying once on standard error that it waits for
-// the lock of name (the router as the user named it). The error is a
-// *lock.HeldError (exit status 6) when the lock stays held.
-func LockRouter(ctx context.Context, ios *iostreams.IOStreams, dir, key, name string, wait time.Duration) (release func() error, err error) {
+// LockRouter takes, in the state directory dir, the lock of the router
+// whose records are kept under key ([state.Store.Key] of route and name),
+// or, while key is name itself (the router reached through route is not
+// known yet), the lock of route ([state.RouteLock]); see pending.Rekey
+// for the router's lock then. It waits up to wait, saying once on standard
+// error that it waits for the lock of name (the router as the user named
+// it). The error is a *lock.HeldError (exit status 6) when the lock stays
+// held.
+func LockRouter(ctx context.Context, ios *iostreams.IOStreams, dir, route, key, name string, wait time.Duration) (release func() error, err error) {
+	if key == name {
+		key = state.RouteLock(route)
+	}
 	release, err = lock.Acquire(ctx, dir, key, wait, func() {
 		holder, _ := lock.ReadHolder(dir, key)
 		fmt.Fprintf(ios.ErrOut, "waiting up to %s for the lock of %s, held by %s\n", wait, name, holder)

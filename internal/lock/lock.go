@@ -1,8 +1,9 @@
 // Package lock gives one rtxctl process at a time, machine-wide, the right to change a
-// router. The lock is an flock(2)-style lock on <dir>/<ROUTER>/lock, ROUTER being the
-// router's key (its model and serial once known, see [state.Store.Key], else its host,
-// named as by [state.EnsureHostDir]), so that every address reaching one router
-// shares one lock; the kernel drops it when the holding process exits, however
+// router. The lock is an flock(2)-style lock on <dir>/.locks/<NAME> ([state.LockPath]),
+// NAME being the router's key (its model and serial, see [state.Store.Key]), so that
+// every address reaching one router shares one lock, or, until a run knows which router
+// its address reaches, the route's ([state.RouteLock]). Lock files never move: a waiting
+// run never finds its lock file gone. The kernel drops a lock when the holding process exits, however
 // it exits, so there are no stale locks. The file also records who holds the lock
 // ([Holder]), for messages only: the file lock, not the file's content, is the truth.
 package lock
@@ -24,7 +25,7 @@ import (
 )
 
 const (
-	lockFile = "lock"
+	dirMode  = 0o700
 	fileMode = 0o600
 	// retryDelay is how often a waiting Acquire tries the lock again.
 	retryDelay = 100 * time.Millisecond
@@ -76,8 +77,9 @@ func (e *HeldError) Unwrap() error {
 	return e.Err
 }
 
-// Acquire takes the lock of host under the state directory dir, creating
-// <dir>/<HOST>/lock (mode 0600, directories 0700) if needed, and records this
+// Acquire takes the lock named host (a router's key or a route's lock name) under
+// the state directory dir, creating its file ([state.LockPath], mode 0600,
+// directories 0700) if needed, and records this
 // process as its [Holder]. If the lock is held, Acquire calls onWait (if not nil)
 // once, then keeps trying until the lock is free, wait has elapsed or ctx ends, and
 // then returns a [*HeldError]. With wait <= 0 it does not wait and does not call
@@ -91,11 +93,13 @@ func Acquire(ctx context.Context, dir, host string, wait time.Duration, onWait f
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", host, err)
 	}
-	hostDir, err := state.EnsureHostDir(dir, host)
+	path, err := state.LockPath(dir, host)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", host, err)
 	}
-	path := filepath.Join(hostDir, lockFile)
+	if err := os.MkdirAll(filepath.Dir(path), dirMode); err != nil {
+		return nil, fmt.Errorf("lock %s: %w", host, err)
+	}
 	fl := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDWR), flock.SetPermissions(fileMode))
 
 	ok, err := fl.TryLock()
@@ -172,11 +176,11 @@ func writeHolder(path string) (*os.File, error) {
 // name it in the onWait message of [Acquire]. A lock never taken, a free lock, or one
 // whose holder has not yet recorded itself gives the zero Holder.
 func ReadHolder(dir, host string) (Holder, error) {
-	hostDir, err := state.HostDir(dir, host)
+	path, err := state.LockPath(dir, host)
 	if err != nil {
 		return Holder{}, fmt.Errorf("read lock holder of %s: %w", host, err)
 	}
-	h, err := readHolder(filepath.Join(hostDir, lockFile))
+	h, err := readHolder(path)
 	if err != nil {
 		return Holder{}, fmt.Errorf("read lock holder of %s: %w", host, err)
 	}

@@ -87,9 +87,9 @@ func TestAcquireRecordsHolder(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rtxctl")
 	release := mustAcquire(t, dir, host)
 
-	hostDir := filepath.Join(dir, host)
-	checkMode(t, filepath.Join(hostDir, lockFile), 0o600)
-	checkMode(t, hostDir, 0o700)
+	locks := filepath.Join(dir, ".locks")
+	checkMode(t, filepath.Join(locks, host), 0o600)
+	checkMode(t, locks, 0o700)
 	got, err := ReadHolder(dir, host)
 	if err != nil {
 		t.Fatalf("ReadHolder() error = %v", err)

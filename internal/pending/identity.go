@@ -13,21 +13,6 @@ import (
 // is not the one a pending change was made on.
 var ErrWrongRouter = errors.New("not the router of the change")
 
-// Identify reads the identity (model and serial number) of the router r
-// reaches through route, the address as dialled, and records it in store
-// ([state.Store.Learn]; host names the router's records before its identity
-// was known). It returns the router's key and whether host's records moved
-// there. A route that reached another router before is an error wrapping
-// [state.ErrOtherRouter]: nothing may be done on the strength of the other
-// router's records.
-func Identify(ctx context.Context, r rtx.Commander, store *state.Store, route, host string) (key string, moved bool, err error) {
-	id, err := rtx.ReadIdentity(ctx, r)
-	if err != nil {
-		return "", false, err
-	}
-	return store.Learn(route, host, state.Identity{Model: id.Model, Serial: id.Serial})
-}
-
 // CheckRouter refuses to act on the pending change e through a session with
 // the router whose key is key when e was made on another router (an entry
 // made before routers had identities belongs to any).
@@ -39,22 +24,31 @@ func CheckRouter(e state.Entry, key string) error {
 		e.Action, e.ID, e.Router, key, ErrWrongRouter)
 }
 
-// Rekey identifies the router r reaches through route ([Identify]) for a run
-// that so far kept its records and lock under key (from [state.Store.Key]
-// before connecting) and returns the router's key from now on. On first
-// contact through route, when the router's records were already kept under
-// its key (learned through another route), it takes that lock too with lock;
-// release releases it (a no-op otherwise).
+// Rekey reads the identity (model and serial number) of the router r
+// reaches through route, the address as dialled, for a run that so far kept
+// its records and lock under key (from [state.Store.Key] before connecting),
+// records it in store ([state.Store.Learn]; host names the router's records
+// before its identity was known) and returns the router's key from now on.
+// On first contact through route (key is host) it first takes the router's
+// lock with lock, so that the host's records move to the router's directory
+// under both the route's lock and the router's, always taken in this order;
+// release releases it (a no-op otherwise). A route that reached another
+// router before is an error wrapping [state.ErrOtherRouter]: nothing may be
+// done on the strength of the other router's records.
 func Rekey(ctx context.Context, r rtx.Commander, store *state.Store, route, host, key string, lock func(key string) (func() error, error)) (newKey string, release func() error, err error) {
-	newKey, moved, err := Identify(ctx, r, store, route, host)
+	rid, err := rtx.ReadIdentity(ctx, r)
 	if err != nil {
 		return "", nil, fmt.Errorf("identify the router: %w", err)
 	}
+	id := state.Identity{Model: rid.Model, Serial: rid.Serial}
 	release = func() error { return nil }
-	if newKey != key && !moved {
-		if release, err = lock(newKey); err != nil {
+	if key == host {
+		if release, err = lock(id.Key()); err != nil {
 			return "", nil, err
 		}
+	}
+	if newKey, _, err = store.Learn(route, host, id); err != nil {
+		return "", nil, errors.Join(fmt.Errorf("identify the router: %w", err), release())
 	}
 	return newKey, release, nil
 }

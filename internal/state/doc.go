@@ -14,7 +14,8 @@
 //	<root>/<ROUTER>/config-20261125T013000.123Z.txt one `show config` per backup
 //	<root>/<ROUTER>/journal.jsonl                   the journal, one JSON object per line
 //	<root>/<ROUTER>/journal.lock                    serialises journal appends
-//	<root>/<ROUTER>/lock                            the per-router lock (package lock)
+//	<root>/.locks/<ROUTER>                          the per-router lock (package lock)
+//	<root>/.locks/route-<HOST>_<PORT>               the route's lock, until the router is known
 //
 // [Store.Key] finds a router's directory from the address it is reached by;
 // [Store.Learn] records the identity a connection found and, on the first contact
@@ -25,8 +26,8 @@
 //
 // # Journal
 //
-// The journal is one JSON Lines file per router, so that a router's history, its ids
-// and its lock stay together. Each line is an [Entry]; ids count 1, 2, 3, … per router,
+// The journal is one JSON Lines file per router, so that a router's history and its ids
+// stay together. Each line is an [Entry]; ids count 1, 2, 3, … per router,
 // up to [MaxID]. An entry written before a run arms a safety net on the router says so
 // ([Entry.Armed]); until a later entry clears it ([Entry.Clears]) it is one of the
 // [Leftovers] the next run deals with.

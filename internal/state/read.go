@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/gofrs/flock"
 )
@@ -87,6 +88,26 @@ func (s *Store) Pending(host string) (Entry, []Warning, error) {
 	return pending[len(pending)-1], warnings, nil
 }
 
+// Keys returns the names of the routers' directories under the root (the
+// keys of [Store.Key]), in order; a missing root yields none.
+func (s *Store) Keys() ([]string, error) {
+	dirs, err := os.ReadDir(s.Root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, d := range dirs {
+		// A router's directory never starts with '.' (see [EnsureHostDir]).
+		if d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			keys = append(keys, d.Name())
+		}
+	}
+	return keys, nil
+}
+
 // AllPending returns every change awaiting confirmation in every journal under the
 // root, ordered by router directory and id; [Entry.Expired] tells which are overdue.
 // A missing root yields nothing.
@@ -94,20 +115,14 @@ func (s *Store) AllPending() ([]Entry, []Warning, error) {
 	if s.Root == "" {
 		return nil, nil, fmt.Errorf("read journals: %w", ErrNoHost)
 	}
-	dirs, err := os.ReadDir(s.Root)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, nil
-	}
+	keys, err := s.Keys()
 	if err != nil {
 		return nil, nil, fmt.Errorf("read journals: %w", err)
 	}
 	var all []Entry
 	var warnings []Warning
-	for _, d := range dirs {
-		if !d.IsDir() {
-			continue
-		}
-		entries, w, err := readJournal(filepath.Join(s.Root, d.Name()))
+	for _, key := range keys {
+		entries, w, err := readJournal(filepath.Join(s.Root, key))
 		warnings = append(warnings, w...)
 		if err != nil {
 			return nil, warnings, fmt.Errorf("read journals: %w", err)

@@ -78,6 +78,30 @@ func HostDir(root, host string) (string, error) {
 	return filepath.Join(root, dirName(host)), nil
 }
 
+// locksDir is the directory of the lock files under the root. A host's
+// directory never starts with '.' (see [EnsureHostDir]), so no host's is it.
+const locksDir = ".locks"
+
+// LockPath returns root/.locks/<NAME>, the lock file named name (a router's
+// key, see [Store.Key], or a route's, see [RouteLock]), NAME made safe as a
+// host's directory name at [EnsureHostDir], without creating it. Lock files
+// live apart from the routers' directories, because a host's directory moves
+// to the router's on first contact ([Store.Learn]) while other runs may wait
+// on a lock. An empty root or name is an error wrapping [ErrNoHost].
+func LockPath(root, name string) (string, error) {
+	if root == "" || name == "" {
+		return "", fmt.Errorf("lock file for %q: %w", name, ErrNoHost)
+	}
+	return filepath.Join(root, locksDir, dirName(name)), nil
+}
+
+// RouteLock names the lock of route ("host:port" as dialled), which a run
+// holds until it knows which router the route reaches; it then takes the
+// router's own lock, named by the router's key, as well. Runs through
+// different ports of one address (routers behind one NAT) do not wait for
+// each other before that.
+func RouteLock(route string) string { return "route-" + route }
+
 // dirName maps a host to a name safe as one path element.
 func dirName(host string) string {
 	var b strings.Builder

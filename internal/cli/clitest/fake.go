@@ -31,6 +31,9 @@ type Fake struct {
 	// --known-hosts (a file trusting the fake's host key), --timeout and,
 	// over SSH, --user.
 	Conn []string
+	// Route is the address rtxctl dials, "127.0.0.1:PORT" (the route of
+	// state.Store.Key).
+	Route string
 }
 
 // ArticleScenario loads the article's router in lang ("ja" or "en") from
@@ -76,6 +79,7 @@ func StartFake(t testing.TB, sc *rtxtest.Scenario, transport string, timeout tim
 		},
 		Conn: []string{"--host", "127.0.0.1", "--port", port, "--transport", transport,
 			"--known-hosts", knownHosts, "--timeout", timeout.String()},
+		Route: net.JoinHostPort("127.0.0.1", port),
 	}
 	if transport == "ssh" {
 		f.Conn = append(f.Conn, "--user", sc.Users[0].Name)

@@ -130,7 +130,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 	store := &state.Store{Root: opts.StateDir, Now: opts.Now}
 	key := store.Key(opts.Target.Addr(), host)
 	lock := func(key string) (func() error, error) {
-		return cli.LockRouter(ctx, opts.IO, opts.StateDir, key, host, opts.LockWait)
+		return cli.LockRouter(ctx, opts.IO, opts.StateDir, opts.Target.Addr(), key, host, opts.LockWait)
 	}
 	release, err := lock(key)
 	if err != nil {

@@ -3,7 +3,6 @@
 package history
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -156,18 +155,9 @@ func (o *Options) keys(store *state.Store) ([]string, error) {
 	case o.Router != "":
 		return []string{o.Router}, nil
 	}
-	dirs, err := os.ReadDir(o.StateDir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+	keys, err := store.Keys()
 	if err != nil {
 		return nil, fmt.Errorf("read journals: %w", err)
-	}
-	var keys []string
-	for _, d := range dirs {
-		if d.IsDir() {
-			keys = append(keys, d.Name())
-		}
 	}
 	return keys, nil
 }

@@ -265,7 +265,7 @@ func (r *router) notef(format string, args ...any) {
 // run takes the lock, then rolls back the pending change and, with --to,
 // restores the recorded lines.
 func (r *router) run(ctx context.Context) (rep *Report, err error) {
-	release, err := cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, r.key, r.name, r.opts.LockWait)
+	release, err := cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, r.target.Addr(), r.key, r.name, r.opts.LockWait)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +331,7 @@ func (r *router) run(ctx context.Context) (rep *Report, err error) {
 // when the pending change p (nil for none) was made on another router.
 func (r *router) identify(ctx context.Context, sess cli.Session, p *pending.Change) error {
 	key, release, err := pending.Rekey(ctx, sess, r.store, r.target.Addr(), r.name, r.key, func(key string) (func() error, error) {
-		return cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, key, r.name, r.opts.LockWait)
+		return cli.LockRouter(ctx, r.opts.IO, r.opts.StateDir, r.target.Addr(), key, r.name, r.opts.LockWait)
 	})
 	if err != nil {
 		return fmt.Errorf("rollback at %s: %w", r.host(), err)

@@ -59,7 +59,7 @@ func run(ctx context.Context, opts *Options) (err error) {
 		}
 		err = errors.Join(err, closeLog())
 	}()
-	release, err := cli.LockRouter(ctx, opts.IO, opts.StateDir, c.key, c.host, opts.LockWait)
+	release, err := cli.LockRouter(ctx, opts.IO, opts.StateDir, opts.Target.Addr(), c.key, c.host, opts.LockWait)
 	if err != nil {
 		return c.fail("", err)
 	}
@@ -336,7 +336,7 @@ func (c *change) open(ctx context.Context) (*rtx.Client, func() error, error) {
 // was checked against belong to the other one.
 func (c *change) identify(ctx context.Context) (release func() error, err error) {
 	key, release, err := pending.Rekey(ctx, c.sess, c.store, c.opts.Target.Addr(), c.host, c.key, func(key string) (func() error, error) {
-		return cli.LockRouter(ctx, c.opts.IO, c.opts.StateDir, key, c.host, c.opts.LockWait)
+		return cli.LockRouter(ctx, c.opts.IO, c.opts.StateDir, c.opts.Target.Addr(), key, c.host, c.opts.LockWait)
 	})
 	if err != nil {
 		return nil, c.fail("", err)

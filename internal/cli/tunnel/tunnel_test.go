@@ -314,7 +314,8 @@ func checkConsoleSettings(t *testing.T, before, after []string) {
 func TestTunnelLockHeld(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, combos[0], "off", nil)
-	release, err := lock.Acquire(t.Context(), filepath.Join(f.Env["XDG_STATE_HOME"], "rtxctl"), "127.0.0.1", 0, nil)
+	// Before its first contact, a run takes the lock of the route it dials.
+	release, err := lock.Acquire(t.Context(), filepath.Join(f.Env["XDG_STATE_HOME"], "rtxctl"), state.RouteLock(f.Route), 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
