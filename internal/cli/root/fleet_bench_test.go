@@ -17,7 +17,6 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/fakertx"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
-	"github.com/rtxctl/rtxctl/internal/state"
 )
 
 // fleetBenchRouters is the largest fleet of BenchmarkFleet.
@@ -54,7 +53,6 @@ func BenchmarkFleet(b *testing.B) {
 	for i := range names {
 		names[i] = fmt.Sprintf("rtx%03d", i+1)
 	}
-	learnIdentities(b, filepath.Join(dir, "ready"), filepath.Join(dir, "state"), names)
 
 	for _, verb := range []string{"status", "tunnel on"} {
 		var base time.Duration
@@ -88,36 +86,6 @@ func BenchmarkFleet(b *testing.B) {
 		}
 	}
 	checkFleetLeaks(b, dir, names[:100])
-}
-
-// learnIdentities records under XDG_STATE_HOME stateDir the identity of
-// each fake router of names (model RTX1210, serial S0000001, ... as
-// fakertx numbers them) behind its SSH route in the ready file, as a first
-// run of tunnel on|off learns it: until then routers behind one address
-// (all of them here, on 127.0.0.1) share one state directory and lock, and
-// a first run over all of them would go one at a time.
-func learnIdentities(b *testing.B, ready, stateDir string, names []string) {
-	b.Helper()
-	data, err := os.ReadFile(ready)
-	if err != nil {
-		b.Fatal(err)
-	}
-	root, err := state.DefaultRoot(stateDir, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	store := &state.Store{Root: root}
-	for i, name := range names {
-		_, route, ok := strings.Cut(string(data), name+"_ssh=")
-		if !ok {
-			b.Fatalf("no SSH address of %s in the ready file", name)
-		}
-		route, _, _ = strings.Cut(route, "\n")
-		id := state.Identity{Model: "RTX1210", Serial: fmt.Sprintf("S%07d", i+1)}
-		if _, _, err := store.Learn(route, "127.0.0.1", id); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
 
 // waitReady waits for the ready file of a fake fleet.
