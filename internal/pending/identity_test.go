@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -54,14 +56,25 @@ func TestRekeyConcurrentFirstRuns(t *testing.T) {
 		name   string
 		routes []string
 		serial func(i int) string
+		legacy bool // records kept under the host's directory before identities
 	}{
-		{"routers behind one address", []string{"127.0.0.1:2201", "127.0.0.1:2202", "127.0.0.1:2203", "127.0.0.1:2204"}, func(i int) string { return fmt.Sprintf("S%d", i) }},
-		{"two runs, one router", []string{"127.0.0.1:2201", "127.0.0.1:2201"}, func(int) string { return "S1" }},
+		{"routers behind one address", []string{"127.0.0.1:2201", "127.0.0.1:2202", "127.0.0.1:2203", "127.0.0.1:2204"}, func(i int) string { return fmt.Sprintf("S%d", i) }, false},
+		{"two runs, one router", []string{"127.0.0.1:2201", "127.0.0.1:2201"}, func(int) string { return "S1" }, false},
+		{"two runs, one router with the host's records", []string{"127.0.0.1:2201", "127.0.0.1:2201"}, func(int) string { return "S1" }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			store := &state.Store{Root: t.TempDir()}
+			if tt.legacy {
+				dir, err := state.EnsureHostDir(store.Root, "127.0.0.1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "journal.jsonl"), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
 			got := make([]string, len(tt.routes))
 			errs := make([]error, len(tt.routes))
 			var wg sync.WaitGroup
@@ -78,6 +91,9 @@ func TestRekeyConcurrentFirstRuns(t *testing.T) {
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("keys mismatch (-want +got):\n%s", diff)
+			}
+			if _, err := os.Stat(filepath.Join(store.Root, want[0], "journal.jsonl")); tt.legacy && err != nil {
+				t.Errorf("the host's records did not move to the router's directory: %v", err)
 			}
 		})
 	}
