@@ -263,6 +263,14 @@ func Describe(data map[string]any) string {
 	if data["pending"] != nil {
 		add("pending")
 	}
+	if c, ok := data["changes"]; ok { // history; null for none
+		switch changes, _ := c.([]any); len(changes) {
+		case 1:
+			add("1 change")
+		default:
+			add(fmt.Sprintf("%d changes", len(changes)))
+		}
+	}
 	return strings.Join(words, ", ")
 }
 

@@ -3,6 +3,7 @@
 package history
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/fleet"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/state"
 )
@@ -26,6 +28,8 @@ type Options struct {
 	StateDir string
 	// Now is the clock (for --since DURATION and overdue changes).
 	Now func() time.Time
+
+	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
 }
 
 // NewCmdHistory returns the `history` command. runF replaces the command's
@@ -34,7 +38,7 @@ func NewCmdHistory(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{IO: f.IO, Now: f.Now}
 	var since string
 	cmd := &cobra.Command{
-		Use:   "history [ROUTER]",
+		Use:   "history [ROUTER...]",
 		Short: "Show the changes made to routers",
 		Long: `Show the changes rtxctl made, read from the journals it keeps under
 $XDG_STATE_HOME/rtxctl/ROUTER/ (the router is not contacted): one row per
@@ -45,49 +49,74 @@ removed (-) and added (+) and its error.
 
 ROUTER is a name from the config file, or a router's identity (the name of
 its directory, MODEL_SERIAL); without ROUTER or --host every router is
-listed. --limit keeps the newest changes, --since those made after a
+listed. Several ROUTERs, --group or --all give one result per router (see
+docs/fleet.md), each with its changes in -o json. --limit keeps the newest changes, --since those made after a
 moment: a duration back from now (24h) or a time (2026-12-06, 2026-12-06
 10:00, RFC 3339). With -o json every journal entry of each change is kept
 (see docs/json.md).`,
 		Example: `  rtxctl history tokyo
   rtxctl history --limit 5
-  rtxctl history --since 24h -o json`,
-		Args: cli.RouterArgs,
+  rtxctl history --since 24h -o json
+  rtxctl history --group kanto -o json`,
+		Args: fleet.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Router = args[0]
-			}
-			if err := cli.ValidateOutput(opts.Output); err != nil {
-				return err
-			}
-			if opts.Limit < 0 {
-				return cli.FlagErrorf("invalid --limit %d: must not be negative", opts.Limit)
-			}
-			var err error
-			if opts.StateDir, err = f.StateDir(); err != nil {
-				return err
-			}
 			if cmd.Flags().Changed("since") {
+				var err error
 				if opts.Since, err = parseSince(since, opts.now()); err != nil {
 					return err
 				}
 			}
-			if !cmd.Flags().Changed("host") && opts.Router != "" {
-				if err := opts.resolveRouter(f); err != nil {
-					return err
-				}
-			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return run(opts)
+			return opts.Many.Run(cmd, f, args, opts.Output, func(_ context.Context, turn *fleet.Turn, args []string) error {
+				o, resolve := opts.forTurn(turn, args), turn != nil || !cmd.Flags().Changed("host")
+				return o.runE(f, resolve, runF)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&opts.Host, "host", "", "router address or name as used for the changes")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", cli.OutputText, "output format: {text | json}")
 	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "show only the newest `N` changes (0: all)")
 	cmd.Flags().StringVar(&since, "since", "", "show only changes made after `WHEN`: a duration back from now (24h) or a time (2026-12-06 10:00)")
+	opts.Many.AddFlags(cmd)
 	return cmd
+}
+
+// forTurn returns the options of one run: opts itself with the ROUTER of
+// args (at most one) when turn is nil, else a copy of opts for the turn's
+// router, writing JSON to the turn's streams.
+func (o *Options) forTurn(turn *fleet.Turn, args []string) *Options {
+	if turn == nil {
+		if len(args) == 1 {
+			o.Router = args[0]
+		}
+		return o
+	}
+	c := *o
+	c.IO, c.Router, c.Host, c.Output = turn.IO, turn.Router, "", cli.OutputJSON
+	return &c
+}
+
+// runE checks the flags, finds the router's records (resolving Router in
+// the config file when resolve is set) and shows its changes.
+func (o *Options) runE(f *cli.Factory, resolve bool, runF func(*Options) error) error {
+	if err := cli.ValidateOutput(o.Output); err != nil {
+		return err
+	}
+	if o.Limit < 0 {
+		return cli.FlagErrorf("invalid --limit %d: must not be negative", o.Limit)
+	}
+	var err error
+	if o.StateDir, err = f.StateDir(); err != nil {
+		return err
+	}
+	if resolve && o.Router != "" {
+		if err := o.resolveRouter(f); err != nil {
+			return err
+		}
+	}
+	if runF != nil {
+		return runF(o)
+	}
+	return run(o)
 }
 
 func (o *Options) now() time.Time {

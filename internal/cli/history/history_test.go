@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/iostreams"
 	"github.com/rtxctl/rtxctl/internal/state"
 )
 
@@ -239,4 +241,66 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	clitest.Golden(t, filepath.Join("testdata", "json", "history-text.golden"), text.String(), *update)
+}
+
+// TestHistorySeveral checks history over several routers: one result per
+// router, its changes in data.
+func TestHistorySeveral(t *testing.T) {
+	t.Parallel()
+	cfg := &config.Config{
+		Routers: map[string]config.Host{"tokyo": {Name: "tokyo", Host: "192.0.2.1"}, "osaka": {Name: "osaka", Host: "192.0.2.2"}, "nagoya": {Name: "nagoya", Host: "192.0.2.3"}},
+		Groups:  map[string][]string{"west": {"osaka", "nagoya"}},
+	}
+	type result struct {
+		Router   string
+		ExitCode int
+		State    string
+		Changes  int
+	}
+	tests := []struct {
+		name string
+		args string
+		want []result
+	}{
+		{"routers", "tokyo osaka", []result{{"tokyo", 0, "2 changes", 2}, {"osaka", 0, "1 change", 1}}},
+		{"group", "--group west", []result{{"osaka", 0, "1 change", 1}, {"nagoya", 0, "0 changes", 0}}},
+		{"all", "--all --limit 1", []result{{"nagoya", 0, "0 changes", 0}, {"osaka", 0, "1 change", 1}, {"tokyo", 0, "1 change", 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			home := t.TempDir()
+			store := &state.Store{Root: filepath.Join(home, "rtxctl")}
+			for _, host := range []string{"192.0.2.1", "192.0.2.1", "192.0.2.2"} {
+				clitest.AppendInterrupted(t, store, host, state.ActionTunnelOn, at)
+			}
+			f := clitest.NewFactory(cfg, home)
+			var out *bytes.Buffer
+			f.IO, _, out, _ = iostreams.Test()
+			cmd := NewCmdHistory(f, nil)
+			cmd.SetArgs(append(strings.Fields(tt.args), "-o", "json"))
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			var got []result
+			dec := json.NewDecoder(out)
+			for {
+				var line struct {
+					Router   string `json:"router"`
+					ExitCode int    `json:"exit_code"`
+					State    string `json:"state"`
+					Data     Report `json:"data"`
+				}
+				if err := dec.Decode(&line); err != nil {
+					break
+				}
+				if line.Router != "" {
+					got = append(got, result{line.Router, line.ExitCode, line.State, len(line.Data.Changes)})
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("results mismatch (-want +got):\n%s\n%s", diff, out)
+			}
+		})
+	}
 }
