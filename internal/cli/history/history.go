@@ -5,7 +5,9 @@ package history
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +23,9 @@ type Options struct {
 	IO     *iostreams.IOStreams
 	Router string // ROUTER argument: a name from the config file or a router's identity; "" = every router
 	Host   string // --host, else the config file's host of Router; "" with Router = Router is an identity
+	// route is the config file's "host:port" of Router when it gives a port:
+	// of routers behind one address, the one Router names.
+	route  string
 	Output string // -o: text or json
 	Limit  int    // --limit: the newest N changes; 0 = all
 	Since  time.Time
@@ -91,7 +96,7 @@ func (o *Options) forTurn(turn *fleet.Turn, args []string) *Options {
 		return o
 	}
 	c := *o
-	c.IO, c.Router, c.Host, c.Output = turn.IO, turn.Router, "", cli.OutputJSON
+	c.IO, c.Router, c.Host, c.route, c.Output = turn.IO, turn.Router, "", "", cli.OutputJSON
 	return &c
 }
 
@@ -157,6 +162,9 @@ func (o *Options) resolveRouter(f *cli.Factory) error {
 	switch {
 	case err == nil:
 		o.Host = h.Host
+		if h.Port != 0 {
+			o.route = net.JoinHostPort(h.Host, strconv.Itoa(h.Port))
+		}
 		return nil
 	case isIdentity(o.StateDir, o.Router):
 		return nil
@@ -180,6 +188,9 @@ func isIdentity(root, name string) bool {
 func (o *Options) keys(store *state.Store) ([]string, error) {
 	switch {
 	case o.Host != "":
+		if key := store.Key(o.route, o.Host); o.route != "" && key != o.Host {
+			return []string{key}, nil
+		}
 		return []string{store.Key(o.Host, o.Host)}, nil
 	case o.Router != "":
 		return []string{o.Router}, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -248,8 +249,9 @@ func TestGolden(t *testing.T) {
 func TestHistorySeveral(t *testing.T) {
 	t.Parallel()
 	cfg := &config.Config{
-		Routers: map[string]config.Host{"tokyo": {Name: "tokyo", Host: "192.0.2.1"}, "osaka": {Name: "osaka", Host: "192.0.2.2"}, "nagoya": {Name: "nagoya", Host: "192.0.2.3"}},
-		Groups:  map[string][]string{"west": {"osaka", "nagoya"}},
+		Routers: map[string]config.Host{"tokyo": {Name: "tokyo", Host: "192.0.2.1"}, "osaka": {Name: "osaka", Host: "192.0.2.2"}, "nagoya": {Name: "nagoya", Host: "192.0.2.3"},
+			"nat1": {Name: "nat1", Host: "198.51.100.1", Port: 2201}, "nat2": {Name: "nat2", Host: "198.51.100.1", Port: 2202}},
+		Groups: map[string][]string{"west": {"osaka", "nagoya"}},
 	}
 	type result struct {
 		Router   string
@@ -264,15 +266,21 @@ func TestHistorySeveral(t *testing.T) {
 	}{
 		{"routers", "tokyo osaka", []result{{"tokyo", 0, "2 changes", 2}, {"osaka", 0, "1 change", 1}}},
 		{"group", "--group west", []result{{"osaka", 0, "1 change", 1}, {"nagoya", 0, "0 changes", 0}}},
-		{"all", "--all --limit 1", []result{{"nagoya", 0, "0 changes", 0}, {"osaka", 0, "1 change", 1}, {"tokyo", 0, "1 change", 1}}},
+		{"all", "--all --limit 1", []result{{"nagoya", 0, "0 changes", 0}, {"nat1", 0, "1 change", 1}, {"nat2", 0, "1 change", 1}, {"osaka", 0, "1 change", 1}, {"tokyo", 0, "1 change", 1}}},
+		{"behind one address", "nat2 nat1", []result{{"nat2", 0, "2 changes", 2}, {"nat1", 0, "1 change", 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			home := t.TempDir()
 			store := &state.Store{Root: filepath.Join(home, "rtxctl")}
-			for _, host := range []string{"192.0.2.1", "192.0.2.1", "192.0.2.2"} {
-				clitest.AppendInterrupted(t, store, host, state.ActionTunnelOn, at)
+			for i, route := range []string{"198.51.100.1:2201", "198.51.100.1:2202"} {
+				if _, _, err := store.Learn(route, "198.51.100.1", state.Identity{Model: "RTX1210", Serial: fmt.Sprint(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, key := range []string{"192.0.2.1", "192.0.2.1", "192.0.2.2", "rtx1210_0", "rtx1210_1", "rtx1210_1"} {
+				clitest.AppendInterrupted(t, store, key, state.ActionTunnelOn, at)
 			}
 			f := clitest.NewFactory(cfg, home)
 			var out *bytes.Buffer
