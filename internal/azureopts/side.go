@@ -3,6 +3,8 @@ package azureopts
 import (
 	"context"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -21,12 +23,20 @@ type Side struct {
 	Options
 	Enabled  bool // --azure
 	Required bool // --azure-required; implies Enabled
+	// Timeout bounds the wait for Azure after a change, and the check
+	// (--azure-timeout).
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the default --azure-timeout: a gateway takes from
+// seconds to a minute or two to learn a route.
+const DefaultTimeout = 2 * time.Minute
 
 // AddStatusFlags registers --azure and the flags of the check.
 func (s *Side) AddStatusFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&s.Enabled, "azure", false, "also check the Azure side: the gateway's BGP session and learned routes, the NICs' effective routes (docs/azure.md)")
 	s.AddCheckFlags(fs)
+	fs.DurationVar(&s.Timeout, "azure-timeout", DefaultTimeout, "how long to wait for Azure to learn or withdraw the default route, and for its answers")
 }
 
 // AddTunnelFlags registers AddStatusFlags's flags and --azure-required.
@@ -62,8 +72,9 @@ func RouterState(t rtx.TunnelState) azure.State {
 // AfterChange waits, at most timeout, until Azure has learned (want
 // azure.On) or withdrawn (azure.Off) the default route, printing progress
 // lines to progress, and returns the report. The error has exit status 13
-// when Azure still disagrees; the report is returned with it when there is
-// one.
+// when any check fails, missing KMS routes included; the report is
+// returned with it when there is one. Whether the change is undone is
+// [Side.Undo]'s decision, not this error's.
 func (s *Side) AfterChange(ctx context.Context, progress io.Writer, want azure.State, timeout time.Duration) (*azure.Report, error) {
 	rep, err := s.WaitFor(ctx, progress, want, timeout)
 	if err != nil {
@@ -71,3 +82,25 @@ func (s *Side) AfterChange(ctx context.Context, progress io.Writer, want azure.S
 	}
 	return rep, Disagrees(rep)
 }
+
+// Undo reports whether the change must be undone after AfterChange
+// returned rep: with --azure-required, when a check of the route itself
+// failed (see [RouteFailed]), or when Azure gave no report at all.
+// Missing KMS routes never undo a change: forced tunnelling works without
+// them, only Windows activation does not, and they are reported (exit
+// status 13) all the same.
+func (s *Side) Undo(rep *azure.Report) bool {
+	return s.Required && (rep == nil || RouteFailed(rep))
+}
+
+// RouteFailed reports whether a check of the route failed: the BGP
+// session, the learned default route, or a NIC's default route; not the
+// KMS routes.
+func RouteFailed(rep *azure.Report) bool {
+	return slices.ContainsFunc(rep.Checks, func(c azure.Check) bool {
+		return c.Verdict == azure.VerdictFail && !strings.HasPrefix(c.Name, kmsCheck)
+	})
+}
+
+// kmsCheck starts the name of a NIC's KMS routes check.
+const kmsCheck = "kms "

@@ -13,8 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtxctl/rtxctl/internal/azureopts"
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/fleet"
+	"github.com/rtxctl/rtxctl/pkg/azure"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -26,6 +28,8 @@ type Options struct {
 	FilterID int    // --filter-id, else the config file; 0 = 2
 	Admin    bool   // enter administrator mode before reading
 	StateDir string // the journal: $XDG_STATE_HOME/rtxctl
+	// Azure adds the Azure check (--azure).
+	Azure azureopts.Side
 
 	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
 }
@@ -52,17 +56,23 @@ English ASCII and the router's own console character put back afterwards, so
 the running configuration is left as it was. A change left pending by "tunnel on|off
 --rollback-in" (from the journal) is shown with its deadline.
 
+With --azure the Azure side is checked too, against the router's state: the
+gateway's BGP session and learned routes, and the named NICs' effective
+routes (see rtxctl azure check and docs/azure.md); in JSON under "azure".
+
 EXIT STATUS
-  0  the state was read (whatever it is)
+  0  the state was read (whatever it is); with --azure, Azure agrees
   1  other failure
   2  usage error: bad flag, argument, config file, a missing password, or
      several neighbor ASes and no --peer-as
   3  cannot reach the router: connection refused, timeout, host key problem
   4  authentication failed (login or administrator password)
   5  the router refused a command or administrator mode
+  13 --azure: Azure disagrees with the router's state
   130 interrupted`,
 		Example: `  rtxctl status --host 192.168.100.1 --user admin
   rtxctl status tokyo -o json
+  rtxctl status tokyo --azure
   rtxctl status --host 192.168.100.1 --transport telnet --peer-as 65521`,
 		Args: fleet.Args,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -74,6 +84,7 @@ EXIT STATUS
 	cmd.Flags().IntVar(&opts.PeerAS, "peer-as", 0, "BGP AS of the Azure side (default: the AS of the only bgp neighbor)")
 	cmd.Flags().IntVar(&opts.FilterID, "filter-id", rtx.DefaultFilterID, "import filter ID that carries the default route")
 	cmd.Flags().BoolVar(&opts.Admin, "admin", false, "enter administrator mode first (for firmware that shows the configuration only there)")
+	opts.Azure.AddStatusFlags(cmd.Flags())
 	opts.Conn.AddFlags(cmd)
 	opts.Many.AddFlags(cmd)
 	return cmd
@@ -96,6 +107,9 @@ func (opts *Options) runE(ctx context.Context, cmd *cobra.Command, f *cli.Factor
 	}
 	if !cmd.Flags().Changed("filter-id") && opts.Target.FilterID != 0 {
 		opts.FilterID = opts.Target.FilterID
+	}
+	if err := opts.Azure.Prepare(opts.Target.Azure); err != nil {
+		return err
 	}
 	// Without a state directory there is no journal to read.
 	opts.StateDir, _ = f.StateDir()
@@ -133,16 +147,45 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: %v\n", err)
 	}
-	if opts.Conn.Output == cli.OutputJSON {
-		return cli.WriteJSON(opts.IO.Out, struct {
-			*rtx.TunnelStatus
-			Pending *Pending `json:"pending,omitempty"`
-		}{st, pending})
+	rep, azErr := checkAzure(ctx, opts, st.Tunnel)
+	if rep == nil && azErr != nil {
+		return azErr
 	}
-	if err := Write(opts.IO.Out, st); err != nil || pending == nil {
+	if opts.Conn.Output == cli.OutputJSON {
+		return errors.Join(cli.WriteJSON(opts.IO.Out, struct {
+			*rtx.TunnelStatus
+			Pending *Pending      `json:"pending,omitempty"`
+			Azure   *azure.Report `json:"azure,omitempty"`
+		}{st, pending, rep}), azErr)
+	}
+	if err := Write(opts.IO.Out, st); err != nil {
 		return err
 	}
-	return writePending(opts.IO.Out, pending)
+	if pending != nil {
+		if err := writePending(opts.IO.Out, pending); err != nil {
+			return err
+		}
+	}
+	if rep != nil {
+		if err := azureopts.WriteReport(opts.IO.Out, rep); err != nil {
+			return err
+		}
+	}
+	return azErr
+}
+
+// checkAzure checks the Azure side against the router's state (--azure):
+// the report, nil without --azure, and an error with exit status 13 when
+// Azure disagrees.
+func checkAzure(ctx context.Context, opts *Options, tunnel rtx.TunnelState) (*azure.Report, error) {
+	if !opts.Azure.Enabled {
+		return nil, nil
+	}
+	rep, err := opts.Azure.Check(ctx, azureopts.RouterState(tunnel), opts.Azure.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	return rep, azureopts.Disagrees(rep)
 }
 
 // Write prints st for people.

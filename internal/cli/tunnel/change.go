@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtxctl/rtxctl/internal/azureopts"
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
 	"github.com/rtxctl/rtxctl/internal/fleet"
@@ -39,6 +40,8 @@ type Options struct {
 	AllowRestart  bool            // allow a scheduled restart as the on-router rollback
 	Quiet         bool            // print nothing on success (for cron); errors still go to standard error
 	StateDir      string          // backups, journal and locks: $XDG_STATE_HOME/rtxctl
+	// Azure waits for Azure after the change (--azure, --azure-required).
+	Azure azureopts.Side
 
 	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
 	// AllOrNothing changes several routers all or nothing (see runAtomic).
@@ -62,6 +65,10 @@ EXIT STATUS
      run's rollback timer runs out later than --wait-leftover allows
   10 verification failed (neighbor not Established, default route not
      advertised or withdrawn in time); the change was undone and not saved
+  13 --azure: Azure disagrees after the change (default route not learned or
+     withdrawn within --azure-timeout, BGP peer not Connected, a NIC's
+     default route, or missing KMS routes); with --azure-required a route
+     disagreement (not the KMS routes) undid the change, which is not saved
   130 interrupted; any change was undone`
 
 // commonLong is the description shared by `tunnel on` and `tunnel off`.
@@ -162,6 +169,7 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 	fs.DurationVar(&opts.RollbackIn, "rollback-in", 0, "leave the change pending: undo it after `DURATION` (e.g. 15m) unless confirmed with rtxctl confirm")
 	fs.BoolVar(&opts.AllowRestart, "allow-restart", false, "with --rollback-in: let the router restart at the deadline when its firmware cannot schedule a load")
 	fs.BoolVarP(&opts.Quiet, "quiet", "q", false, "print nothing on success (for cron); errors still go to standard error and the log file")
+	opts.Azure.AddTunnelFlags(fs)
 	opts.Log.AddFlags(cmd)
 	opts.Conn.AddFlags(cmd)
 	opts.Many.AddFlags(cmd)
@@ -222,6 +230,9 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 			"with --verify-timeout %s and --timeout %s it must be at least %s", o.RollbackIn, o.VerifyTimeout, o.Target.Timeout, o.minRollbackIn())
 	case o.Quiet && o.Log.Verbose:
 		return cli.FlagErrorf("--quiet and --verbose cannot be used together")
+	}
+	if err := o.Azure.Prepare(o.Target.Azure); err != nil {
+		return err
 	}
 	var err error
 	o.StateDir, err = f.StateDir()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/pkg/azure"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
 
@@ -29,6 +30,8 @@ type report struct {
 	Pending *pendingReport `json:"pending,omitempty"`
 	// SafetyNet is what --rollback-in would arm (--dry-run only).
 	SafetyNet *safetyNet `json:"safety_net,omitempty"`
+	// Azure is the Azure check after the change (--azure).
+	Azure *azure.Report `json:"azure,omitempty"`
 }
 
 // sideEffects is the warning printed before turning forced tunnelling on.
@@ -102,8 +105,10 @@ func (c *change) writeResult(r report) error {
 	if r.Backup != "" {
 		fmt.Fprintf(&b, "backup: %s\n", r.Backup)
 	}
-	_, err := io.WriteString(out, b.String())
-	return err
+	if _, err := io.WriteString(out, b.String()); err != nil {
+		return err
+	}
+	return c.writeAzure(r.Azure)
 }
 
 // log records the outcome in the log file.

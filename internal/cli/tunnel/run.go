@@ -145,11 +145,13 @@ func (c *change) converged(ctx context.Context, plan *rtx.TunnelPlan, saved *rtx
 		savedOK = true
 	}
 	if savedOK || c.opts.NoSave {
-		if err := c.writeResult(report{Plan: plan}); err != nil {
+		// Nothing changed: Azure is checked (--azure), never undone for.
+		rep, azErr := c.azureAfter(ctx)
+		if err := c.writeResult(report{Plan: plan, Azure: rep}); err != nil {
 			return err
 		}
 		c.notef("forced tunnel is already %s at %s (configuration and bgp agree): nothing to do", plan.Want, c.host)
-		return nil
+		return azErr
 	}
 	if c.opts.RollbackIn > 0 {
 		c.notef("forced tunnel is already %s at %s but the saved configuration is not; nothing to leave pending: run without --rollback-in to save it", plan.Want, c.host)
@@ -232,15 +234,32 @@ func (c *change) apply(ctx context.Context, plan *rtx.TunnelPlan, configText str
 		c.notef("forced tunnel is already %s at %s: only a refresh, nothing to leave pending or save", plan.Want, c.host)
 	}
 	features := &rtx.FirmwareFeatures{}
-	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, RollbackTimer: timer, NoSave: c.opts.NoSave || pendingRefresh, Features: features, Progress: c.progress})
-	c.recordResult(entry, res, err, features.RollbackTimer == rtx.Supported)
+	// With --azure-required the change is saved only once Azure agrees.
+	holdSave := c.opts.Azure.Required && !c.opts.NoSave && !pendingRefresh
+	res, err := rtx.ApplyTunnel(ctx, c.sess, plan, rtx.ApplyOptions{VerifyTimeout: c.opts.VerifyTimeout, RollbackTimer: timer, NoSave: c.opts.NoSave || pendingRefresh || holdSave, Features: features, Progress: c.progress})
+	timerArmed := features.RollbackTimer == rtx.Supported
 	if err != nil {
+		c.recordResult(entry, res, err, timerArmed)
 		return c.fail("", err)
+	}
+	rep, azErr := c.azureAfter(ctx)
+	if c.opts.Azure.Undo(rep) {
+		err := c.undoForAzure(ctx, plan, azErr)
+		c.recordResult(entry, res, err, timerArmed)
+		return errors.Join(c.writeAzure(rep), err)
+	}
+	if holdSave {
+		err = c.sess.Save(ctx)
+		res.Saved = err == nil
+	}
+	c.recordResult(entry, res, err, timerArmed)
+	if err != nil {
+		return &ChangeError{Host: c.host, Want: plan.Want, What: "save", Running: string(plan.Want), Saved: stateUnknown, Err: err}
 	}
 	if c.opts.NoSave {
 		c.notef("not saved (--no-save): the router runs forced tunnel %s, its saved configuration is unchanged", plan.Want)
 	}
-	return c.writeResult(report{Plan: plan, Changed: res.Changed, Saved: res.Saved, Neighbors: res.Neighbors, Backup: entry.Backup})
+	return errors.Join(c.writeResult(report{Plan: plan, Changed: res.Changed, Saved: res.Saved, Neighbors: res.Neighbors, Backup: entry.Backup, Azure: rep}), azErr)
 }
 
 // record backs up the configuration and appends the journal entry of the
@@ -289,7 +308,10 @@ func (c *change) recordResult(entry state.Entry, res *rtx.ApplyResult, err error
 		r.Saved = res.Saved
 	}
 	if err != nil {
-		ce := newChangeError(c.host, c.opts.Want, "", err)
+		ce, ok := err.(*ChangeError)
+		if !ok {
+			ce = newChangeError(c.host, c.opts.Want, "", err)
+		}
 		r.Result, r.Error = state.ResultFailed, ce.Error()
 		if ce.Running == runningReverted {
 			r.Result = state.ResultReverted
