@@ -223,6 +223,8 @@ func (o *Options) resolve(f *cli.Factory, cmd *cobra.Command) error {
 		return cli.FlagErrorf("invalid --rollback-in %s: must be positive (leave it out to save the change at once)", o.RollbackIn)
 	case o.RollbackIn > 0 && o.NoSave:
 		return cli.FlagErrorf("--rollback-in and --no-save cannot be used together: a pending change is never saved until confirmed")
+	case o.Azure.Required && o.RollbackIn > 0:
+		return cli.FlagErrorf("--azure-required and --rollback-in cannot be used together: a pending change is undone at its deadline unless confirmed; with --azure, confirm it once Azure agrees")
 	case o.AllowRestart && o.RollbackIn == 0:
 		return cli.FlagErrorf("--allow-restart needs --rollback-in")
 	case o.RollbackIn > 0 && o.RollbackIn < o.minRollbackIn():

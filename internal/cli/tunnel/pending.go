@@ -94,8 +94,9 @@ func (c *change) applyPending(ctx context.Context, plan *rtx.TunnelPlan, configT
 	pr.JournalID = entry.ID
 	c.appendResult(state.Entry{Ref: entry.ID, Clears: armedID, Result: state.ResultApplied})
 	who := pending.RouterArg(c.opts.Router, c.host)
+	rep, azErr := c.azureAfter(ctx)
 	c.notef("pending until %s: run `rtxctl confirm %s` to keep the change, `rtxctl rollback %s` to undo it now", pr.Deadline.Local().Format(time.RFC3339), who, who)
-	return c.writeResult(report{Plan: plan, Changed: res.Changed, Neighbors: res.Neighbors, Backup: entry.Backup, Pending: pr})
+	return errors.Join(c.writeResult(report{Plan: plan, Changed: res.Changed, Neighbors: res.Neighbors, Backup: entry.Backup, Pending: pr, Azure: rep}), azErr)
 }
 
 // armed reports how the change is undone at the deadline: the router's
