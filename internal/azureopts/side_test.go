@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
@@ -85,5 +87,42 @@ func TestSidePrepare(t *testing.T) {
 	var flagErr *cli.FlagError
 	if err := on.Prepare(config.Azure{Subscription: "s"}); !errors.As(err, &flagErr) {
 		t.Errorf("Prepare with --azure and no gateway = %v, want a *cli.FlagError", err)
+	}
+}
+
+// TestSideUndo: with --azure-required a failed route check (or no report)
+// undoes the change, missing KMS routes never do; without it nothing does.
+func TestSideUndo(t *testing.T) {
+	t.Parallel()
+	report := func(failed ...string) *azure.Report {
+		rep := &azure.Report{}
+		for _, name := range []string{"peer", "learned", "default-route vm1-nic", "kms vm1-nic"} {
+			v := azure.VerdictOK
+			if slices.Contains(failed, name) {
+				v = azure.VerdictFail
+			}
+			rep.Checks = append(rep.Checks, azure.Check{Name: name, Verdict: v})
+		}
+		return rep
+	}
+	tests := []struct {
+		name     string
+		required bool
+		rep      *azure.Report
+		want     bool
+	}{
+		{"agrees", true, report(), false},
+		{"kms missing", true, report("kms vm1-nic"), false},
+		{"peer down", true, report("peer"), true},
+		{"not learned", true, report("learned", "kms vm1-nic"), true},
+		{"nic default route", true, report("default-route vm1-nic"), true},
+		{"no report", true, nil, true},
+		{"not required", false, report("learned"), false},
+	}
+	for _, tt := range tests {
+		s := Side{Enabled: true, Required: tt.required}
+		if diff := cmp.Diff(tt.want, s.Undo(tt.rep)); diff != "" {
+			t.Errorf("%s: Undo (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }
