@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,46 +24,93 @@ import (
 // flight.
 const sweepDelay = 50 * time.Millisecond
 
-// sweepArgs are the flags of every run of the sweep.
-var sweepArgs = []string{"--verify-timeout", "5s"}
+// sweepStep is one rtxctl run of a swept change: the command (such as
+// "tunnel on") and its flags after the connection flags.
+type sweepStep struct {
+	verb string
+	args []string
+}
 
-// TestCrashSweep kills the rtxctl binary (SIGKILL) at every command of
-// `tunnel on` and `tunnel off` (issue 8): for command i of a reference run,
-// a fresh fake answers each command after sweepDelay, rtxctl is killed once
-// the fake received command i and before it answered, and the fake finishes
-// the command in flight. The same command is then run again until it exits
-// 0 (with --wait-leftover 1s it may first exit 6 for the killed run's
-// rollback timer; the fake clock is then moved past it). Right after that
-// exit 0, and again after every router-side timer has fired, the running
-// and saved configurations must both be the requested state: no run exits
-// 0 while leaving a timer that can undo its result.
+// TestCrashSweep kills the rtxctl binary (SIGKILL) at the commands of a
+// change (issue 8): every command of `tunnel on`; every configuration
+// command and every second (`tunnel off`) or third (`tunnel on --rollback-in
+// 10m` followed by `confirm`) other command, which keeps the test within a
+// minute on two cores. For command i of a reference run, on a fresh
+// fake the runs before the one sending it exit 0, then that run, with each
+// answer of the fake delayed by sweepDelay, is killed once the fake received
+// command i and before it answered, and the fake finishes the command in
+// flight. That run and the ones after it are then run again until each
+// exits 0 (with --wait-leftover 1s one may first exit 6 for the killed run's
+// rollback timer; the fake clock is then moved past it). Right after the
+// last exit 0, and again after every router-side timer has fired, the
+// running and saved configurations must both be the requested state: no run
+// exits 0 while leaving a timer that can undo its result.
 func TestCrashSweep(t *testing.T) {
 	t.Parallel()
 	bin := buildRtxctl(t)
+	verify := []string{"--verify-timeout", "5s"}
 	for _, tt := range []struct {
-		verb, from, to string // the command, and the golden files of the states before and after it
+		name     string
+		from, to string // the golden files of the states before and after the change
+		steps    []sweepStep
+		stride   int // kill at every stride-th command, and at every configuration command
 	}{
-		{"tunnel on", "article-ja-tunnel-off.txt", "article-ja-tunnel-on.txt"},
-		{"tunnel off", "article-ja-tunnel-on.txt", "article-ja-tunnel-off.txt"},
+		{"tunnel on", "article-ja-tunnel-off.txt", "article-ja-tunnel-on.txt", []sweepStep{{"tunnel on", verify}}, 1},
+		{"tunnel off", "article-ja-tunnel-on.txt", "article-ja-tunnel-off.txt", []sweepStep{{"tunnel off", verify}}, 2},
+		{"rollback-in and confirm", "article-ja-tunnel-off.txt", "article-ja-tunnel-on.txt",
+			[]sweepStep{{"tunnel on", append([]string{"--rollback-in", "10m"}, verify...)}, {"confirm", nil}}, 3},
 	} {
-		t.Run(tt.verb, func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			from, want := readGolden(t, tt.from), readGolden(t, tt.to)
 			ref := startSweepRouter(t, from)
-			if r := ref.exec(t, bin, tt.verb, nil, sweepArgs...); r.code != 0 {
-				t.Fatalf("reference rtxctl %s: exit status %d\nstderr:\n%s", tt.verb, r.code, r.stderr)
+			var ends []int // the number of commands the fake received at the end of each step
+			for _, s := range tt.steps {
+				ref.mustExec(t, bin, s)
+				ends = append(ends, len(ref.srv.Router.Commands()))
 			}
 			cmds := ref.srv.Router.Commands()
-			t.Logf("rtxctl %s sends %d commands", tt.verb, len(cmds))
+			t.Logf("%s sends %d commands", tt.name, len(cmds))
 			for i, c := range cmds {
+				if i%tt.stride != 0 && !configCommandRE.MatchString(c) {
+					continue
+				}
+				k := 0 // the step sending command i
+				for ends[k] <= i {
+					k++
+				}
 				t.Run(fmt.Sprintf("%02d %s", i+1, c), func(t *testing.T) {
 					t.Parallel()
 					a := startSweepRouter(t, from)
-					a.killAt(t, bin, tt.verb, cmds, i)
-					a.converge(t, bin, tt.verb, want)
+					for _, s := range tt.steps[:k] {
+						a.mustExec(t, bin, s)
+					}
+					a.killAt(t, bin, tt.steps[k], cmds, i)
+					for j, s := range tt.steps[k:] {
+						if !a.converge(t, bin, s, k+j < len(tt.steps)-1) {
+							// The killed change was cut in the middle and
+							// confirm refused it: roll it back, then change again.
+							a.converge(t, bin, sweepStep{"rollback", verify}, false)
+							for _, s := range tt.steps {
+								a.mustExec(t, bin, s)
+							}
+							break
+						}
+					}
+					a.checkConfigs(t, "right after the last run exited 0", want)
+					a.srv.Router.Advance(24 * time.Hour)
+					a.checkConfigs(t, "once every router timer fired", want)
 				})
 			}
 		})
+	}
+}
+
+// mustExec runs step s of bin's rtxctl and fails t unless it exits 0.
+func (a *acceptanceRouter) mustExec(t *testing.T, bin rtxctlBinary, s sweepStep) {
+	t.Helper()
+	if r := a.exec(t, bin, s.verb, nil, s.args...); r.code != 0 {
+		t.Fatalf("rtxctl %s: exit status %d\nstderr:\n%s", s.verb, r.code, r.stderr)
 	}
 }
 
@@ -85,16 +133,16 @@ func startSweepRouter(t *testing.T, config []string) *acceptanceRouter {
 	})
 }
 
-// killAt starts bin's rtxctl verb in the background with every answer of the
+// killAt starts step s of bin's rtxctl in the background with every answer of the
 // fake delayed by sweepDelay, kills it with SIGKILL once the fake received
 // cmds[i] (the reference run's command i), and lets the fake finish the
 // command in flight before answering at once again.
-func (a *acceptanceRouter) killAt(t *testing.T, bin rtxctlBinary, verb string, cmds []string, i int) {
+func (a *acceptanceRouter) killAt(t *testing.T, bin rtxctlBinary, s sweepStep, cmds []string, i int) {
 	t.Helper()
 	router := a.srv.Router
 	router.SetFaults(rtxtest.Faults{ResponseDelay: sweepDelay})
-	args := append(strings.Fields(verb), a.conn...)
-	cmd := exec.CommandContext(t.Context(), bin.rtxctl, append(args, sweepArgs...)...)
+	args := append(strings.Fields(s.verb), a.conn...)
+	cmd := exec.CommandContext(t.Context(), bin.rtxctl, append(args, s.args...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C"}
 	for k, v := range a.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -112,7 +160,7 @@ func (a *acceptanceRouter) killAt(t *testing.T, bin rtxctlBinary, verb string, c
 		select {
 		case err := <-done:
 			t.Fatalf("rtxctl %s ended (%v) before the fake received command %d %q; it received:\n%s\nstderr:\n%s",
-				verb, err, i+1, cmds[i], strings.Join(router.Commands(), "\n"), &stderr)
+				s.verb, err, i+1, cmds[i], strings.Join(router.Commands(), "\n"), &stderr)
 		case <-tick.C:
 		}
 	}
@@ -131,25 +179,35 @@ func (a *acceptanceRouter) killAt(t *testing.T, bin rtxctlBinary, verb string, c
 	router.SetFaults(rtxtest.Faults{})
 }
 
-// converge runs bin's rtxctl verb until it exits 0: a first run with
-// --wait-leftover 1s may exit 6 for the killed run's rollback timer; the
-// fake clock is then moved past it and the second run must exit 0. Right
-// after that, and after every timer on the router has fired, the running
-// and saved configurations must both be want.
-func (a *acceptanceRouter) converge(t *testing.T, bin rtxctlBinary, verb string, want []string) {
+// converge runs step s of bin's rtxctl until it exits 0: a first run with
+// --wait-leftover 1s may exit 6 for a killed run's rollback timer; the fake
+// clock is then moved past that timer (and the killed session's login
+// timer, but not a 10-minute pending change) and the second run must exit 0.
+// When more steps follow (the confirm of a --rollback-in change), a refusal
+// because the killed run's change is pending ends the step instead: the
+// next step deals with that change. converge returns false when the run
+// refused because the router runs neither the killed run's pending change
+// nor the configuration before it.
+func (a *acceptanceRouter) converge(t *testing.T, bin rtxctlBinary, s sweepStep, more bool) bool {
 	t.Helper()
-	r := a.exec(t, bin, verb, nil, append(sweepArgs, "--wait-leftover", "1s")...)
+	r := a.exec(t, bin, s.verb, nil, append(slices.Clone(s.args), "--wait-leftover", "1s")...)
 	if r.code == 6 && strings.Contains(r.stderr, "rollback timer armed") {
-		t.Logf("first run after the kill: exit status 6 for the leftover rollback timer")
-		a.srv.Router.Advance(10 * time.Minute)
-		r = a.exec(t, bin, verb, nil, sweepArgs...)
+		t.Logf("rtxctl %s after the kill: exit status 6 for the leftover rollback timer", s.verb)
+		a.srv.Router.Advance(6 * time.Minute)
+		r = a.exec(t, bin, s.verb, nil, s.args...)
+	}
+	if more && r.code == 1 && strings.Contains(r.stderr, ": a change is pending;") {
+		t.Logf("rtxctl %s after the kill: refused, the killed run's change is pending", s.verb)
+		return true
+	}
+	if r.code == 1 && strings.Contains(r.stderr, "neither the pending change nor the previous one") {
+		t.Logf("rtxctl %s after the kill: refused, the router runs a half-made change:\n%s", s.verb, r.stderr)
+		return false
 	}
 	if r.code != 0 {
-		t.Fatalf("rtxctl %s after the kill: exit status %d\nstderr:\n%s", verb, r.code, r.stderr)
+		t.Fatalf("rtxctl %s after the kill: exit status %d\nstderr:\n%s", s.verb, r.code, r.stderr)
 	}
-	a.checkConfigs(t, "right after the run that exited 0", want)
-	a.srv.Router.Advance(24 * time.Hour)
-	a.checkConfigs(t, "once every router timer fired", want)
+	return true
 }
 
 // checkConfigs fails t unless the fake's running and saved configurations
