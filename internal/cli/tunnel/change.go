@@ -150,6 +150,9 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 			if err != nil {
 				return err
 			}
+			if atomic && (opts.Azure.Enabled || opts.Azure.Required) {
+				return cli.FlagErrorf("--azure is not supported for an all-or-nothing change of several routers: change them, then run rtxctl status --azure")
+			}
 			if atomic {
 				return opts.runAtomic(cmd, f, hosts, one)
 			}
