@@ -106,6 +106,13 @@ one second (the step of the router's schedule); a shorter one is refused. "rtxct
 the change, "rtxctl rollback" undoes it now. While a change is pending, another
 change on the router is refused. See docs/rollback.md.
 
+With --azure, once the router is verified rtxctl waits (--azure-timeout) until
+the Azure VPN gateway has learned (on) or withdrawn (off) the default route and
+prints the Azure check (docs/azure.md); exit 13 when Azure disagrees, the
+change is kept. With --azure-required the change is saved only once Azure
+agrees: a failed route check (BGP peer, learned default route, a NIC's default
+route) undoes it like a failed verification; missing KMS routes never do.
+
 Every run appends a timestamped line to $XDG_STATE_HOME/rtxctl/rtxctl.log
 (--log-file); -v also prints it, -q prints nothing on success (for cron).
 
