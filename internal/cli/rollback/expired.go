@@ -49,7 +49,7 @@ func runExpired(ctx context.Context, opts *Options, store *state.Store, logger *
 		if reports == nil {
 			reports = []*Report{}
 		}
-		if err := writeJSON(opts.IO.Out, reports); err != nil {
+		if err := writeJSON(opts.IO.Out, expiredJSON{Routers: reports}); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -97,4 +97,10 @@ func recordTarget(opts *Options, rec *pending.Record) cli.Target {
 		t.PasswordFile, t.AdminPasswordFile = h.PasswordFile, h.AdminPasswordFile
 	}
 	return t
+}
+
+// expiredJSON is the `-o json` output of `rollback --expired`: one rollback
+// report per router it handled.
+type expiredJSON struct {
+	Routers []*Report `json:"routers"`
 }

@@ -2,7 +2,6 @@
 package version
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -45,8 +44,7 @@ func NewCmdVersion(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 
 func run(opts *Options) error {
 	if opts.Output == cli.OutputJSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		return enc.Encode(opts.Info)
+		return cli.WriteJSON(opts.IO.Out, opts.Info)
 	}
 	_, err := fmt.Fprintln(opts.IO.Out, Line(opts.Info))
 	return err

@@ -52,7 +52,7 @@ func TestRun(t *testing.T) {
 		want   string
 	}{
 		{"text", "rtxctl v1.2.3 (commit abc1234, go1.26.0)\n"},
-		{"json", `{"version":"v1.2.3","commit":"abc1234","go_version":"go1.26.0"}` + "\n"},
+		{"json", "{\n  \"schema_version\": 1,\n  \"version\": \"v1.2.3\",\n  \"commit\": \"abc1234\",\n  \"go_version\": \"go1.26.0\"\n}\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.output, func(t *testing.T) {
