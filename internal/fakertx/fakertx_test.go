@@ -246,18 +246,7 @@ func TestRunLogsCommandsAndWritesSavedConfig(t *testing.T) {
 		t.Fatalf("ssh dial: %v", err)
 	}
 	defer c.Close()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	if err := sess.RequestPty("vt100", 24, 200, ssh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	stdin, err := sess.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess, stdin := openConsole(t, c)
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -289,4 +278,25 @@ func TestRunLogsCommandsAndWritesSavedConfig(t *testing.T) {
 	if diff := cmp.Diff(want, string(got)); diff != "" {
 		t.Errorf("saved config mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// openConsole opens a session on c with a 200-column pseudo-terminal, the
+// way a terminal user logs in, and returns it with its standard input; the
+// caller connects standard output and starts the shell. The session is
+// closed when the test ends.
+func openConsole(t *testing.T, c *ssh.Client) (*ssh.Session, io.WriteCloser) {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sess.Close() })
+	if err := sess.RequestPty("vt100", 24, 200, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess, stdin
 }

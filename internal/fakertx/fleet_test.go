@@ -155,18 +155,7 @@ func console(t *testing.T, addr, known, password, cmd string) (string, error) {
 		return "", err
 	}
 	defer c.Close()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	if err := sess.RequestPty("vt100", 24, 200, ssh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	stdin, err := sess.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess, stdin := openConsole(t, c)
 	var out bytes.Buffer
 	sess.Stdout = &out
 	if err := sess.Shell(); err != nil {
