@@ -60,7 +60,7 @@ func newHostKeyChecker(addr string, cfg SSHConfig, log *slog.Logger) (*hostKeyCh
 	}
 	hk.file = cfg.KnownHostsFile
 	hk.accept, hk.added = cfg.AcceptNewHostKey, cfg.HostKeyAdded
-	known, err := knownhosts.New(cfg.KnownHostsFile)
+	known, err := loadKnownHosts(cfg.KnownHostsFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		log.Debug("known_hosts file missing, every host is unknown", "file", cfg.KnownHostsFile)

@@ -519,3 +519,36 @@ func TestDialSSHLogsNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// known_hosts is parsed once per process while it is unchanged; a file
+// edited or replaced between two dials is read again.
+func TestDialSSHKnownHostsChangedBetweenDials(t *testing.T) {
+	t.Parallel()
+	srv := newSSHServer(t, sshServerConfig{password: testPassword})
+	hostKey := mustSigner(t, testRSAKey()).PublicKey()
+	other := mustSigner(t, newEd25519Key(t)).PublicKey()
+	path := knownHosts(t, srv.addr, hostKey)
+	cfg := SSHConfig{Password: testPassword, KnownHostsFile: path}
+	mustDialSSH(t, srv, cfg)
+	mustDialSSH(t, srv, cfg) // from the parsed file
+	replace := func(keys ...ssh.PublicKey) {
+		t.Helper()
+		if err := os.Rename(knownHosts(t, srv.addr, keys...), path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replace(other)
+	_, err := dialSSH(t, srv, cfg)
+	var keyErr *HostKeyError
+	if !errors.As(err, &keyErr) || keyErr.Unknown {
+		t.Fatalf("dial after the recorded key was replaced: %v, want a changed host key refused", err)
+	}
+	replace(hostKey)
+	mustDialSSH(t, srv, cfg)
+	if err := os.WriteFile(path, []byte(knownhosts.Line([]string{srv.addr}, other)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dialSSH(t, srv, cfg); !errors.As(err, &keyErr) {
+		t.Fatalf("dial after the file was edited in place: %v, want the host key refused", err)
+	}
+}
