@@ -201,8 +201,11 @@ func (c *config) remove(words []string) bool {
 
 // get returns the words following key on the top-level line whose key it is.
 func (c *config) get(key string) ([]string, bool) {
+	first, _, _ := strings.Cut(key, " ")
 	for _, line := range c.lines {
-		if strings.HasPrefix(line, " ") {
+		// A key starts with its line's first word: lines starting with
+		// another word are skipped before the costlier classification.
+		if lead, _, _ := strings.Cut(line, " "); !strings.EqualFold(lead, first) {
 			continue
 		}
 		words := strings.Fields(line)
