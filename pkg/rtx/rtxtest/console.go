@@ -103,6 +103,7 @@ func (s *session) serve(ctx context.Context) error {
 	}
 	err := s.commandLoop(ctx)
 	r.unregister(s, !errors.Is(err, errLogout) && !errors.Is(err, errIdle))
+	r.reportConfig()
 	return s.result(err)
 }
 
@@ -211,6 +212,7 @@ func (s *session) ask(ctx context.Context, prompt string, echo bool) (string, er
 func (s *session) commandLoop(ctx context.Context) error {
 	lose := s.faults().LoseFirstCommand
 	for {
+		s.r.reportConfig()
 		s.prompt()
 		line, err := s.readLine(ctx, !lose)
 		if err != nil {

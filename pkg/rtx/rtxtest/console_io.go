@@ -50,7 +50,9 @@ func (s *session) readByte(ctx context.Context) (byte, error) {
 			t.Stop()
 			return 0, ctx.Err()
 		case <-t.C:
+			r.reportConfig() // a schedule or rollback timer was due
 		case <-moved:
+			r.reportConfig()
 		}
 		t.Stop()
 	}

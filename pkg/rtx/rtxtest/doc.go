@@ -37,7 +37,9 @@
 //   - bgp.go: the applied BGP state, neighbors, the routing table and what the
 //     import filters advertise; bgp_commands.go: `bgp ...` commands and their
 //     syntax checks; bgp_show.go: `show status bgp neighbor` and `show ip route`.
-//   - schedule.go: `schedule at` entries; faults.go: injected faults.
+//   - schedule.go: `schedule at` entries; faults.go: injected faults;
+//     observe.go: [Router.ObserveConfig], configuration changes reported as they
+//     happen.
 //   - scenario.go: [Scenario], its YAML and [DefaultScenario]; capture.go: a
 //     scenario from an `rtxctl capture` file ([LoadCapture]); azure_peer.go: what
 //     the fake Azure gateway learns from the router.
@@ -53,6 +55,8 @@
 // the caller to hold it and never takes it itself. A console session holds it
 // only while one command runs, never while it reads from or writes to the
 // connection, so a blocked client cannot stall other sessions or the test.
+// The observer of [Router.ObserveConfig] has its own mutex, taken before
+// Router.mu and never while it is held.
 // Server.mu guards only the server's listeners and open connections, and a
 // Telnet connection's wmu only its writes.
 //

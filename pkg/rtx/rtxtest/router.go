@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,6 +51,8 @@ type Router struct {
 	sessions  []*session
 	outputs   map[string][]string // verbatim outputs by lower-case command line
 	restarts  int                 // number of restarts, so sessions notice one
+
+	observer atomic.Pointer[configObserver] // set by ObserveConfig; read without mu
 }
 
 // NewRouter creates a router from a scenario (nil = [DefaultScenario]). The running
