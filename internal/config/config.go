@@ -20,11 +20,20 @@
 //	      peer_address: 192.168.254.1
 //	      nics: [vm1-nic, vm2-nic]
 //	      route_table: rt-vms
+//	  osaka-a: {host: 192.168.110.1, pair: osaka}
+//	  osaka-b: {host: 192.168.110.2, pair: osaka}
 //	groups:
 //	  kanto: [tokyo, yokohama]
+//	  kansai:
+//	    routers: [osaka-a, osaka-b, kobe]
+//	    atomic: true
 //
 // A group names routers defined under routers; a router may be in several
-// groups. Unknown fields are errors, so a typo never silently falls back to a default.
+// groups. A group marked atomic, and the routers sharing a pair (a
+// redundant pair peering with one Azure gateway), are changed all or
+// nothing: see [Config.AtomicUnits]. A pair is also a group of its own
+// name. Unknown fields are errors, so a typo never silently falls back to
+// a default.
 package config
 
 import (
@@ -61,6 +70,7 @@ type Host struct {
 	PeerAS                int      `yaml:"peer_as"`                  // BGP AS of the peer the forced-tunnel filters are imported for
 	FilterID              int      `yaml:"filter_id"`                // import filter ID for the default route; 0 = 2
 	Match                 string   `yaml:"match"`                    // forced-tunnel filter kind: include or equal; "" = include
+	Pair                  string   `yaml:"pair"`                     // redundant pair the router belongs to: changed all or nothing with the others of its pair; "" = none
 	Azure                 Azure    `yaml:"azure,omitempty"`          // the router's Azure side (rtxctl azure); zero = not configured
 }
 
@@ -80,12 +90,40 @@ type Azure struct {
 
 // Config is the content of the configuration file.
 type Config struct {
-	Routers map[string]Host     `yaml:"routers"`
-	Groups  map[string][]string `yaml:"groups"` // group name -> names of routers in Routers
-	// AtomicGroups names groups whose routers (a redundant pair) are changed
-	// all or nothing: tunnel on|off on them verifies every one before saving
-	// any, and undoes them all when one fails.
-	AtomicGroups []string `yaml:"atomic_groups"`
+	Routers map[string]Host  `yaml:"routers"`
+	Groups  map[string]Group `yaml:"groups"`
+}
+
+// Group is a named set of routers. The file writes it as a list of router
+// names, or as a mapping when it is atomic:
+//
+//	kanto: [tokyo, yokohama]
+//	kansai: {routers: [osaka-a, osaka-b], atomic: true}
+type Group struct {
+	Routers []string `yaml:"routers"` // names of routers in Config.Routers, in the file's order
+	// Atomic makes a change to the group's routers all or nothing: tunnel
+	// on|off verifies every one of them before saving any, and undoes them
+	// all when one fails.
+	Atomic bool `yaml:"atomic"`
+}
+
+// UnmarshalYAML reads a group written as a list of router names or as a
+// mapping of [Group]'s fields.
+func (g *Group) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return n.Decode(&g.Routers)
+	case yaml.MappingNode:
+		valid := yamlFields(Group{})
+		for i := 0; i < len(n.Content); i += 2 {
+			if k := n.Content[i]; !slices.Contains(valid, k.Value) {
+				return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: unknown field %q in a group (valid fields: %s)", k.Line, k.Value, strings.Join(valid, ", "))}}
+			}
+		}
+		type plain Group // without this method
+		return n.Decode((*plain)(g))
+	}
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a group must be a list of router names, or routers: and atomic:", n.Line)}}
 }
 
 // Error reports a configuration file that cannot be read or is invalid.
@@ -156,19 +194,30 @@ func Parse(r io.Reader) (*Config, error) {
 		h.Name = name
 		cfg.Routers[name] = h
 	}
-	for name, members := range cfg.Groups {
-		for _, m := range members {
+	for name, g := range cfg.Groups {
+		for _, m := range g.Routers {
 			if _, ok := cfg.Routers[m]; !ok {
 				return nil, fmt.Errorf("group %q: router %q is not defined under routers", name, m)
 			}
 		}
 	}
-	for _, name := range cfg.AtomicGroups {
-		if _, ok := cfg.Groups[name]; !ok {
-			return nil, fmt.Errorf("atomic_groups: group %q is not defined under groups", name)
-		}
+	if err := cfg.CheckPairs(); err != nil {
+		return nil, err
 	}
 	return cfg, nil
+}
+
+// CheckPairs reports a pair named like a group: --group would not know
+// which one is meant.
+func (c *Config) CheckPairs() error {
+	for _, name := range slices.Sorted(maps.Keys(c.Routers)) {
+		if p := c.Routers[name].Pair; p != "" {
+			if _, ok := c.Groups[p]; ok {
+				return fmt.Errorf("router %q: pair %q has the name of a group under groups; rename one of them", name, p)
+			}
+		}
+	}
+	return nil
 }
 
 // Router returns the settings of the router called name, or an error
@@ -191,29 +240,93 @@ func unknownName(err error, name, what string, known []string) error {
 	return fmt.Errorf("%w %q (known %s: %s)", err, name, what, strings.Join(known, ", "))
 }
 
-// Group returns the names of the routers in the group called name, in the
-// order of the file, or an error wrapping [ErrUnknownGroup].
+// Group returns the names of the routers in the group or pair called name
+// (a group in the order of the file, a pair in name order), or an error
+// wrapping [ErrUnknownGroup].
 func (c *Config) Group(name string) ([]string, error) {
-	members, ok := c.Groups[name]
-	if !ok {
-		return nil, unknownName(ErrUnknownGroup, name, "groups", slices.Collect(maps.Keys(c.Groups)))
+	if g, ok := c.Groups[name]; ok {
+		return g.Routers, nil
 	}
-	return members, nil
+	if members := c.pairs()[name]; len(members) > 0 {
+		return members, nil
+	}
+	known := slices.Collect(maps.Keys(c.Groups))
+	known = append(known, slices.Collect(maps.Keys(c.pairs()))...)
+	return nil, unknownName(ErrUnknownGroup, name, "groups", known)
 }
 
-// Atomic reports whether the routers called names must be changed all or
-// nothing: every one of them belongs to a group of AtomicGroups, so a
-// change to a redundant pair never leaves it half done.
-func (c *Config) Atomic(names []string) bool {
-	if len(names) < 2 {
-		return false
-	}
-	for _, n := range names {
-		if !slices.ContainsFunc(c.AtomicGroups, func(g string) bool { return slices.Contains(c.Groups[g], n) }) {
-			return false
+// pairs returns the routers of each pair, in name order.
+func (c *Config) pairs() map[string][]string {
+	out := map[string][]string{}
+	for _, name := range slices.Sorted(maps.Keys(c.Routers)) {
+		if p := c.Routers[name].Pair; p != "" {
+			out[p] = append(out[p], name)
 		}
 	}
-	return true
+	return out
+}
+
+// AtomicUnit is a part of a selection of routers that is changed all or
+// nothing.
+type AtomicUnit struct {
+	Routers []string // selected routers, in the selection's order
+	Groups  []string // the atomic groups and pairs tying them, sorted; empty for a router on its own
+	Missing []string // routers of those groups that are not selected, sorted
+}
+
+// AtomicUnits splits the selected routers names into the parts changed all
+// or nothing: routers of one atomic group or pair (or of groups sharing a
+// router) form one unit, every other router a unit of its own. Units come
+// in the order of their first router in names. Missing says which routers
+// of a unit's groups the selection leaves out: a change to them alone
+// leaves the group half changed.
+func (c *Config) AtomicUnits(names []string) []AtomicUnit {
+	ties := map[string][]string{} // atomic group or pair -> its routers
+	for name, g := range c.Groups {
+		if g.Atomic {
+			ties[name] = g.Routers
+		}
+	}
+	maps.Copy(ties, c.pairs())
+	placed := map[string]bool{} // routers already in a unit
+	var units []AtomicUnit
+	for _, n := range names {
+		if placed[n] {
+			continue
+		}
+		placed[n] = true
+		u := AtomicUnit{Routers: []string{n}}
+		// Add the selected routers tied to the unit's routers, until no
+		// tie adds one.
+		for i := 0; i < len(u.Routers); i++ {
+			for tie, members := range ties {
+				if !slices.Contains(members, u.Routers[i]) {
+					continue
+				}
+				if !slices.Contains(u.Groups, tie) {
+					u.Groups = append(u.Groups, tie)
+				}
+				for _, m := range members {
+					if !placed[m] && slices.Contains(names, m) {
+						placed[m] = true
+						u.Routers = append(u.Routers, m)
+					}
+				}
+			}
+		}
+		for _, tie := range u.Groups {
+			for _, m := range ties[tie] {
+				if !slices.Contains(names, m) && !slices.Contains(u.Missing, m) {
+					u.Missing = append(u.Missing, m)
+				}
+			}
+		}
+		slices.Sort(u.Groups)
+		slices.Sort(u.Missing)
+		slices.SortStableFunc(u.Routers, func(a, b string) int { return slices.Index(names, a) - slices.Index(names, b) })
+		units = append(units, u)
+	}
+	return units
 }
 
 // Transports lists the accepted values of [Host.Transport].

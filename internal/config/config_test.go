@@ -171,7 +171,7 @@ func TestParseErrorMessages(t *testing.T) {
 	}{
 		{"unknown field", "routers:\n  a:\n    hots: x\n",
 			`line 3: unknown field "hots" (valid fields: host, port, transport, user, known_hosts, identity, legacy_ssh_algorithms, ` +
-				`insecure_ignore_host_key, encoding, password_file, admin_password_file, peer_as, filter_id, match, azure)`},
+				`insecure_ignore_host_key, encoding, password_file, admin_password_file, peer_as, filter_id, match, pair, azure)`},
 		{"unknown top-level field", "router:\n  a: {}\n", `line 1: unknown field "router" (valid fields: ` + strings.Join(yamlFields(Config{}), ", ") + ")"},
 		{"not a number", "routers:\n  a:\n    port: ssh\n", `line 3: "ssh" must be a whole number`},
 		{"not a list", "routers:\n  a:\n    identity: key\n", `line 3: "key" must be a list`},

@@ -28,7 +28,7 @@ func TestParseFakertxFleet(t *testing.T) {
 	if diff := cmp.Diff(want, cfg.Routers["rtx01"]); diff != "" {
 		t.Errorf("router rtx01 mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string][]string{"healthy": {"rtx01", "rtx02"}, "slow": {"rtx03"}, "down": {"rtx04"}}, cfg.Groups); diff != "" {
+	if diff := cmp.Diff(map[string]Group{"healthy": {Routers: []string{"rtx01", "rtx02"}}, "slow": {Routers: []string{"rtx03"}}, "down": {Routers: []string{"rtx04"}}}, cfg.Groups); diff != "" {
 		t.Errorf("groups mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -13,13 +13,13 @@ func TestParseGroups(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
-		want    map[string][]string
+		want    map[string]Group
 		wantErr bool
 	}{
 		{
 			name: "groups",
 			in:   "routers:\n  tokyo: {host: 192.0.2.1}\n  osaka: {host: 192.0.2.2}\ngroups:\n  kanto: [tokyo]\n  all-sites: [osaka, tokyo]\n  none: []\n",
-			want: map[string][]string{"kanto": {"tokyo"}, "all-sites": {"osaka", "tokyo"}, "none": {}},
+			want: map[string]Group{"kanto": {Routers: []string{"tokyo"}}, "all-sites": {Routers: []string{"osaka", "tokyo"}}, "none": {Routers: []string{}}},
 		},
 		{name: "no groups", in: "routers:\n  tokyo: {host: 192.0.2.1}\n"},
 		{name: "undefined member", in: "routers:\n  tokyo: {host: 192.0.2.1}\ngroups:\n  kanto: [tokyo, chiba]\n", wantErr: true},
@@ -44,7 +44,7 @@ func TestParseGroups(t *testing.T) {
 
 func TestGroup(t *testing.T) {
 	t.Parallel()
-	cfg := &Config{Groups: map[string][]string{"kanto": {"tokyo", "chiba"}}}
+	cfg := &Config{Groups: map[string]Group{"kanto": {Routers: []string{"tokyo", "chiba"}}}}
 	got, err := cfg.Group("kanto")
 	if err != nil {
 		t.Fatalf("Group(kanto) error = %v", err)

@@ -215,15 +215,18 @@ func withInventory(load func() (*config.Config, error), path string) func() (*co
 		if err != nil {
 			return nil, &cli.FlagError{Err: err}
 		}
-		merged := &config.Config{Routers: maps.Clone(inv.Config.Routers), Groups: maps.Clone(inv.Config.Groups), AtomicGroups: cfg.AtomicGroups}
+		merged := &config.Config{Routers: maps.Clone(inv.Config.Routers), Groups: maps.Clone(inv.Config.Groups)}
 		if merged.Routers == nil {
 			merged.Routers = map[string]config.Host{}
 		}
 		if merged.Groups == nil {
-			merged.Groups = map[string][]string{}
+			merged.Groups = map[string]config.Group{}
 		}
 		maps.Copy(merged.Routers, cfg.Routers)
 		maps.Copy(merged.Groups, cfg.Groups)
+		if err := merged.CheckPairs(); err != nil {
+			return nil, &cli.FlagError{Err: fmt.Errorf("the config file with the inventory %s: %w", path, err)}
+		}
 		return merged, nil
 	}
 }

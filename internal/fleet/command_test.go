@@ -49,7 +49,7 @@ func TestDescribe(t *testing.T) {
 func commandFactory(out *bytes.Buffer) *cli.Factory {
 	cfg := &config.Config{
 		Routers: map[string]config.Host{"a": {Name: "a", Host: "192.0.2.1"}, "b": {Name: "b", Host: "192.0.2.2"}, "c": {Name: "c", Host: "192.0.2.3"}},
-		Groups:  map[string][]string{"g": {"c", "a"}},
+		Groups:  map[string]config.Group{"g": {Routers: []string{"c", "a"}}},
 	}
 	return &cli.Factory{
 		IO:        &iostreams.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: io.Discard},

@@ -20,10 +20,10 @@ func testConfig() *config.Config {
 		{Name: "osaka-b", Host: "192.0.2.3"},
 		{Name: "nagoya", Host: "192.0.2.4", Transport: "telnet"},
 	}
-	cfg := &config.Config{Routers: map[string]config.Host{}, Groups: map[string][]string{
-		"kansai": {"osaka", "osaka-b"},
-		"pair":   {"osaka-b", "osaka"},
-		"empty":  {},
+	cfg := &config.Config{Routers: map[string]config.Host{}, Groups: map[string]config.Group{
+		"kansai": {Routers: []string{"osaka", "osaka-b"}},
+		"pair":   {Routers: []string{"osaka-b", "osaka"}},
+		"empty":  {Routers: []string{}},
 	}}
 	for _, h := range hosts {
 		cfg.Routers[h.Name] = h

@@ -27,12 +27,12 @@ func TestLoadBranches(t *testing.T) {
 				"rtx-osaka-a":  {Name: "rtx-osaka-a", Host: "rtx-osaka-a", User: "netops"},
 				"rtx-osaka-b":  {Name: "rtx-osaka-b", Host: "rtx-osaka-b", User: "netops"},
 			},
-			Groups: map[string][]string{
+			Groups: groups(map[string][]string{
 				"kanto":      {"rtx-tokyo", "rtx-yokohama"},
 				"kansai":     {"rtx-osaka-a", "rtx-osaka-b"},
 				"osaka_pair": {"rtx-osaka-a", "rtx-osaka-b"},
 				"pairs":      {"rtx-osaka-a", "rtx-osaka-b"},
-			},
+			}),
 		},
 		Warnings: []string{
 			"host sw-core left out: ansible_network_os cisco.ios.ios is not a YAMAHA RTX",
@@ -162,7 +162,7 @@ func TestParse(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse() error = %v", err)
 			}
-			want := &Result{Config: &config.Config{Routers: tt.want, Groups: tt.wantGroup}, Warnings: tt.wantWarn}
+			want := &Result{Config: &config.Config{Routers: tt.want, Groups: groups(tt.wantGroup)}, Warnings: tt.wantWarn}
 			if want.Config.Routers == nil {
 				want.Config.Routers = map[string]config.Host{}
 			}
@@ -246,4 +246,16 @@ func TestLoadFakertxFleet(t *testing.T) {
 			t.Errorf("Load(%s) mismatch with config.yaml (-want +got):\n%s", path, diff)
 		}
 	}
+}
+
+// groups returns the config groups (not atomic) of the given members.
+func groups(members map[string][]string) map[string]config.Group {
+	if members == nil {
+		return nil
+	}
+	out := make(map[string]config.Group, len(members))
+	for name, m := range members {
+		out[name] = config.Group{Routers: m}
+	}
+	return out
 }

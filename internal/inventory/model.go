@@ -219,8 +219,8 @@ func (inv *inventory) routers(opts Options) (*Result, error) {
 
 // configGroups returns the inventory's groups restricted to routers, empty
 // ones and the implicit ones left out; nil when there is none.
-func (inv *inventory) configGroups(routers map[string]config.Host) map[string][]string {
-	var out map[string][]string
+func (inv *inventory) configGroups(routers map[string]config.Host) map[string]config.Group {
+	var out map[string]config.Group
 	for name := range inv.groups {
 		if name == groupAll || name == groupUngrouped {
 			continue
@@ -236,9 +236,9 @@ func (inv *inventory) configGroups(routers map[string]config.Host) map[string][]
 			continue
 		}
 		if out == nil {
-			out = map[string][]string{}
+			out = map[string]config.Group{}
 		}
-		out[name] = members
+		out[name] = config.Group{Routers: members}
 	}
 	return out
 }

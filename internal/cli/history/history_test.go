@@ -251,7 +251,7 @@ func TestHistorySeveral(t *testing.T) {
 	cfg := &config.Config{
 		Routers: map[string]config.Host{"tokyo": {Name: "tokyo", Host: "192.0.2.1"}, "osaka": {Name: "osaka", Host: "192.0.2.2"}, "nagoya": {Name: "nagoya", Host: "192.0.2.3"},
 			"nat1": {Name: "nat1", Host: "198.51.100.1", Port: 2201}, "nat2": {Name: "nat2", Host: "198.51.100.1", Port: 2202}},
-		Groups: map[string][]string{"west": {"osaka", "nagoya"}},
+		Groups: map[string]config.Group{"west": {Routers: []string{"osaka", "nagoya"}}},
 	}
 	type result struct {
 		Router   string

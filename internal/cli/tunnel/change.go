@@ -46,6 +46,9 @@ type Options struct {
 	Many fleet.Options // several routers: --group, --all, --inventory, --parallel
 	// AllOrNothing changes several routers all or nothing (see runAtomic).
 	AllOrNothing bool
+	// holds says, during an all-or-nothing change, how long the change of
+	// each router of a unit of several stays pending (see runAtomic).
+	holds map[string]time.Duration
 }
 
 // exitStatus is the EXIT STATUS section shared by `tunnel on` and `tunnel off`.
@@ -140,6 +143,9 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 		RunE: func(cmd *cobra.Command, args []string) error {
 			one := func(ctx context.Context, turn *fleet.Turn, args []string) error {
 				opts := fleet.For(opts, turn, args)
+				if hold, ok := opts.holds[opts.Router]; ok {
+					opts.RollbackIn = hold
+				}
 				if err := opts.resolve(f, cmd); err != nil {
 					return err
 				}
@@ -153,21 +159,22 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 				}
 				return run(ctx, opts)
 			}
-			atomic, hosts, err := opts.atomic(f, args)
-			if err != nil {
+			units, hosts, err := opts.atomic(f, args)
+			switch {
+			case err != nil:
 				return err
-			}
-			if atomic && (opts.Azure.Enabled || opts.Azure.Required) {
+			case units != nil && (opts.Azure.Enabled || opts.Azure.Required):
 				return cli.FlagErrorf("--azure is not supported for an all-or-nothing change of several routers: change them, then run rtxctl status --azure")
+			case units != nil:
+				return opts.runAtomic(cmd, f, units, hosts, one)
+			case hosts != nil:
+				return fleet.Finish(f, opts.Conn.Output, opts.Many.Each(cmd.Context(), f, hosts, one))
 			}
-			if atomic {
-				return opts.runAtomic(cmd, f, hosts, one)
-			}
-			return opts.Many.Run(cmd, f, args, opts.Conn.Output, one)
+			return one(cmd.Context(), nil, args)
 		},
 	}
 	fs := cmd.Flags()
-	fs.BoolVar(&opts.AllOrNothing, "all-or-nothing", false, "with several routers: verify every router before saving any, and undo them all if one fails (the default for routers of a group under atomic_groups)")
+	fs.BoolVar(&opts.AllOrNothing, "all-or-nothing", false, "with several routers: verify every router before saving any, and undo them all if one fails (the default for routers of a group marked atomic or of a pair in the config file)")
 	fs.IntVar(&opts.PeerAS, "peer-as", 0, "BGP AS of the Azure side (default: the AS of the only bgp neighbor)")
 	fs.IntVar(&opts.FilterID, "filter-id", rtx.DefaultFilterID, "import filter `ID` that carries the default route")
 	fs.StringVar(&opts.Match, "match", rtx.FilterInclude, "filter kind for 0.0.0.0/0: {include | equal}")
