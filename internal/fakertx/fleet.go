@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,7 @@ const (
 	roleHealthy       = "healthy"
 	roleSlow          = "slow"
 	roleFailing       = "failing"
+	rolePartial       = "partial"
 	roleWrongPassword = "wrong_password"
 	roleDown          = "down"
 )
@@ -38,16 +40,18 @@ type fleetOptions struct {
 	slow          int
 	slowDelay     time.Duration
 	failing       int
+	partial       int
 	wrongPassword int
 	down          int
 }
 
 func (o *fleetOptions) addFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.routers, "routers", 0, "serve `N` independent fake routers and write a config.yaml and an Ansible inventory for them (see --fleet-dir)")
-	fs.StringVar(&o.dir, "fleet-dir", "", "with --routers, write config.yaml, inventory.yml, inventory.ini, known_hosts and the password files to `dir`, and each router's saved configuration to dir/saved/NAME.conf on exit (default: a new temporary directory)")
+	fs.StringVar(&o.dir, "fleet-dir", "", "with --routers, write config.yaml, inventory.yml, inventory.ini, known_hosts and the password files to `dir`, and keep each router's saved and running configuration in dir/saved/NAME.conf and dir/running/NAME.conf (default: a new temporary directory)")
 	fs.IntVar(&o.slow, "slow", 0, "with --routers, `K` routers answer every command after --slow-delay")
 	fs.DurationVar(&o.slowDelay, "slow-delay", 2*time.Second, "how long the --slow routers take to answer each command")
 	fs.IntVar(&o.failing, "failing", 0, "with --routers, `K` routers whose BGP neighbor never comes back after a change (a tunnel change fails verification)")
+	fs.IntVar(&o.partial, "partial", 0, "with --routers, `K` routers whose forced tunnel is half applied: the default route's import filter defined but not used by the import line")
 	fs.IntVar(&o.wrongPassword, "wrong-password", 0, "with --routers, `K` routers that refuse every password")
 	fs.IntVar(&o.down, "down", 0, "with --routers, `K` routers that are unreachable (nothing listens on their ports)")
 }
@@ -61,29 +65,30 @@ func (o *fleetOptions) roles() []struct {
 		role  string
 		count int
 	}{
-		{roleHealthy, o.routers - o.slow - o.failing - o.wrongPassword - o.down},
+		{roleHealthy, o.routers - o.slow - o.failing - o.partial - o.wrongPassword - o.down},
 		{roleSlow, o.slow},
 		{roleFailing, o.failing},
+		{rolePartial, o.partial},
 		{roleWrongPassword, o.wrongPassword},
 		{roleDown, o.down},
 	}
 }
 
 func (o *fleetOptions) validate(opts options) error {
-	special := o.slow + o.failing + o.wrongPassword + o.down
+	special := o.slow + o.failing + o.partial + o.wrongPassword + o.down
 	if o.routers == 0 {
 		if special > 0 || o.dir != "" {
-			return &usageError{errors.New("--fleet-dir, --slow, --failing, --wrong-password and --down need --routers")}
+			return &usageError{errors.New("--fleet-dir, --slow, --failing, --partial, --wrong-password and --down need --routers")}
 		}
 		return nil
 	}
 	switch {
 	case o.routers < 0 || o.routers > maxRouters:
 		return &usageError{fmt.Errorf("--routers %d: want 1 to %d", o.routers, maxRouters)}
-	case o.slow < 0 || o.failing < 0 || o.wrongPassword < 0 || o.down < 0:
-		return &usageError{errors.New("--slow, --failing, --wrong-password and --down take a number of routers, 0 or more")}
+	case o.slow < 0 || o.failing < 0 || o.partial < 0 || o.wrongPassword < 0 || o.down < 0:
+		return &usageError{errors.New("--slow, --failing, --partial, --wrong-password and --down take a number of routers, 0 or more")}
 	case special > o.routers:
-		return &usageError{fmt.Errorf("--slow, --failing, --wrong-password and --down add up to %d routers, more than --routers %d", special, o.routers)}
+		return &usageError{fmt.Errorf("--slow, --failing, --partial, --wrong-password and --down add up to %d routers, more than --routers %d", special, o.routers)}
 	case opts.azure.enabled:
 		return &usageError{errors.New("--azure serves one router's Azure side: it cannot be used with --routers")}
 	case opts.savedConfigOut != "":
@@ -111,6 +116,7 @@ type fleet struct {
 	routers []*fleetRouter
 	dir     string
 	creds   credentials
+	logMu   sync.Mutex // serialises the lines written to stderr
 }
 
 // credentials are what the fleet's config.yaml tells rtxctl to log in with.
@@ -157,6 +163,10 @@ func startFleet(o options) (f *fleet, err error) {
 				sc.Faults.ResponseDelay = o.fleet.slowDelay
 			case roleFailing:
 				sc.Faults.BGPNeverEstablishes = true
+			case rolePartial:
+				if err := halfTunnel(sc); err != nil {
+					return f, &usageError{fmt.Errorf("--partial: %w", err)}
+				}
 			case roleWrongPassword:
 				sc.Faults.RejectPasswords = true
 			}
@@ -198,6 +208,63 @@ func scenarioCredentials(sc *rtxtest.Scenario) credentials {
 	return c
 }
 
+// partialFilterID is the import filter a --partial router defines for the
+// default route: the one rtxctl uses unless a router's filter_id says
+// otherwise, and the article's.
+const partialFilterID = 2
+
+// halfTunnel gives the router of sc the first half of forced tunnelling,
+// saved and running alike: the default route's import filter defined, the
+// import lines left as they are, which rtxctl reports as partial.
+func halfTunnel(sc *rtxtest.Scenario) error {
+	saved, err := withDefaultFilter(sc.SavedConfig)
+	if err != nil {
+		return err
+	}
+	sc.SavedConfig = saved
+	if sc.RunningConfig != "" {
+		sc.RunningConfig, err = withDefaultFilter(sc.RunningConfig)
+	}
+	return err
+}
+
+// withDefaultFilter returns configuration text with `bgp import filter 2
+// include 0.0.0.0/0` added where show config places it: before the first
+// import line (`bgp import AS ...`) or filter numbered above 2, whatever the
+// peer AS. The text must have an import line, none using filter 2, and no
+// filter 2.
+func withDefaultFilter(text string) (string, error) {
+	lines := strings.Split(text, "\n")
+	at, imports := -1, 0
+	for i, l := range lines {
+		w := strings.Fields(strings.ToLower(l))
+		if len(w) < 4 || w[0] != "bgp" || w[1] != "import" {
+			continue
+		}
+		if w[2] == "filter" {
+			n, _ := strconv.Atoi(w[3])
+			if n == partialFilterID {
+				return "", fmt.Errorf("the scenario's configuration already defines import filter %d (%q)", n, l)
+			}
+			if n > partialFilterID && at < 0 {
+				at = i
+			}
+			continue
+		}
+		if k := slices.Index(w, "filter"); k >= 0 && slices.Contains(w[k+1:], strconv.Itoa(partialFilterID)) {
+			return "", fmt.Errorf("the scenario's import line %q already uses filter %d", l, partialFilterID)
+		}
+		imports++
+		if at < 0 {
+			at = i
+		}
+	}
+	if imports == 0 {
+		return "", errors.New("the scenario's configuration has no BGP import line (bgp import AS ...)")
+	}
+	return strings.Join(slices.Insert(lines, at, fmt.Sprintf("bgp import filter %d include 0.0.0.0/0", partialFilterID)), "\n"), nil
+}
+
 // close stops every router and waits for their goroutines.
 func (f *fleet) close() {
 	for _, r := range f.routers {
@@ -210,13 +277,10 @@ func (f *fleet) close() {
 // logCommands prints every router's new commands to w, each line after the
 // router's name, until the returned function is called.
 func (f *fleet) logCommands(w io.Writer) (stop func()) {
-	var (
-		mu    sync.Mutex
-		stops []func()
-	)
+	var stops []func()
 	for _, r := range f.routers {
 		if r.srv != nil {
-			stops = append(stops, logCommands(r.srv.Router, &prefixWriter{mu: &mu, w: w, prefix: r.name + " "}))
+			stops = append(stops, logCommands(r.srv.Router, &prefixWriter{mu: &f.logMu, w: w, prefix: r.name + " "}))
 		}
 	}
 	return func() {
@@ -246,9 +310,11 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 // path returns the path of a file in the fleet directory.
 func (f *fleet) path(name string) string { return filepath.Join(f.dir, name) }
 
-// announce writes the fleet's files, then the ready file, then prints one
-// line per router and the paths of the files.
-func (f *fleet) announce(o options, stdout io.Writer) error {
+// announce writes the fleet's files and starts keeping the routers'
+// configuration files current ([fleet.watchConfigs], failures later printed
+// to stderr), then writes the ready file, then prints one line per router and
+// the paths of the files.
+func (f *fleet) announce(o options, stdout, stderr io.Writer) error {
 	dir, err := makeDir(f.dir, "fakertx-fleet-")
 	if err != nil {
 		return fmt.Errorf("fleet directory: %w", err)
@@ -289,6 +355,9 @@ func (f *fleet) announce(o options, stdout io.Writer) error {
 			return fmt.Errorf("write fleet files: %w", err)
 		}
 	}
+	if err := f.watchConfigs(stderr); err != nil {
+		return err
+	}
 	var ready, printed strings.Builder
 	for _, r := range f.routers {
 		fmt.Fprintf(&printed, "%s", r.name)
@@ -305,23 +374,72 @@ func (f *fleet) announce(o options, stdout io.Writer) error {
 	return publish(o.readyFile, ready.String(), stdout, printed.String())
 }
 
-// writeSaved writes each running router's saved configuration to
-// saved/NAME.conf in the fleet directory.
-func (f *fleet) writeSaved() error {
-	dir := f.path("saved")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("write saved configs: %w", err)
+// configDirs are the fleet directory's subdirectories holding each router's
+// saved and running configuration (NAME.conf, one line per command).
+var configDirs = []string{"saved", "running"}
+
+// writeConfigs replaces the configuration files of router name.
+func (f *fleet) writeConfigs(name string, running, saved []string) error {
+	for i, ls := range [][]string{saved, running} {
+		if err := writeFile(filepath.Join(f.path(configDirs[i]), name+".conf"), lines(ls)); err != nil {
+			return fmt.Errorf("write the configuration files of %s: %w", name, err)
+		}
 	}
+	return nil
+}
+
+// watchConfigs writes each served router's saved and running configuration
+// to saved/NAME.conf and running/NAME.conf now, and again whenever either
+// changes, before the router's next prompt ([rtxtest.Router.ObserveConfig]).
+// It returns the errors of the writes now; those of later writes are printed
+// to w.
+func (f *fleet) watchConfigs(w io.Writer) error {
+	for _, d := range configDirs {
+		if err := os.MkdirAll(f.path(d), 0o700); err != nil {
+			return fmt.Errorf("write the configuration files: %w", err)
+		}
+	}
+	var (
+		mu      sync.Mutex // guards started and errs
+		started bool
+		errs    []error
+	)
+	for _, r := range f.routers {
+		if r.srv == nil {
+			continue
+		}
+		r.srv.Router.ObserveConfig(func(running, saved []string) {
+			err := f.writeConfigs(r.name, running, saved)
+			if err == nil {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !started {
+				errs = append(errs, err)
+				return
+			}
+			f.logMu.Lock()
+			defer f.logMu.Unlock()
+			fmt.Fprintf(w, "fakertx: %v\n", err)
+		})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	started = true
+	return errors.Join(errs...)
+}
+
+// writeFinalConfigs writes each served router's configuration files once
+// more, after the routers stopped.
+func (f *fleet) writeFinalConfigs() error {
 	var errs []error
 	for _, r := range f.routers {
 		if r.srv != nil {
-			errs = append(errs, writeFile(filepath.Join(dir, r.name+".conf"), lines(r.srv.Router.SavedConfig())))
+			errs = append(errs, f.writeConfigs(r.name, r.srv.Router.RunningConfig(), r.srv.Router.SavedConfig()))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("write saved configs: %w", err)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // runFleet serves the routers of --routers until ctx is cancelled.
@@ -334,7 +452,7 @@ func runFleet(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if o.logCommands {
 		stopLog = f.logCommands(stderr)
 	}
-	err = f.announce(o, stdout)
+	err = f.announce(o, stdout, stderr)
 	if err == nil {
 		<-ctx.Done()
 	}
@@ -343,7 +461,7 @@ func runFleet(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return f.writeSaved()
+	return f.writeFinalConfigs()
 }
 
 // file is a file to write and its content.

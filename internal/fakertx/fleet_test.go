@@ -267,6 +267,9 @@ func TestRunFleetUsageErrors(t *testing.T) {
 		{name: "fleet dir without routers", args: []string{"--fleet-dir", "x"}},
 		{name: "too many faults", args: []string{"--routers", "2", "--slow", "1", "--down", "2"}},
 		{name: "negative", args: []string{"--routers", "2", "--failing", "-1"}},
+		{name: "partial without routers", args: []string{"--partial", "1"}},
+		{name: "negative partial", args: []string{"--routers", "2", "--partial", "-1"}},
+		{name: "too many with partial", args: []string{"--routers", "3", "--partial", "2", "--wrong-password", "2"}},
 		{name: "too many routers", args: []string{"--routers", "100000"}},
 		{name: "fixed port", args: []string{"--routers", "2", "--ssh", "127.0.0.1:2222"}},
 		{name: "azure", args: []string{"--routers", "2", "--azure"}},
@@ -284,4 +287,161 @@ func TestRunFleetUsageErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// articleConfig returns the lines the built-in scenario's router has when its
+// saved configuration is text.
+func articleConfig(text string) string {
+	sc := rtxtest.DefaultScenario()
+	sc.SavedConfig = text
+	return strings.Join(rtxtest.NewRouter(sc).SavedConfig(), "\n") + "\n"
+}
+
+// The article's configuration with forced tunnelling half applied, then on
+// (testdata/script/status_partial.txtar).
+const (
+	articleHead = `ip route default gateway 192.168.254.254
+ip lan1 address 192.168.100.1/24
+ip lan2 address 192.168.254.1/24
+bgp use on
+bgp autonomous-system 65530
+bgp neighbor 1 65521 10.10.50.254 hold-time=30 local-address=192.168.254.1 ignore-capability=on
+bgp router id 192.168.100.1
+bgp import filter 1 equal 192.168.100.0/24
+`
+	articlePartial = articleHead + `bgp import filter 2 include 0.0.0.0/0
+bgp import 65521 static filter 1
+`
+	articleOn = articleHead + `bgp import filter 2 include 0.0.0.0/0
+bgp import 65521 static filter 1 2
+`
+)
+
+func TestWithDefaultFilter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		in      string
+		want    string
+		wantErr bool
+	}{
+		{name: "article", in: articleHead + "bgp import 65521 static filter 1\n", want: articlePartial},
+		{
+			name: "other AS and a higher filter",
+			in:   "bgp import filter 1 equal 10.0.0.0/8\nbgp import filter 3 equal 10.1.0.0/16\nbgp import 64512 static filter 1 3\n",
+			want: "bgp import filter 1 equal 10.0.0.0/8\nbgp import filter 2 include 0.0.0.0/0\nbgp import filter 3 equal 10.1.0.0/16\nbgp import 64512 static filter 1 3\n",
+		},
+		{name: "filter 2 defined", in: articlePartial, wantErr: true},
+		{name: "filter 2 used", in: "bgp import 65521 static filter 1 2\n", wantErr: true},
+		{name: "no import line", in: articleHead, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := withDefaultFilter(tt.in)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("withDefaultFilter(%q) error = %v, want error %t", tt.in, err, tt.wantErr)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("withDefaultFilter(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+// TestRunFleetLiveConfigs checks the partial routers and that saved/NAME.conf
+// and running/NAME.conf are current as soon as the console prompts again.
+func TestRunFleetLiveConfigs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	f := startFleetRun(t, "--routers", "4", "--partial", "1", "--failing", "1", "--down", "1", "--fleet-dir", dir)
+
+	wantRoles := []string{"rtx01 healthy", "rtx02 failing", "rtx03 partial", "rtx04 down"}
+	var gotRoles []string
+	for _, l := range f.lines[:4] {
+		fields := strings.Fields(l)
+		gotRoles = append(gotRoles, fields[0]+" "+fields[len(fields)-1])
+	}
+	if diff := cmp.Diff(wantRoles, gotRoles); diff != "" {
+		t.Errorf("routers mismatch (-want +got):\n%s", diff)
+	}
+	for file, want := range map[string]string{
+		"config.yaml":   "  partial: [rtx03]\n",
+		"inventory.yml": "    partial:\n      hosts:\n        rtx03:\n",
+		"inventory.ini": "[partial]\nrtx03 ",
+	} {
+		if got := readFile(t, filepath.Join(dir, file)); !strings.Contains(got, want) {
+			t.Errorf("%s lacks %q:\n%s", file, want, got)
+		}
+	}
+	checkConfigs := func(step, name, running, saved string) {
+		t.Helper()
+		for _, c := range []struct{ dir, want string }{{"running", running}, {"saved", saved}} {
+			if diff := cmp.Diff(c.want, readFile(t, filepath.Join(dir, c.dir, name+".conf"))); diff != "" {
+				t.Errorf("%s: %s/%s.conf mismatch (-want +got):\n%s", step, c.dir, name, diff)
+			}
+		}
+	}
+	healthy, partial, on := articleConfig(articleHead+"bgp import 65521 static filter 1\n"), articleConfig(articlePartial), articleConfig(articleOn)
+	checkConfigs("start", "rtx01", healthy, healthy)
+	checkConfigs("start", "rtx03", partial, partial)
+
+	cb, err := knownhosts.New(filepath.Join(dir, "known_hosts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ssh.Dial("tcp", f.addrs("ssh")["rtx03"], &ssh.ClientConfig{
+		User: "rtxctl", Auth: []ssh.AuthMethod{ssh.Password(strings.TrimSpace(readFile(t, filepath.Join(dir, "login.password"))))}, HostKeyCallback: cb,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, stdin := openConsole(t, c)
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(stdout)
+	readUntil(t, r, "\r\n> ")
+	io.WriteString(stdin, "administrator\r")
+	readUntil(t, r, "Password: ")
+	io.WriteString(stdin, strings.TrimSpace(readFile(t, filepath.Join(dir, "admin.password")))+"\r")
+	readUntil(t, r, "\r\n# ")
+	steps := []struct {
+		cmd, running, saved string
+	}{
+		{cmd: "bgp import 65521 static filter 1 2", running: on, saved: partial},
+		{cmd: "save", running: on, saved: on},
+	}
+	for _, st := range steps {
+		io.WriteString(stdin, st.cmd+"\r")
+		readUntil(t, r, "\r\n# ")
+		checkConfigs(st.cmd, "rtx03", st.running, st.saved)
+	}
+	io.WriteString(stdin, "exit\rexit\r")
+	if err := sess.Wait(); err != nil {
+		t.Errorf("session end: %v", err)
+	}
+	if code := <-stopFleet(f); code != exitOK {
+		t.Fatalf("exit status %d, want %d; stderr:\n%s", code, exitOK, f.stderr)
+	}
+	checkConfigs("exit", "rtx03", on, on)
+	checkConfigs("exit", "rtx01", healthy, healthy)
+	if _, err := os.Stat(filepath.Join(dir, "running", "rtx04.conf")); err == nil {
+		t.Errorf("a down router has a running configuration")
+	}
+}
+
+// readFile returns the content of a file the fleet wrote.
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
