@@ -16,18 +16,21 @@ func TestCompleteRouters(t *testing.T) {
 	}}
 	tests := []struct {
 		name       string
+		use        string
 		args       []string
 		toComplete string
 		want       []cobra.Completion
 	}{
-		{name: "all", want: []cobra.Completion{"osaka", "tokyo", "tottori"}},
-		{name: "prefix", toComplete: "to", want: []cobra.Completion{"tokyo", "tottori"}},
-		{name: "router already given", args: []string{"tokyo"}, want: nil},
+		{name: "all", use: "show [ROUTER]", want: []cobra.Completion{"osaka", "tokyo", "tottori"}},
+		{name: "prefix", use: "show [ROUTER]", toComplete: "to", want: []cobra.Completion{"tokyo", "tottori"}},
+		{name: "router already given", use: "show [ROUTER]", args: []string{"tokyo"}, want: nil},
+		{name: "several routers: the others", use: "status [ROUTER...]", args: []string{"tokyo"}, want: []cobra.Completion{"osaka", "tottori"}},
+		{name: "several routers: prefix", use: "status [ROUTER...]", args: []string{"tokyo"}, toComplete: "to", want: []cobra.Completion{"tottori"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, directive := CompleteRouters(f)(&cobra.Command{}, tt.args, tt.toComplete)
+			got, directive := CompleteRouters(f)(&cobra.Command{Use: tt.use}, tt.args, tt.toComplete)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("CompleteRouters(%q, %q) mismatch (-want +got):\n%s", tt.args, tt.toComplete, diff)
 			}
@@ -41,13 +44,17 @@ func TestCompleteRouters(t *testing.T) {
 func TestRegisterCompletions(t *testing.T) {
 	t.Parallel()
 	f := &Factory{Config: func() (*config.Config, error) {
-		return &config.Config{Routers: map[string]config.Host{"tokyo": {}, "osaka": {}}}, nil
+		return &config.Config{
+			Routers: map[string]config.Host{"tokyo": {}, "osaka": {}, "osaka-b": {Pair: "kansai-pair"}, "osaka-c": {Pair: "kansai-pair"}},
+			Groups:  map[string]config.Group{"kanto": {Routers: []string{"tokyo"}}},
+		}, nil
 	}}
 	root := &cobra.Command{Use: "rtxctl"}
 	sub := &cobra.Command{Use: "status [ROUTER]"}
 	var o ConnectionOptions
 	o.AddFlags(sub)
 	sub.Flags().String("match", "", "")
+	sub.Flags().StringArray("group", nil, "")
 	root.AddCommand(sub)
 	RegisterCompletions(root, f)
 
@@ -59,6 +66,7 @@ func TestRegisterCompletions(t *testing.T) {
 		{"transport", []cobra.Completion{"ssh", "telnet"}},
 		{"encoding", []cobra.Completion{"auto", "shift_jis", "euc-jp", "utf-8", "ascii"}},
 		{"match", []cobra.Completion{"include", "equal"}},
+		{"group", []cobra.Completion{"kansai-pair", "kanto"}},
 	}
 	for _, tt := range tests {
 		complete, ok := sub.GetFlagCompletionFunc(tt.flag)
@@ -75,7 +83,7 @@ func TestRegisterCompletions(t *testing.T) {
 		t.Fatal("no router completion for a command taking ROUTER")
 	}
 	got, _ := sub.ValidArgsFunction(sub, nil, "")
-	if diff := cmp.Diff([]cobra.Completion{"osaka", "tokyo"}, got); diff != "" {
+	if diff := cmp.Diff([]cobra.Completion{"osaka", "osaka-b", "osaka-c", "tokyo"}, got); diff != "" {
 		t.Errorf("router completion mismatch (-want +got):\n%s", diff)
 	}
 	if root.ValidArgsFunction != nil {

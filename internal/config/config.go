@@ -250,9 +250,16 @@ func (c *Config) Group(name string) ([]string, error) {
 	if members := c.pairs()[name]; len(members) > 0 {
 		return members, nil
 	}
-	known := slices.Collect(maps.Keys(c.Groups))
-	known = append(known, slices.Collect(maps.Keys(c.pairs()))...)
-	return nil, unknownName(ErrUnknownGroup, name, "groups", known)
+	return nil, unknownName(ErrUnknownGroup, name, "groups", c.GroupNames())
+}
+
+// GroupNames returns the names [Config.Group] knows: the groups and the
+// pairs, sorted.
+func (c *Config) GroupNames() []string {
+	names := slices.Collect(maps.Keys(c.Groups))
+	names = append(names, slices.Collect(maps.Keys(c.pairs()))...)
+	slices.Sort(names)
+	return names
 }
 
 // pairs returns the routers of each pair, in name order.
