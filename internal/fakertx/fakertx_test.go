@@ -246,15 +246,7 @@ func TestRunLogsCommandsAndWritesSavedConfig(t *testing.T) {
 		t.Fatalf("ssh dial: %v", err)
 	}
 	defer c.Close()
-	sess, stdin := openConsole(t, c)
-	stdout, err := sess.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	r := bufio.NewReader(stdout)
+	sess, stdin, r := startShell(t, c)
 	readUntil(t, r, "\r\n> ")
 	io.WriteString(stdin, "show config\r")
 	readUntil(t, r, "\r\n> ")
@@ -299,4 +291,19 @@ func openConsole(t *testing.T, c *ssh.Client) (*ssh.Session, io.WriteCloser) {
 		t.Fatal(err)
 	}
 	return sess, stdin
+}
+
+// startShell opens a session on c like [openConsole] and starts the shell;
+// the console's output is read from the returned reader.
+func startShell(t *testing.T, c *ssh.Client) (*ssh.Session, io.WriteCloser, *bufio.Reader) {
+	t.Helper()
+	sess, stdin := openConsole(t, c)
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return sess, stdin, bufio.NewReader(stdout)
 }

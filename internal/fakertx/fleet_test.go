@@ -128,6 +128,19 @@ func startFleetRun(t *testing.T, args ...string) *fleetRun {
 	return nil
 }
 
+// checkRoles checks the printed routers' names and roles ("rtx01 healthy").
+func (f *fleetRun) checkRoles(t *testing.T, want ...string) {
+	t.Helper()
+	var got []string
+	for _, l := range f.lines[:min(len(want), len(f.lines))] {
+		fields := strings.Fields(l)
+		got = append(got, fields[0]+" "+fields[len(fields)-1])
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("routers mismatch (-want +got):\n%s", diff)
+	}
+}
+
 // addrs returns each router's address of transport from the printed lines.
 func (f *fleetRun) addrs(transport string) map[string]string {
 	out := map[string]string{}
@@ -175,15 +188,7 @@ func TestRunFleet(t *testing.T) {
 	f := startFleetRun(t, "--routers", "5", "--slow", "1", "--slow-delay", "1ms", "--wrong-password", "1", "--down", "1",
 		"--fleet-dir", dir, "--ready-file", ready, "--log-commands")
 
-	wantRoles := []string{"rtx01 healthy", "rtx02 healthy", "rtx03 slow", "rtx04 wrong_password", "rtx05 down"}
-	var gotRoles []string
-	for _, l := range f.lines[:5] {
-		fields := strings.Fields(l)
-		gotRoles = append(gotRoles, fields[0]+" "+fields[len(fields)-1])
-	}
-	if diff := cmp.Diff(wantRoles, gotRoles); diff != "" {
-		t.Errorf("routers mismatch (-want +got):\n%s", diff)
-	}
+	f.checkRoles(t, "rtx01 healthy", "rtx02 healthy", "rtx03 slow", "rtx04 wrong_password", "rtx05 down")
 	wantFiles := []string{"config " + filepath.Join(dir, "config.yaml"), "inventory " + filepath.Join(dir, "inventory.yml"), "inventory-ini " + filepath.Join(dir, "inventory.ini")}
 	if diff := cmp.Diff(wantFiles, f.lines[5:]); diff != "" {
 		t.Errorf("files mismatch (-want +got):\n%s", diff)
@@ -297,24 +302,12 @@ func articleConfig(text string) string {
 	return strings.Join(rtxtest.NewRouter(sc).SavedConfig(), "\n") + "\n"
 }
 
-// The article's configuration with forced tunnelling half applied, then on
-// (testdata/script/status_partial.txtar).
-const (
-	articleHead = `ip route default gateway 192.168.254.254
-ip lan1 address 192.168.100.1/24
-ip lan2 address 192.168.254.1/24
-bgp use on
-bgp autonomous-system 65530
-bgp neighbor 1 65521 10.10.50.254 hold-time=30 local-address=192.168.254.1 ignore-capability=on
-bgp router id 192.168.100.1
-bgp import filter 1 equal 192.168.100.0/24
-`
-	articlePartial = articleHead + `bgp import filter 2 include 0.0.0.0/0
-bgp import 65521 static filter 1
-`
-	articleOn = articleHead + `bgp import filter 2 include 0.0.0.0/0
-bgp import 65521 static filter 1 2
-`
+// The built-in scenario's configuration: forced tunnelling off, half applied
+// and on (testdata/script/status_partial.txtar).
+var (
+	articleOff     = rtxtest.DefaultScenario().SavedConfig
+	articlePartial = strings.Replace(articleOff, "bgp import 65521 ", "bgp import filter 2 include 0.0.0.0/0\nbgp import 65521 ", 1)
+	articleOn      = strings.Replace(articlePartial, "static filter 1\n", "static filter 1 2\n", 1)
 )
 
 func TestWithDefaultFilter(t *testing.T) {
@@ -325,7 +318,7 @@ func TestWithDefaultFilter(t *testing.T) {
 		want    string
 		wantErr bool
 	}{
-		{name: "article", in: articleHead + "bgp import 65521 static filter 1\n", want: articlePartial},
+		{name: "article", in: articleOff, want: articlePartial},
 		{
 			name: "other AS and a higher filter",
 			in:   "bgp import filter 1 equal 10.0.0.0/8\nbgp import filter 3 equal 10.1.0.0/16\nbgp import 64512 static filter 1 3\n",
@@ -333,7 +326,7 @@ func TestWithDefaultFilter(t *testing.T) {
 		},
 		{name: "filter 2 defined", in: articlePartial, wantErr: true},
 		{name: "filter 2 used", in: "bgp import 65521 static filter 1 2\n", wantErr: true},
-		{name: "no import line", in: articleHead, wantErr: true},
+		{name: "no import line", in: "bgp use on\nbgp import filter 1 equal 10.0.0.0/8\n", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -356,15 +349,7 @@ func TestRunFleetLiveConfigs(t *testing.T) {
 	dir := t.TempDir()
 	f := startFleetRun(t, "--routers", "4", "--partial", "1", "--failing", "1", "--down", "1", "--fleet-dir", dir)
 
-	wantRoles := []string{"rtx01 healthy", "rtx02 failing", "rtx03 partial", "rtx04 down"}
-	var gotRoles []string
-	for _, l := range f.lines[:4] {
-		fields := strings.Fields(l)
-		gotRoles = append(gotRoles, fields[0]+" "+fields[len(fields)-1])
-	}
-	if diff := cmp.Diff(wantRoles, gotRoles); diff != "" {
-		t.Errorf("routers mismatch (-want +got):\n%s", diff)
-	}
+	f.checkRoles(t, "rtx01 healthy", "rtx02 failing", "rtx03 partial", "rtx04 down")
 	for file, want := range map[string]string{
 		"config.yaml":   "  partial: [rtx03]\n",
 		"inventory.yml": "    partial:\n      hosts:\n        rtx03:\n",
@@ -382,7 +367,7 @@ func TestRunFleetLiveConfigs(t *testing.T) {
 			}
 		}
 	}
-	healthy, partial, on := articleConfig(articleHead+"bgp import 65521 static filter 1\n"), articleConfig(articlePartial), articleConfig(articleOn)
+	healthy, partial, on := articleConfig(articleOff), articleConfig(articlePartial), articleConfig(articleOn)
 	checkConfigs("start", "rtx01", healthy, healthy)
 	checkConfigs("start", "rtx03", partial, partial)
 
@@ -397,15 +382,7 @@ func TestRunFleetLiveConfigs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	sess, stdin := openConsole(t, c)
-	stdout, err := sess.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	r := bufio.NewReader(stdout)
+	sess, stdin, r := startShell(t, c)
 	readUntil(t, r, "\r\n> ")
 	io.WriteString(stdin, "administrator\r")
 	readUntil(t, r, "Password: ")
