@@ -12,7 +12,8 @@ import (
 )
 
 // WaitFor waits, at most timeout, until Azure has learned (want
-// azure.On) or withdrawn (azure.Off) the router's default route, printing
+// azure.On) or withdrawn (azure.Off) the router's default route and the
+// NICs' effective default routes follow ([azure.Client.Wait]), printing
 // a progress line to progress before each new check, and returns the
 // report judged against want. When time runs out it returns the last
 // report and an error with exit status 13 (Azure disagrees).
@@ -33,8 +34,11 @@ func (o *Options) WaitFor(ctx context.Context, progress io.Writer, want azure.St
 	})
 	var we *azure.WaitError
 	if errors.As(err, &we) && we.Last != nil && errors.Is(err, context.DeadlineExceeded) {
-		return we.Last, &cli.ExitError{Code: cli.ExitAzureDisagrees,
-			Err: fmt.Errorf("the gateway did not %s the default route within %s", verb, timeout)}
+		what := fmt.Errorf("the gateway did not %s the default route within %s", verb, timeout)
+		if we.Last.Learned.Default == (want == azure.On) {
+			what = fmt.Errorf("the gateway did %s the default route, but the VMs' effective default routes did not follow within %s", verb, timeout)
+		}
+		return we.Last, &cli.ExitError{Code: cli.ExitAzureDisagrees, Err: what}
 	}
 	return rep, Error(err)
 }

@@ -43,3 +43,38 @@ func TestChoosePeer(t *testing.T) {
 		})
 	}
 }
+
+// TestSettled checks when Wait stops: the learned route and every NIC's
+// effective default route must both show the wanted state (effective
+// routes lag the learned ones).
+func TestSettled(t *testing.T) {
+	t.Parallel()
+	nics := func(hops ...string) []NIC {
+		var out []NIC
+		for _, h := range hops {
+			out = append(out, NIC{DefaultNextHop: h})
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		want    State
+		learned bool
+		nics    []NIC
+		settled bool
+	}{
+		{"on, learned, NICs follow", On, true, nics(NextHopGateway, NextHopGateway), true},
+		{"on, learned, one NIC lags", On, true, nics(NextHopGateway, NextHopInternet), false},
+		{"on, not learned", On, false, nics(NextHopGateway), false},
+		{"on, learned, no NIC configured", On, true, nil, true},
+		{"off, withdrawn, NICs follow", Off, false, nics(NextHopInternet), true},
+		{"off, withdrawn, NIC still to the gateway", Off, false, nics(NextHopGateway), false},
+		{"off, still learned", Off, true, nics(NextHopInternet), false},
+	}
+	for _, tt := range tests {
+		rep := &Report{Learned: Learned{Default: tt.learned}, NICs: tt.nics}
+		if got := settled(rep, tt.want); got != tt.settled {
+			t.Errorf("%s: settled = %v, want %v", tt.name, got, tt.settled)
+		}
+	}
+}

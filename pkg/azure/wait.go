@@ -3,6 +3,7 @@ package azure
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -30,11 +31,14 @@ func (e *WaitError) Error() string {
 // Unwrap returns the context's error.
 func (e *WaitError) Unwrap() error { return e.Err }
 
-// Wait checks t until the gateway has learned the default route (want On)
-// or withdrawn it (want Off), calling progress (if not nil) with each
-// report that does not match yet, then returns the matching report. Checks
-// are interval apart (0 = DefaultWaitInterval). When ctx ends first, the
-// error is a *[WaitError] holding the last report.
+// Wait checks t until the route has settled: the gateway has learned the
+// default route (want On) or withdrawn it (want Off), and every NIC's
+// effective default route goes to the gateway (On) or to the Internet
+// (Off); effective routes follow the learned routes with a delay of their
+// own. It calls progress (if not nil) with each report that has not
+// settled yet, then returns the settled report. Checks are interval apart
+// (0 = DefaultWaitInterval). When ctx ends first, the error is a
+// *[WaitError] holding the last report.
 func (c *Client) Wait(ctx context.Context, t Target, want State, interval time.Duration, progress func(*Report)) (*Report, error) {
 	if interval <= 0 {
 		interval = DefaultWaitInterval
@@ -56,7 +60,7 @@ func (c *Client) Wait(ctx context.Context, t Target, want State, interval time.D
 			return last, err
 		}
 		last = rep
-		if rep.Learned.Default == (want == On) {
+		if settled(rep, want) {
 			return rep, nil
 		}
 		if progress != nil {
@@ -64,4 +68,14 @@ func (c *Client) Wait(ctx context.Context, t Target, want State, interval time.D
 		}
 		timer.Reset(interval)
 	}
+}
+
+// settled reports whether rep shows want both at the gateway (the learned
+// default route) and on every NIC (its effective default route).
+func settled(rep *Report, want State) bool {
+	if rep.Learned.Default != (want == On) {
+		return false
+	}
+	hop := map[State]string{On: NextHopGateway, Off: NextHopInternet}[want]
+	return !slices.ContainsFunc(rep.NICs, func(n NIC) bool { return n.DefaultNextHop != hop })
 }
