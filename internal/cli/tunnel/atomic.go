@@ -66,10 +66,12 @@ func (o *Options) atomic(f *cli.Factory, args []string) ([]config.AtomicUnit, []
 	}
 	units := cfg.AtomicUnits(names)
 	o.warnSplit(f, units)
-	if o.AllOrNothing {
+	switch {
+	case o.DryRun:
+		return nil, hosts, nil
+	case o.AllOrNothing:
 		units = []config.AtomicUnit{{Routers: names}}
-	}
-	if o.DryRun || !slices.ContainsFunc(units, func(u config.AtomicUnit) bool { return len(u.Routers) > 1 }) {
+	case !slices.ContainsFunc(units, func(u config.AtomicUnit) bool { return len(u.Routers) > 1 }):
 		return nil, hosts, nil
 	}
 	if o.NoSave {
