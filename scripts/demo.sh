@@ -163,6 +163,31 @@ run bin/rtxctl azure kms-routes --router azfake "${az[@]}" --apply
 run bin/rtxctl status azfake "${az[@]}" --azure
 proved "Azure agreed: its gateway learned the default route from the router, and the KMS routes are in place"
 
+step "many routers: a fleet of 8 fake routers, one failing verification, one half configured, one unreachable"
+bin/fakertx --routers 8 --failing 1 --partial 1 --down 1 --telnet off --fleet-dir "$tmp/fleet" \
+	--ready-file "$tmp/fleet-ready" >"$tmp/fakertx-fleet.log" 2>&1 &
+fleet_pid=$!
+trap 'kill "$fleet_pid" "$az_pid" 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 100); do
+	grep -q '^config=' "$tmp/fleet-ready" 2>/dev/null && break
+	sleep 0.1
+done
+# rtx05 and rtx06 (the failing one) are a redundant pair: changed all or nothing.
+sed -i -e '/^  rtx05:$/a\    pair: osaka' -e '/^  rtx06:$/a\    pair: osaka' "$tmp/fleet/config.yaml"
+fleet=(--config "$tmp/fleet/config.yaml")
+set +e
+run bin/rtxctl "${fleet[@]}" status --all
+run bin/rtxctl "${fleet[@]}" tunnel on --all --verify-timeout 5s
+status=$?
+set -e
+echo "exit status: $status (the most severe of the routers': 10, rtx06 failed verification)" >&2
+[[ $status == 10 ]]
+grep -qx 'bgp import 65521 static filter 1 2' "$tmp/fleet/saved/rtx01.conf"
+grep -qx 'bgp import 65521 static filter 1 2' "$tmp/fleet/saved/rtx07.conf"
+grep -qx 'bgp import 65521 static filter 1' "$tmp/fleet/saved/rtx05.conf"
+grep -qx 'bgp import 65521 static filter 1' "$tmp/fleet/running/rtx05.conf"
+proved "tunnel on --all over 8 routers in parallel: the healthy ones and the half-configured one turned on and saved; rtx05 was undone because its pair partner rtx06 failed; the table and the exit status say which failed"
+
 step "done: what this demo proved"
 for line in "${proved_lines[@]}"; do
 	printf '  - %s\n' "$line" >&2
