@@ -115,6 +115,13 @@ func TestParse(t *testing.T) {
 			}},
 		},
 		{
+			name:      "a redundant pair set on its Ansible group",
+			format:    FormatINI,
+			in:        "[osaka]\nr1\nr2\n[osaka:vars]\nrtxctl_pair=osaka-pair\n",
+			want:      map[string]config.Host{"r1": {Name: "r1", Host: "r1", Pair: "osaka-pair"}, "r2": {Name: "r2", Host: "r2", Pair: "osaka-pair"}},
+			wantGroup: map[string][]string{"osaka": {"r1", "r2"}},
+		},
+		{
 			name:   "ipv6 with port",
 			format: FormatYAML,
 			in:     "all:\n  hosts:\n    \"[2001:db8::1]:2222\":\n    \"2001:db8::2\":\n",
