@@ -111,8 +111,40 @@ var ErrAlreadyUndone = errors.New("the pending change was already undone")
 
 // ErrPendingChanged is matched (errors.Is) by the error [ConfirmPending]
 // returns when the running BGP lines are neither the pending change nor the
-// lines before it: someone else changed them. Nothing was saved.
+// lines before it: a run cut off in the middle of the change left it
+// half-made, or someone else changed the lines. Nothing was saved. The error
+// is a [*PendingChangedError].
 var ErrPendingChanged = errors.New("running bgp configuration is neither the pending change nor the previous one")
+
+// PendingChangedError is the error [ConfirmPending] returns (wrapped) when
+// the running BGP lines are neither the pending change nor the lines before
+// it. It matches [ErrPendingChanged].
+type PendingChangedError struct {
+	// Pending is the change that was to be confirmed.
+	Pending Pending
+	// Running is the running BGP lines (canonical order).
+	Running []string
+}
+
+// Error names the difference from the pending change, a line each.
+func (e *PendingChangedError) Error() string {
+	return fmt.Sprintf("%v:\n%s", ErrPendingChanged, strings.Join(diffLines(e.Pending.After, e.Running), "\n"))
+}
+
+// Is reports that e matches [ErrPendingChanged].
+func (e *PendingChangedError) Is(target error) bool { return target == ErrPendingChanged }
+
+// Made returns what the running BGP lines change from the lines before the
+// pending change, a line each: "+ LINE" added, "- LINE" removed.
+func (e *PendingChangedError) Made() []string {
+	var out []string
+	for _, l := range diffLines(e.Pending.Before, e.Running) {
+		if !strings.HasPrefix(l, "  ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
 
 // ConfirmResult reports what [ConfirmPending] did.
 type ConfirmResult struct {
@@ -124,39 +156,59 @@ type ConfirmResult struct {
 }
 
 // ConfirmPending makes a pending change final. The router must be in
-// administrator mode. It first disarms the on-router rollback (so that the
-// entry is never saved), then reads the running BGP lines: when they are
-// p.After it saves; when they are p.Before the change was already undone
-// (the router's schedule fired first) and it returns [ErrAlreadyUndone]
-// without saving; anything else is [ErrPendingChanged], also without saving.
+// administrator mode. It reads the running BGP lines: when they are neither
+// p.After nor p.Before (the change was left half-made, or someone else
+// changed them) it returns a [*PendingChangedError] without saving and
+// leaves the on-router rollback armed, so that the router still restores
+// the saved configuration at the deadline. When they are p.Before the
+// change was already undone (the router's schedule fired first): it removes
+// what is left of the on-router rollback and returns [ErrAlreadyUndone]
+// without saving. When they are p.After it disarms the on-router rollback
+// (so that the entry is never saved), reads the lines again (the schedule
+// may have fired meanwhile) and saves.
 //
 // It is idempotent: confirming again finds no entry to disarm and saves the
 // same configuration again.
 func ConfirmPending(ctx context.Context, r ConfigSession, p Pending) (*ConfirmResult, error) {
 	res := &ConfirmResult{}
-	if p.ScheduledRollback != nil {
-		removed, err := DisarmScheduledRollback(ctx, r, *p.ScheduledRollback)
-		if err != nil {
-			return res, fmt.Errorf("confirm pending change: %w", err)
+	err := checkPendingRunning(ctx, r, p)
+	if p.ScheduledRollback != nil && (err == nil || errors.Is(err, ErrAlreadyUndone)) {
+		removed, derr := DisarmScheduledRollback(ctx, r, *p.ScheduledRollback)
+		if derr != nil {
+			return res, fmt.Errorf("confirm pending change: %w", derr)
 		}
 		res.Disarmed = removed
+		if err == nil {
+			// The schedule may have fired between the read and its removal.
+			err = checkPendingRunning(ctx, r, p)
+		}
 	}
-	cur, err := ReadBGP(ctx, r)
 	if err != nil {
 		return res, fmt.Errorf("confirm pending change: %w", err)
-	}
-	switch lines := cur.Lines(); {
-	case slices.Equal(lines, p.After):
-	case slices.Equal(lines, p.Before):
-		return res, fmt.Errorf("confirm pending change: %w", ErrAlreadyUndone)
-	default:
-		return res, fmt.Errorf("confirm pending change: %w:\n%s", ErrPendingChanged, strings.Join(diffLines(p.After, lines), "\n"))
 	}
 	if err := r.Save(ctx); err != nil {
 		return res, fmt.Errorf("confirm pending change: %w", err)
 	}
 	res.Saved = true
 	return res, nil
+}
+
+// checkPendingRunning reads the running BGP lines: nil when they are
+// p.After, [ErrAlreadyUndone] when they are p.Before, else a
+// [*PendingChangedError].
+func checkPendingRunning(ctx context.Context, r Commander, p Pending) error {
+	cur, err := ReadBGP(ctx, r)
+	if err != nil {
+		return err
+	}
+	switch lines := cur.Lines(); {
+	case slices.Equal(lines, p.After):
+		return nil
+	case slices.Equal(lines, p.Before):
+		return ErrAlreadyUndone
+	default:
+		return &PendingChangedError{Pending: p, Running: lines}
+	}
 }
 
 // RollbackResult reports what [RollbackPending] did.

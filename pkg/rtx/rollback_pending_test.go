@@ -259,6 +259,9 @@ func TestApplyTunnelPendingRevertFails(t *testing.T) {
 	}
 }
 
+// TestConfirmPending saves only the pending change: lines that are neither
+// it nor the lines before it (a half-made change, or someone else's) keep
+// the router's schedule armed, and the error says what runs.
 func TestConfirmPending(t *testing.T) {
 	t.Parallel()
 	disarm := []string{showSchedules, disarm1, showSchedules}
@@ -271,18 +274,30 @@ func TestConfirmPending(t *testing.T) {
 		cmds    []string
 		want    *ConfirmResult
 		wantErr error
-		refused bool // the error wraps a *driver.CommandError
+		refused bool     // the error wraps a *driver.CommandError
+		made    []string // PendingChangedError.Made
+		left    []string // the schedules left armed
 	}{
-		{name: "armed", config: bgpOn, armed: true, cmds: slices.Concat(disarm, []string{showBGP, cmdSave}), want: &ConfirmResult{Disarmed: true, Saved: true}},
-		{name: "again", config: bgpOn, cmds: []string{showSchedules, showBGP, cmdSave}, want: &ConfirmResult{Saved: true}},
+		{name: "armed", config: bgpOn, armed: true, cmds: slices.Concat([]string{showBGP}, disarm, []string{showBGP, cmdSave}), want: &ConfirmResult{Disarmed: true, Saved: true}},
+		{name: "again", config: bgpOn, cmds: []string{showBGP, showSchedules, showBGP, cmdSave}, want: &ConfirmResult{Saved: true}},
 		{name: "no router rollback", config: bgpOn, noRB: true, cmds: []string{showBGP, cmdSave}, want: &ConfirmResult{Saved: true}},
-		{name: "router fired first", config: bgpOff, cmds: []string{showSchedules, showBGP}, want: &ConfirmResult{}, wantErr: ErrAlreadyUndone},
+		{name: "router fired first", config: bgpOff, cmds: []string{showBGP, showSchedules}, want: &ConfirmResult{}, wantErr: ErrAlreadyUndone},
 		{
-			name: "changed by someone else", config: bgpBase + "bgp import 65521 static filter 1 3\n", armed: true,
-			cmds: slices.Concat(disarm, []string{showBGP}), want: &ConfirmResult{Disarmed: true}, wantErr: ErrPendingChanged,
+			name: "router fired first, entry left", config: bgpOff, armed: true,
+			cmds: slices.Concat([]string{showBGP}, disarm), want: &ConfirmResult{Disarmed: true}, wantErr: ErrAlreadyUndone,
 		},
-		{name: "disarm fails", config: bgpOn, armed: true, failAt: 2, cmds: disarm[:2], want: &ConfirmResult{}, refused: true},
-		{name: "save fails", config: bgpOn, armed: true, failAt: 5, cmds: slices.Concat(disarm, []string{showBGP, cmdSave}), want: &ConfirmResult{Disarmed: true}, refused: true},
+		{
+			name: "half-made: the schedule stays armed", config: bgpDefined, armed: true,
+			cmds: []string{showBGP}, want: &ConfirmResult{}, wantErr: ErrPendingChanged,
+			made: []string{"+ bgp import filter 2 include 0.0.0.0/0"}, left: []string{armRelative},
+		},
+		{
+			name: "changed by someone else: the schedule stays armed", config: bgpBase + "bgp import 65521 static filter 1 3\n", armed: true,
+			cmds: []string{showBGP}, want: &ConfirmResult{}, wantErr: ErrPendingChanged,
+			made: []string{"- bgp import 65521 static filter 1", "+ bgp import 65521 static filter 1 3"}, left: []string{armRelative},
+		},
+		{name: "disarm fails", config: bgpOn, armed: true, failAt: 3, cmds: slices.Concat([]string{showBGP}, disarm[:2]), want: &ConfirmResult{}, refused: true, left: []string{armRelative}},
+		{name: "save fails", config: bgpOn, armed: true, failAt: 6, cmds: slices.Concat([]string{showBGP}, disarm, []string{showBGP, cmdSave}), want: &ConfirmResult{Disarmed: true}, refused: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -302,6 +317,15 @@ func TestConfirmPending(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.cmds, f.commands()); diff != "" {
 				t.Errorf("commands mismatch (-want +got):\n%s", diff)
+			}
+			var pe *PendingChangedError
+			if errors.As(err, &pe) {
+				if diff := cmp.Diff(tt.made, pe.Made()); diff != "" {
+					t.Errorf("Made mismatch (-want +got):\n%s", diff)
+				}
+			}
+			if diff := cmp.Diff(tt.left, f.schedules, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("schedules left mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
