@@ -68,6 +68,9 @@ type Reporter struct {
 	profile termenv.Profile
 	dumb    bool
 	drawn   int // columns of the status line on screen; 0 = none
+	// waitingFor is what the last [Reporter.Waiting] said was missing;
+	// "" before the first reading of a wait.
+	waitingFor string
 }
 
 // New returns a Reporter writing to w as opts say.
@@ -129,7 +132,7 @@ func (r *Reporter) Report(ev rtx.ProgressEvent) {
 		r.reportStatus(ev)
 	case lines, debug:
 		if msg := r.line(ev); msg != "" {
-			fmt.Fprintf(r.w, "%s %s\n", r.now().Format(time.RFC3339), msg)
+			r.stamp(msg)
 		}
 	}
 }
@@ -206,11 +209,14 @@ func done(ev rtx.ProgressEvent) string {
 }
 
 // elapsed is the time since the wait began against its bound.
-func elapsed(ev rtx.ProgressEvent) string {
-	if ev.Timeout <= 0 {
-		return ev.Elapsed.Round(time.Second).String()
+func elapsed(ev rtx.ProgressEvent) string { return sofar(ev.Elapsed, ev.Timeout) }
+
+// sofar is how long a wait has lasted, of timeout when it has one (> 0).
+func sofar(elapsed, timeout time.Duration) string {
+	if timeout <= 0 {
+		return elapsed.Round(time.Second).String()
 	}
-	return fmt.Sprintf("%s of %s", ev.Elapsed.Round(time.Second), ev.Timeout.Round(time.Second))
+	return fmt.Sprintf("%s of %s", elapsed.Round(time.Second), timeout.Round(time.Second))
 }
 
 func stateName(s string) string {
@@ -272,6 +278,11 @@ func (r *Reporter) Clear() {
 		r.out.ClearLine()
 	}
 	r.drawn = 0
+}
+
+// stamp writes msg as a line after the time.
+func (r *Reporter) stamp(msg string) {
+	fmt.Fprintf(r.w, "%s %s\n", r.now().Format(time.RFC3339), msg)
 }
 
 func (r *Reporter) now() time.Time {

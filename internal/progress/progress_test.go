@@ -54,6 +54,9 @@ func leftover() []rtx.ProgressEvent {
 	}
 }
 
+// erase is what redraws the status line: carriage return, erase line.
+const erase = "\r\x1b[2K"
+
 // The status lines drawn on TERM=dumb, where shorter lines are padded.
 const (
 	dumbLong  = "waiting for the default route to be advertised to 10.10.50.254 … 4s of 1m30s"
@@ -62,7 +65,6 @@ const (
 
 func TestReporter(t *testing.T) {
 	t.Parallel()
-	const erase = "\r\x1b[2K"
 	env := func(kv ...string) func(string) string {
 		return func(key string) string {
 			for i := 0; i+1 < len(kv); i += 2 {
