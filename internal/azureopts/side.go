@@ -2,7 +2,6 @@ package azureopts
 
 import (
 	"context"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/pkg/azure"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -70,13 +70,13 @@ func RouterState(t rtx.TunnelState) azure.State {
 }
 
 // AfterChange waits, at most timeout, until Azure has learned (want
-// azure.On) or withdrawn (azure.Off) the default route, printing progress
-// lines to progress, and returns the report. The error has exit status 13
+// azure.On) or withdrawn (azure.Off) the default route, showing what is
+// still missing on shown (see [Options.WaitFor]), and returns the report. The error has exit status 13
 // when any check fails, missing KMS routes included; the report is
 // returned with it when there is one. Whether the change is undone is
 // [Side.Undo]'s decision, not this error's.
-func (s *Side) AfterChange(ctx context.Context, progress io.Writer, want azure.State, timeout time.Duration) (*azure.Report, error) {
-	rep, err := s.WaitFor(ctx, progress, want, timeout)
+func (s *Side) AfterChange(ctx context.Context, shown *progress.Reporter, want azure.State, timeout time.Duration) (*azure.Report, error) {
+	rep, err := s.WaitFor(ctx, shown, want, timeout)
 	if err != nil {
 		return rep, err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/config"
+	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/pkg/azure"
 	"github.com/rtxctl/rtxctl/pkg/azure/azuretest"
 )
@@ -56,24 +57,34 @@ func TestSideAfterChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	speaker.Set("Established", "0.0.0.0/0")
-	var progress bytes.Buffer
-	rep, err := s.AfterChange(t.Context(), &progress, azure.On, 5*time.Second)
+	// As with -v: a timestamped line when what is missing changes.
+	var shown bytes.Buffer
+	reporter := progress.New(&shown, progress.Options{Verbose: true})
+	rep, err := s.AfterChange(t.Context(), reporter, azure.On, 5*time.Second)
 	if err != nil {
 		t.Fatalf("AfterChange: %v", err)
 	}
 	if !s.Enabled || !rep.Agrees() || len(rep.NICs) != 1 || rep.NICs[0].Name != azuretest.DefaultNIC {
 		t.Errorf("AfterChange: enabled %v, report %+v; want enabled, agreeing, on the NIC of the flag", s.Enabled, rep)
 	}
-	if !strings.Contains(progress.String(), "waiting for Azure to learn the default route") {
-		t.Errorf("progress %q, want a waiting line", progress.String())
+	for _, want := range []string{"waiting for Azure to learn the default route", "Azure has learned the default route after"} {
+		if !strings.Contains(shown.String(), want) {
+			t.Errorf("progress %q, want a line %q", shown.String(), want)
+		}
 	}
 
-	// Withdrawn never: Azure keeps disagreeing, exit status 13.
+	// Withdrawn never: Azure keeps disagreeing, exit status 13. On a
+	// terminal the status line says so, redrawn, and is erased at the end.
 	s.Wait = time.Millisecond
-	rep, err = s.AfterChange(t.Context(), &progress, azure.Off, 100*time.Millisecond)
+	var screen bytes.Buffer
+	rep, err = s.AfterChange(t.Context(), progress.New(&screen, progress.Options{TTY: true}), azure.Off, 100*time.Millisecond)
 	var exitErr *cli.ExitError
 	if !errors.As(err, &exitErr) || exitErr.Code != cli.ExitAzureDisagrees || rep == nil || !rep.Learned.Default {
 		t.Errorf("AfterChange(off) = %+v, %v; want the last report and exit status 13", rep, err)
+	}
+	const line, erase = "waiting for Azure to withdraw the default route from ", "\r\x1b[2K"
+	if got := screen.String(); !strings.HasPrefix(got, line) || !strings.Contains(got, erase+line) || !strings.HasSuffix(got, erase) {
+		t.Errorf("terminal shows %q, want the status line %q…, redrawn, then erased", got, line)
 	}
 }
 

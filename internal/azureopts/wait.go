@@ -4,34 +4,41 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/rtxctl/rtxctl/internal/cli"
+	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/pkg/azure"
 )
 
 // WaitFor waits, at most timeout, until Azure has learned (want
 // azure.On) or withdrawn (azure.Off) the router's default route and the
-// NICs' effective default routes follow ([azure.Client.Wait]), printing
-// a progress line to progress before each new check, and returns the
-// report judged against want. When time runs out it returns the last
-// report and an error with exit status 13 (Azure disagrees).
-func (o *Options) WaitFor(ctx context.Context, progress io.Writer, want azure.State, timeout time.Duration) (*azure.Report, error) {
+// NICs' effective default routes follow ([azure.Client.Wait]), showing
+// what is still missing after each check on shown (see
+// [progress.Reporter.Waiting]), and returns the report judged against
+// want. When time runs out it returns the last report and an error with
+// exit status 13 (Azure disagrees).
+func (o *Options) WaitFor(ctx context.Context, shown *progress.Reporter, want azure.State, timeout time.Duration) (*azure.Report, error) {
 	client, err := o.Client()
 	if err != nil {
 		return nil, Error(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	verb := "learn"
+	verb, done := "learn", "learned"
 	if want == azure.Off {
-		verb = "withdraw"
+		verb, done = "withdraw", "withdrawn"
 	}
 	start := time.Now()
-	rep, err := client.Wait(ctx, o.Target(), want, o.Wait, func(*azure.Report) {
-		fmt.Fprintf(progress, "waiting for Azure to %s the default route (%s so far)\n", verb, time.Since(start).Round(100*time.Millisecond))
+	rep, err := client.Wait(ctx, o.Target(), want, o.Wait, func(rep *azure.Report) {
+		shown.Waiting(missing(rep, want), time.Since(start), timeout)
 	})
+	took := time.Since(start).Round(time.Second)
+	if err != nil {
+		shown.Finish(fmt.Sprintf("stopped waiting for Azure after %s", took))
+	} else {
+		shown.Finish(fmt.Sprintf("Azure has %s the default route after %s", done, took))
+	}
 	var we *azure.WaitError
 	if errors.As(err, &we) && we.Last != nil && errors.Is(err, context.DeadlineExceeded) {
 		what := fmt.Errorf("the gateway did not %s the default route within %s", verb, timeout)
@@ -41,6 +48,34 @@ func (o *Options) WaitFor(ctx context.Context, progress io.Writer, want azure.St
 		return we.Last, &cli.ExitError{Code: cli.ExitAzureDisagrees, Err: what}
 	}
 	return rep, Error(err)
+}
+
+// missing says what the wait for want still misses in rep, a report that
+// has not settled: the gateway's learned default route, or the effective
+// default route of some NICs.
+func missing(rep *azure.Report, want azure.State) string {
+	what, gateway := "waiting for Azure to learn the default route", "the gateway has not learned it yet"
+	hop, to := azure.NextHopGateway, "the gateway"
+	if want == azure.Off {
+		what, gateway = "waiting for Azure to withdraw the default route", "the gateway still has it"
+		hop, to = azure.NextHopInternet, "the Internet"
+	}
+	if rep.Peer.Address != "" {
+		what += " from " + rep.Peer.Address
+	}
+	if rep.Learned.Default != (want == azure.On) {
+		return what + ": " + gateway
+	}
+	var late []string
+	for _, n := range rep.NICs {
+		if n.DefaultNextHop != hop {
+			late = append(late, n.Name)
+		}
+	}
+	if len(late) == 1 {
+		return fmt.Sprintf("%s: NIC %s does not send it to %s yet", what, late[0], to)
+	}
+	return fmt.Sprintf("%s: %d NICs do not send it to %s yet", what, len(late), to)
 }
 
 // Check returns Azure's view judged against the router's state, within

@@ -11,6 +11,7 @@ import (
 	"github.com/rtxctl/rtxctl/internal/azureopts"
 	"github.com/rtxctl/rtxctl/internal/cli"
 	"github.com/rtxctl/rtxctl/internal/fleet"
+	"github.com/rtxctl/rtxctl/internal/progress"
 	"github.com/rtxctl/rtxctl/pkg/azure"
 	"github.com/rtxctl/rtxctl/pkg/rtx"
 )
@@ -48,10 +49,12 @@ Each check gets a verdict consistent with the router's state. The Azure
 resources come from the router's azure: settings in the config file, or
 flags. --router-state on|off|unknown skips the router and judges against
 the state given. --wait first waits, up to --timeout, until the gateway has
-learned the default route (or withdrawn it when forced tunnelling is off),
-printing progress on standard error. Credentials: the Azure SDK's default chain (environment
-variables, workload or managed identity, az login); the role Network Reader
-is enough. With -o json the report is one JSON object.
+learned the default route (or withdrawn it when forced tunnelling is off)
+and the NICs' effective default routes follow, showing what is still
+missing on one status line when standard error is a terminal (a line per
+check with --debug; nothing in cron). Credentials: the Azure SDK's default
+chain (environment variables, workload or managed identity, az login); the
+role Network Reader is enough. With -o json the report is one JSON object.
 
 EXIT STATUS
   0  Azure agrees with the router
@@ -123,7 +126,8 @@ func runCheck(ctx context.Context, opts *CheckOptions) error {
 	}
 	var rep *azure.Report
 	if opts.Wait && state != azure.Unknown {
-		rep, err = opts.Azure.WaitFor(ctx, opts.IO.ErrOut, state, opts.Conn.Timeout)
+		shown := progress.Stderr(opts.IO.ErrOut, false, false, opts.Conn.Debug)
+		rep, err = opts.Azure.WaitFor(ctx, shown, state, opts.Conn.Timeout)
 	} else {
 		rep, err = opts.Azure.Check(ctx, state, opts.Conn.Timeout)
 	}

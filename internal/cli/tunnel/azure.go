@@ -11,15 +11,16 @@ import (
 )
 
 // azureAfter waits (--azure) until Azure has learned or withdrawn the
-// default route after the verified change, with a progress line on
-// standard error per check, and returns the report (nil without --azure)
-// and an error with exit status 13 when Azure disagrees.
+// default route after the verified change, showing what is still missing
+// like the other waits (a status line on a terminal, lines with -v), and
+// returns the report (nil without --azure) and an error with exit status
+// 13 when Azure disagrees. The status line is erased when it returns.
 func (c *change) azureAfter(ctx context.Context) (*azure.Report, error) {
 	s := &c.opts.Azure
 	if !s.Enabled {
 		return nil, nil
 	}
-	return s.AfterChange(ctx, c.opts.IO.ErrOut, azureopts.RouterState(c.opts.Want), s.Timeout)
+	return s.AfterChange(ctx, c.reporter, azureopts.RouterState(c.opts.Want), s.Timeout)
 }
 
 // writeAzure prints the Azure check after the text result (JSON carries it

@@ -29,7 +29,10 @@ type change struct {
 	store *state.Store
 	// logger writes the log file (and standard error with -v).
 	logger *slog.Logger
-	// progress shows the waits on standard error; nil shows nothing.
+	// reporter shows the waits on standard error: the library's through
+	// progress, the wait for Azure directly.
+	reporter *progress.Reporter
+	// progress is reporter's callback for the library; nil shows nothing.
 	progress rtx.Progress
 }
 
@@ -45,8 +48,9 @@ func run(ctx context.Context, opts *Options) (err error) {
 		host:  opts.Target.Host.Host,
 		store: &state.Store{Root: opts.StateDir, Now: opts.Now},
 		// opts.IO.ErrOut discards everything with -q already.
-		progress: progress.Stderr(opts.IO.ErrOut, opts.Quiet, opts.Log.Verbose, opts.Target.Debug).Progress(),
+		reporter: progress.Stderr(opts.IO.ErrOut, opts.Quiet, opts.Log.Verbose, opts.Target.Debug),
 	}
+	c.progress = c.reporter.Progress()
 	c.key = c.store.Key(opts.Target.Addr(), c.host)
 	logger, closeLog, err := opts.Log.Open(opts.StateDir, opts.IO.ErrOut)
 	if err != nil {
