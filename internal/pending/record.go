@@ -121,6 +121,23 @@ func (p *Change) Pending() rtx.Pending {
 	return rtx.Pending{Before: p.Entry.Before, After: p.Entry.After}
 }
 
+// Verified reports whether the journal records the run that made the
+// pending change p as having finished it: applied and verified. false means
+// that run was cut off (killed, or its session lost) before the change was
+// complete and verified.
+func Verified(store *state.Store, p *Change) (bool, error) {
+	entries, _, err := store.Entries(p.Entry.RouterKey())
+	if err != nil {
+		return false, err
+	}
+	for _, e := range entries {
+		if e.Ref == p.Entry.ID && e.Action == p.Entry.Action && e.Result == state.ResultApplied {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // Find returns the change awaiting confirmation of the router whose
 // records are kept under key (see [state.Store.Key]), or an error wrapping
 // state.ErrNoPending.

@@ -47,7 +47,12 @@ nothing is pending says so and exits 0.
 
 If the rollback already undid the change (the router's schedule fired, or
 "rollback --expired" ran), nothing is saved and confirm exits 11. A change
-whose BGP lines were changed by someone else meanwhile is not saved either.
+whose run was cut off in the middle (killed, or its connection lost) before
+the change was complete and verified is not saved either (exit 10): the
+router runs a half-made change, its schedule stays armed and restores the
+saved configuration at the deadline, and "rtxctl rollback ROUTER" undoes it
+now. BGP lines changed by someone else after the change was verified are not
+saved (exit 1), and the schedule stays armed too.
 
 A run cut off during a change (killed, or its session lost) may leave the
 router's session rollback timer armed: confirm first waits for it to run out
@@ -57,13 +62,16 @@ has nothing to confirm: the router runs the previous configuration (exit 11).
 
 EXIT STATUS
   0  confirmed, or nothing pending
-  1  other failure (for example the BGP lines changed since the change)
+  1  other failure (for example the BGP lines changed since the change
+     was verified)
   2  usage error
   3  cannot reach the router
   4  authentication failed
   5  the router refused a command
   6  another rtxctl holds this router's lock (see --lock-wait), or an
      interrupted run's rollback timer runs longer than --wait-leftover
+  10 the run that made the change was cut off before the change was
+     complete and verified: not kept, nothing was saved
   11 the pending change had already been undone; nothing was saved
   130 interrupted`,
 		Example: `  rtxctl confirm tokyo
@@ -188,6 +196,14 @@ func run(ctx context.Context, opts *Options) (err error) {
 	}
 	j := &pending.Journal{Store: store, Key: key, Host: host, User: user, Now: opts.Now}
 	res, err := j.Confirm(ctx, sess, p)
+	if errors.Is(err, rtx.ErrPendingChanged) {
+		verified, jerr := pending.Verified(store, p)
+		if jerr != nil {
+			return errors.Join(fmt.Errorf("confirm %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, host, err), jerr)
+		}
+		logger.Warn("pending change not confirmed: the router runs neither it nor the configuration before it", "host", host, "entry", p.Entry.ID, "verified", verified)
+		return notConfirmed(p, pending.RouterArg(opts.Router, host), verified, res, err)
+	}
 	return finish(opts, logger, p, res, err)
 }
 
