@@ -101,3 +101,47 @@ func TestFindPending(t *testing.T) {
 		})
 	}
 }
+
+// TestVerified tells a pending change its run finished (applied and
+// verified) from one whose run was cut off half-way, from the journal.
+func TestVerified(t *testing.T) {
+	t.Parallel()
+	deadline := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		after []state.Entry // appended after the pending entry (id 1) and its armed record
+		want  bool
+	}{
+		{name: "killed half-way"},
+		{name: "session lost half-way", after: []state.Entry{{Ref: 1, Action: state.ActionTunnelOn, Result: state.ResultFailed, Error: "connection lost"}}},
+		{name: "confirm refused", after: []state.Entry{{Ref: 1, Action: state.ActionConfirm, Result: state.ResultFailed}}},
+		{name: "applied and verified", after: []state.Entry{{Ref: 1, Clears: 2, Action: state.ActionTunnelOn, Result: state.ResultApplied}}, want: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			store := &state.Store{Root: t.TempDir()}
+			entries := append([]state.Entry{
+				{Action: state.ActionTunnelOn, Pending: true, Deadline: deadline, Armed: &state.Armed{Schedule: true}},
+				{Ref: 1, Clears: 1, Action: state.ActionTunnelOn, Deadline: deadline, RouterScheduleID: 1},
+			}, tt.after...)
+			for _, e := range entries {
+				e.Host = "127.0.0.1"
+				if _, err := store.Append(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p, err := Find(store, "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Verified(store, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("Verified = %t, want %t", got, tt.want)
+			}
+		})
+	}
+}
