@@ -90,7 +90,7 @@ func TestCrashSweep(t *testing.T) {
 						if !a.converge(t, bin, s, k+j < len(tt.steps)-1) {
 							// The killed change was cut in the middle and
 							// confirm refused it: roll it back, then change again.
-							a.converge(t, bin, sweepStep{"rollback", verify}, false)
+							a.rollBackHalfMade(t, bin, verify, from)
 							for _, s := range tt.steps {
 								a.mustExec(t, bin, s)
 							}
@@ -185,9 +185,10 @@ func (a *acceptanceRouter) killAt(t *testing.T, bin rtxctlBinary, s sweepStep, c
 // timer, but not a 10-minute pending change) and the second run must exit 0.
 // When more steps follow (the confirm of a --rollback-in change), a refusal
 // because the killed run's change is pending ends the step instead: the
-// next step deals with that change. converge returns false when the run
-// refused because the router runs neither the killed run's pending change
-// nor the configuration before it.
+// next step deals with that change. converge returns false when confirm
+// refused the killed run's half-made change (exit status 10, checked to
+// name the router, what it runs and saves, when its schedule restores the
+// saved configuration, and the rollback to run); nothing was saved.
 func (a *acceptanceRouter) converge(t *testing.T, bin rtxctlBinary, s sweepStep, more bool) bool {
 	t.Helper()
 	r := a.exec(t, bin, s.verb, nil, append(slices.Clone(s.args), "--wait-leftover", "1s")...)
@@ -200,8 +201,22 @@ func (a *acceptanceRouter) converge(t *testing.T, bin rtxctlBinary, s sweepStep,
 		t.Logf("rtxctl %s after the kill: refused, the killed run's change is pending", s.verb)
 		return true
 	}
-	if r.code == 1 && strings.Contains(r.stderr, "neither the pending change nor the previous one") {
-		t.Logf("rtxctl %s after the kill: refused, the router runs a half-made change:\n%s", s.verb, r.stderr)
+	if s.verb == "confirm" && r.code == 10 {
+		t.Logf("rtxctl confirm after the kill: refused, the router runs a half-made change:\n%s", r.stderr)
+		for _, want := range []string{
+			"at 127.0.0.1 was not confirmed and nothing was saved",
+			"cut off (killed, or its connection lost) in the middle of it, before the change was complete and verified",
+			"router: running a half-made change (not saved), saved unchanged",
+			"the router's schedule 1 restores the saved configuration at ",
+			"run `rtxctl rollback --host 127.0.0.1` to undo it now",
+		} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("rtxctl confirm after the kill: stderr does not say %q:\n%s", want, r.stderr)
+			}
+		}
+		if strings.Contains(r.stderr, "neither the pending change nor the previous one") {
+			t.Errorf("rtxctl confirm after the kill: stderr has the library's words:\n%s", r.stderr)
+		}
 		return false
 	}
 	if r.code != 0 {
@@ -210,16 +225,39 @@ func (a *acceptanceRouter) converge(t *testing.T, bin rtxctlBinary, s sweepStep,
 	return true
 }
 
+// rollBackHalfMade runs `rollback` after confirm refused a half-made change:
+// it must exit 0 at once and leave running == saved == from (the schedule
+// entry removed), with nothing left to confirm.
+func (a *acceptanceRouter) rollBackHalfMade(t *testing.T, bin rtxctlBinary, verify, from []string) {
+	t.Helper()
+	a.checkSaved(t, "after confirm refused the half-made change", from)
+	a.mustExec(t, bin, sweepStep{"rollback", verify})
+	a.checkConfigs(t, "after rolling back the half-made change", from)
+	r := a.exec(t, bin, "confirm", nil)
+	if r.code != 0 || !strings.Contains(r.stderr, "nothing to confirm at 127.0.0.1: no pending change") {
+		t.Errorf("rtxctl confirm after the rollback: exit status %d, want 0 and nothing pending\nstderr:\n%s", r.code, r.stderr)
+	}
+}
+
 // checkConfigs fails t unless the fake's running and saved configurations
 // are both want, the BGP lines in canonical order.
 func (a *acceptanceRouter) checkConfigs(t *testing.T, when string, want []string) {
 	t.Helper()
-	for _, c := range []struct {
-		name   string
-		config []string
-	}{{"running", a.srv.Router.RunningConfig()}, {"saved", a.srv.Router.SavedConfig()}} {
-		if diff := cmp.Diff(canonicalConfig(want), canonicalConfig(c.config)); diff != "" {
-			t.Errorf("%s configuration %s mismatch (-want +got):\n%s", c.name, when, diff)
-		}
+	checkConfig(t, "running", a.srv.Router.RunningConfig(), when, want)
+	a.checkSaved(t, when, want)
+}
+
+// checkSaved fails t unless the fake's saved configuration is want.
+func (a *acceptanceRouter) checkSaved(t *testing.T, when string, want []string) {
+	t.Helper()
+	checkConfig(t, "saved", a.srv.Router.SavedConfig(), when, want)
+}
+
+// checkConfig fails t unless config, the fake's configuration called name,
+// is want, the BGP lines in canonical order.
+func checkConfig(t *testing.T, name string, config []string, when string, want []string) {
+	t.Helper()
+	if diff := cmp.Diff(canonicalConfig(want), canonicalConfig(config)); diff != "" {
+		t.Errorf("%s configuration %s mismatch (-want +got):\n%s", name, when, diff)
 	}
 }
