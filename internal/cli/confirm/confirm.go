@@ -40,10 +40,10 @@ func NewCmdConfirm(f *cli.Factory, runF func(*Options) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "confirm [ROUTER...]",
 		Short: "Keep a pending change: save it and disarm its rollback",
-		Long: `Make the change left pending by "tunnel on|off --rollback-in" final: remove
-the router's scheduled rollback ("no schedule at ID", checked gone), check that
-the running BGP lines are still the pending change, then save. Confirming when
-nothing is pending says so and exits 0.
+		Long: `Make the change left pending by "tunnel on|off --rollback-in" final: check
+that the running BGP lines are the pending change, remove the router's
+scheduled rollback ("no schedule at ID", checked gone), check the lines again,
+then save. Confirming when nothing is pending says so and exits 0.
 
 If the rollback already undid the change (the router's schedule fired, or
 "rollback --expired" ran), nothing is saved and confirm exits 11. A change

@@ -41,7 +41,11 @@ type sweepStep struct {
 // command i and before it answered, and the fake finishes the command in
 // flight. That run and the ones after it are then run again until each
 // exits 0 (with --wait-leftover 1s one may first exit 6 for the killed run's
-// rollback timer; the fake clock is then moved past it). Right after the
+// rollback timer; the fake clock is then moved past it). A confirm that
+// refuses a half-made change (killed between the change's configuration
+// commands) must exit 10 and say so; rollback must then bring back the
+// configuration before the change, running and saved, and the change is
+// made again from the start. Right after the
 // last exit 0, and again after every router-side timer has fired, the
 // running and saved configurations must both be the requested state: no run
 // exits 0 while leaving a timer that can undo its result.
