@@ -3,8 +3,10 @@ package tunnel_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/rtxctl/rtxctl/internal/cli/clitest"
 	"github.com/rtxctl/rtxctl/internal/iostreams"
+	"github.com/rtxctl/rtxctl/pkg/azure"
+	"github.com/rtxctl/rtxctl/pkg/azure/azuretest"
 )
 
 // erase is what redraws the status line: carriage return, erase line.
@@ -56,14 +60,7 @@ func TestLiveProgress(t *testing.T) {
 	const first = "waiting for BGP neighbor 10.10.50.254: Active → Established … 0s of 1m30s"
 
 	t.Run("terminal", func(t *testing.T) {
-		ptmx, tty, err := pty.Open()
-		if err != nil {
-			t.Skipf("no pseudo-terminal: %v", err)
-		}
-		defer ptmx.Close()
-		if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 120}); err != nil {
-			t.Fatal(err)
-		}
+		ptmx, tty := openTerminal(t, 120)
 		delay := 30 * time.Second // shorter than the rollback timer: advancing must not fire it
 		f := slowFake(t, delay)
 		code := runWithStderr(t, f, tty)
@@ -75,22 +72,37 @@ func TestLiveProgress(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Server.Router.Advance(delay)
-		if got := <-code; got != 0 {
-			t.Fatalf("exit status %d, want 0; stderr:\n%s", got, screen.text())
-		}
-		tty.Close()
-		out := screen.all()
-
-		t.Logf("stderr on the terminal: %q", out)
-		draws := strings.Split(out[strings.Index(out, first):], erase)
+		draws := screen.draws(t, code, tty, first)
 		if len(draws) < 3 {
-			t.Fatalf("status line drawn %d times, want the first reading, at least one more, then erased; stderr:\n%q", len(draws)-1, out)
+			t.Fatalf("status line drawn %d times, want the first reading, at least one more, then erased; stderr:\n%q", len(draws)-1, screen.text())
 		}
 		if draws[0] != first {
 			t.Errorf("first status line %q, want %q", draws[0], first)
 		}
 		if last := draws[len(draws)-2]; !strings.HasPrefix(last, "every BGP neighbor agrees … ") {
 			t.Errorf("last status line %q, want every BGP neighbor agrees", last)
+		}
+		if rest := draws[len(draws)-1]; strings.Contains(rest, "waiting for") {
+			t.Errorf("status line left on the screen after the wait: %q", rest)
+		}
+	})
+
+	t.Run("terminal, Azure", func(t *testing.T) {
+		ptmx, tty := openTerminal(t, 200)
+		azureFlags, learn := fakeAzure(t)
+		code := runWithStderr(t, slowFake(t, time.Nanosecond), tty, azureFlags...)
+		screen := readTerminal(ptmx)
+
+		// The line is there while rtxctl waits; only then does the gateway
+		// learn the route.
+		const waiting = "waiting for Azure to learn the default route from "
+		if err := screen.waitFor(waiting, 20*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		learn()
+		draws := screen.draws(t, code, tty, waiting)
+		if len(draws) < 2 || !strings.Contains(draws[0], ": the gateway has not learned it yet … ") {
+			t.Fatalf("Azure status line drawn %d times, want what is missing at least once, then erased; stderr:\n%q", len(draws)-1, screen.text())
 		}
 		if rest := draws[len(draws)-1]; strings.Contains(rest, "waiting for") {
 			t.Errorf("status line left on the screen after the wait: %q", rest)
@@ -118,6 +130,34 @@ func TestLiveProgress(t *testing.T) {
 	})
 }
 
+// fakeAzure starts a fake Azure whose gateway learns the default route
+// (and whose NIC then sends it to the gateway) once learn is called, the
+// KMS routes in place, and returns the flags of tunnel --azure for it.
+func fakeAzure(t *testing.T) (flags []string, learn func()) {
+	t.Helper()
+	speaker := &azuretest.StaticSpeaker{}
+	cfg := azuretest.DefaultConfig()
+	cfg.Gateway.Peers[0].Speaker = speaker
+	cfg.RetryAfter = 5 * time.Millisecond
+	for i, prefix := range azure.KMSPrefixes {
+		cfg.RouteTables[0].Routes = append(cfg.RouteTables[0].Routes, azuretest.Route{Name: fmt.Sprintf("kms-%d", i), AddressPrefix: prefix, NextHopType: "Internet"})
+	}
+	srv := azuretest.NewServer(cfg)
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, srv.CertificatePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.Config()
+	for k, v := range map[string]string{"AZURE_TENANT_ID": c.TenantID, "AZURE_CLIENT_ID": c.ClientID,
+		"AZURE_CLIENT_SECRET": c.ClientSecret, "AZURE_TOKEN_CREDENTIALS": "EnvironmentCredential"} {
+		t.Setenv(k, v)
+	}
+	flags = []string{"--azure", "--subscription", c.Subscription, "--resource-group", c.ResourceGroup, "--gateway", c.Gateway.Name,
+		"--nic", azuretest.DefaultNIC, "--azure-endpoint", srv.URL(), "--azure-ca-file", ca, "--wait-interval", "20ms"}
+	return flags, func() { speaker.Set("Established", "0.0.0.0/0") }
+}
+
 // runWithPipe runs `rtxctl tunnel on` against f with a pipe as standard
 // error and the flags extra, and returns what it wrote there.
 func runWithPipe(t *testing.T, f *clitest.Fake, extra ...string) []byte {
@@ -140,6 +180,26 @@ func runWithPipe(t *testing.T, f *clitest.Fake, extra ...string) []byte {
 		t.Fatalf("exit status %d, want 0; stderr:\n%s", got, out)
 	}
 	return out
+}
+
+// openTerminal opens a pseudo-terminal cols wide, both sides closed at the
+// end of the test (close tty earlier to read all it showed); it skips the
+// test where there is none. tty is the terminal side (standard error),
+// ptmx the side that reads what it shows.
+func openTerminal(t *testing.T, cols uint16) (ptmx, tty *os.File) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() {
+		tty.Close()
+		ptmx.Close()
+	})
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: cols}); err != nil {
+		t.Fatal(err)
+	}
+	return ptmx, tty
 }
 
 // terminal collects what a pseudo-terminal shows, read in the background.
@@ -184,6 +244,21 @@ func (s *terminal) waitFor(want string, d time.Duration) error {
 		}
 	}
 	return nil
+}
+
+// draws waits for the exit status of rtxctl, 0 or the test fails, closes
+// tty, reads the rest and splits what the terminal showed from the status
+// line starting with from at each erase: the lines drawn, then what
+// follows the last erase.
+func (s *terminal) draws(t *testing.T, code <-chan int, tty *os.File, from string) []string {
+	t.Helper()
+	if got := <-code; got != 0 {
+		t.Fatalf("exit status %d, want 0; stderr:\n%s", got, s.text())
+	}
+	tty.Close()
+	out := s.all()
+	t.Logf("stderr on the terminal: %q", out)
+	return strings.Split(out[strings.Index(out, from):], erase)
 }
 
 // text is what was read so far.
