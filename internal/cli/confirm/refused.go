@@ -39,7 +39,7 @@ func notConfirmed(p *pending.Change, router string, verified bool, res *rtx.Conf
 	if verified {
 		code = cli.ExitFailure
 		b.WriteString("the router's BGP configuration was changed after the change was made and verified (by hand, or by another tool); " +
-			"router: running neither the change nor the configuration before it (not saved), saved unchanged (the configuration before the change)")
+			"router: running neither the change nor the configuration before it, and rtxctl saved nothing (whoever changed the lines may have saved them)")
 	} else {
 		b.WriteString("the run that made the change was cut off (killed, or its connection lost) in the middle of it, before the change was complete and verified; " +
 			"router: running a half-made change (not saved), saved unchanged (the configuration before the change)")

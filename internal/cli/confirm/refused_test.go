@@ -64,7 +64,7 @@ func TestNotConfirmed(t *testing.T) {
 		{
 			name: "changed by someone else", rb: schedule, verified: true, running: []string{"bgp use on", "bgp import 65521 static filter 1 3"}, wantCode: cli.ExitFailure,
 			want: "the router's BGP configuration was changed after the change was made and verified (by hand, or by another tool); " +
-				"router: running neither the change nor the configuration before it (not saved), saved unchanged (the configuration before the change); " +
+				"router: running neither the change nor the configuration before it, and rtxctl saved nothing (whoever changed the lines may have saved them); " +
 				"the router's schedule 3 restores the saved configuration at 2026-11-25 10:10:01 router time; " +
 				"find out who changed it, then run `rtxctl rollback tokyo` to put back the configuration before the change (this discards the other changes too), or wait for the router's schedule\n" +
 				"the router runs, compared with the configuration before the change:\n  - bgp import 65521 static filter 1\n  + bgp import 65521 static filter 1 3",
@@ -72,7 +72,7 @@ func TestNotConfirmed(t *testing.T) {
 		{
 			name: "changed while confirm removed the schedule", rb: schedule, verified: true, disarmed: true, running: before[:1], wantCode: cli.ExitFailure,
 			want: "the router's BGP configuration was changed after the change was made and verified (by hand, or by another tool); " +
-				"router: running neither the change nor the configuration before it (not saved), saved unchanged (the configuration before the change); " +
+				"router: running neither the change nor the configuration before it, and rtxctl saved nothing (whoever changed the lines may have saved them); " +
 				"the router's rollback schedule was removed just before the configuration changed, so nothing on the router undoes it: `rtxctl rollback --expired` does after " + deadline.Local().Format(time.RFC3339) + "; " +
 				"find out who changed it, then run `rtxctl rollback tokyo` to put back the configuration before the change (this discards the other changes too)\n" +
 				"the router runs, compared with the configuration before the change:\n  - bgp import 65521 static filter 1",
