@@ -80,6 +80,21 @@ func (o *Options) atomic(f *cli.Factory, args []string) ([]config.AtomicUnit, []
 	return units, hosts, nil
 }
 
+// allOrNothingWhy says what makes units all or nothing, for a message:
+// --all-or-nothing, or the pairs and atomic groups of the config file.
+func allOrNothingWhy(units []config.AtomicUnit) string {
+	var groups []string
+	for _, u := range units {
+		if len(u.Routers) > 1 {
+			groups = append(groups, u.Groups...)
+		}
+	}
+	if len(groups) == 0 {
+		return "--all-or-nothing"
+	}
+	return "the pair or atomic group " + strings.Join(groups, ", ")
+}
+
 // warnSplit warns, unless -q, about each unit that leaves out routers of
 // its atomic groups: the change leaves those groups half changed until the
 // others are changed too.

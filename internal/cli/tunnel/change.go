@@ -164,7 +164,7 @@ func newCmdChange(f *cli.Factory, want rtx.TunnelState, doc verbDoc, runF func(*
 			case err != nil:
 				return err
 			case units != nil && (opts.Azure.Enabled || opts.Azure.Required):
-				return cli.FlagErrorf("--azure is not supported for an all-or-nothing change of several routers: change them, then run rtxctl status --azure")
+				return cli.FlagErrorf("--azure is not supported for an all-or-nothing change of several routers (%s): change them, then run rtxctl status --azure", allOrNothingWhy(units))
 			case units != nil:
 				return opts.runAtomic(cmd, f, units, hosts, one)
 			case hosts != nil:
