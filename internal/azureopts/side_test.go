@@ -3,8 +3,6 @@ package azureopts
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -34,17 +32,8 @@ func TestSideAfterChange(t *testing.T) {
 		{Name: "k2", AddressPrefix: azure.KMSPrefixes[1], NextHopType: "Internet"},
 		{Name: "k3", AddressPrefix: azure.KMSPrefixes[2], NextHopType: "Internet"},
 	}
-	srv := azuretest.NewServer(cfg)
-	t.Cleanup(srv.Close)
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(ca, srv.CertificatePEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	srv, ca := azuretest.StartForTest(t, cfg)
 	c := srv.Config()
-	t.Setenv("AZURE_TENANT_ID", c.TenantID)
-	t.Setenv("AZURE_CLIENT_ID", c.ClientID)
-	t.Setenv("AZURE_CLIENT_SECRET", c.ClientSecret)
-	t.Setenv("AZURE_TOKEN_CREDENTIALS", "EnvironmentCredential")
 
 	var s Side
 	fs := pflag.NewFlagSet("tunnel", pflag.ContinueOnError)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -142,17 +141,8 @@ func fakeAzure(t *testing.T) (flags []string, learn func()) {
 	for i, prefix := range azure.KMSPrefixes {
 		cfg.RouteTables[0].Routes = append(cfg.RouteTables[0].Routes, azuretest.Route{Name: fmt.Sprintf("kms-%d", i), AddressPrefix: prefix, NextHopType: "Internet"})
 	}
-	srv := azuretest.NewServer(cfg)
-	t.Cleanup(srv.Close)
-	ca := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(ca, srv.CertificatePEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	srv, ca := azuretest.StartForTest(t, cfg)
 	c := srv.Config()
-	for k, v := range map[string]string{"AZURE_TENANT_ID": c.TenantID, "AZURE_CLIENT_ID": c.ClientID,
-		"AZURE_CLIENT_SECRET": c.ClientSecret, "AZURE_TOKEN_CREDENTIALS": "EnvironmentCredential"} {
-		t.Setenv(k, v)
-	}
 	flags = []string{"--azure", "--subscription", c.Subscription, "--resource-group", c.ResourceGroup, "--gateway", c.Gateway.Name,
 		"--nic", azuretest.DefaultNIC, "--azure-endpoint", srv.URL(), "--azure-ca-file", ca, "--wait-interval", "20ms"}
 	return flags, func() { speaker.Set("Established", "0.0.0.0/0") }
