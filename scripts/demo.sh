@@ -21,6 +21,22 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 # stops (set -e) before a claim whose check failed.
 proved_lines=()
 proved() { proved_lines+=("$*"); }
+# ready waits until the fake started as PID has written the line KEY=... to
+# its ready file FILE (the fake writes it once it listens), or says why not.
+ready() {
+	local pid=$1 file=$2 key=$3 log=$4
+	for _ in $(seq 100); do
+		grep -q "^$key=" "$file" 2>/dev/null && return 0
+		if ! kill -0 "$pid" 2>/dev/null; then
+			cat "$log" >&2
+			echo "demo: fakertx exited" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	echo "demo: fakertx did not become ready" >&2
+	exit 1
+}
 run() {
 	printf '$' >&2
 	printf ' %q' "$@" >&2
@@ -35,21 +51,7 @@ step "start the fake router ($scenario)"
 bin/fakertx --scenario "$scenario" --ssh 127.0.0.1:0 --telnet 127.0.0.1:0 \
 	--known-hosts "$tmp/known_hosts" --ready-file "$tmp/ready" >"$tmp/fakertx.log" 2>&1 &
 fake_pid=$!
-for _ in $(seq 100); do
-	if grep -q '^telnet=' "$tmp/ready" 2>/dev/null && grep -q '^ssh=' "$tmp/ready"; then
-		break
-	fi
-	if ! kill -0 "$fake_pid" 2>/dev/null; then
-		cat "$tmp/fakertx.log" >&2
-		echo "demo: fakertx exited" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
-if ! grep -q '^telnet=' "$tmp/ready" 2>/dev/null; then
-	echo "demo: fakertx did not become ready" >&2
-	exit 1
-fi
+ready "$fake_pid" "$tmp/ready" telnet "$tmp/fakertx.log"
 ssh_port=$(sed -n 's/^ssh=.*://p' "$tmp/ready")
 telnet_port=$(sed -n 's/^telnet=.*://p' "$tmp/ready")
 echo "fake router: SSH on 127.0.0.1:$ssh_port, Telnet on 127.0.0.1:$telnet_port" >&2
@@ -131,10 +133,7 @@ bin/fakertx --scenario "$scenario" --telnet off --known-hosts "$tmp/az_known_hos
 	--azure --azure-dir "$tmp/azure" --azure-delay 3s >"$tmp/fakertx-azure.log" 2>&1 &
 az_pid=$!
 trap 'kill "$az_pid" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do
-	grep -q '^azure=' "$tmp/az_ready" 2>/dev/null && break
-	sleep 0.1
-done
+ready "$az_pid" "$tmp/az_ready" azure "$tmp/fakertx-azure.log"
 az_ssh_port=$(sed -n 's/^ssh=.*://p' "$tmp/az_ready")
 # The router "azfake" with the azure: settings fakertx wrote, and the fake's
 # credentials for the Azure SDK's default chain (environment credential).
@@ -168,10 +167,7 @@ bin/fakertx --routers 8 --failing 1 --partial 1 --down 1 --telnet off --fleet-di
 	--ready-file "$tmp/fleet-ready" >"$tmp/fakertx-fleet.log" 2>&1 &
 fleet_pid=$!
 trap 'kill "$fleet_pid" "$az_pid" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 100); do
-	grep -q '^config=' "$tmp/fleet-ready" 2>/dev/null && break
-	sleep 0.1
-done
+ready "$fleet_pid" "$tmp/fleet-ready" config "$tmp/fakertx-fleet.log"
 # rtx05 and rtx06 (the failing one) are a redundant pair: changed all or nothing.
 sed -i -e '/^  rtx05:$/a\    pair: osaka' -e '/^  rtx06:$/a\    pair: osaka' "$tmp/fleet/config.yaml"
 fleet=(--config "$tmp/fleet/config.yaml")
