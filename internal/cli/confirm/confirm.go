@@ -194,15 +194,22 @@ func run(ctx context.Context, opts *Options) (err error) {
 	if p.Timer() {
 		return undoneByTimer(logger, host, p)
 	}
+	verified, err := pending.Verified(store, p)
+	if err != nil {
+		return fmt.Errorf("confirm %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, host, err)
+	}
 	j := &pending.Journal{Store: store, Key: key, Host: host, User: user, Now: opts.Now}
 	res, err := j.Confirm(ctx, sess, p)
 	if errors.Is(err, rtx.ErrPendingChanged) {
-		verified, jerr := pending.Verified(store, p)
-		if jerr != nil {
-			return errors.Join(fmt.Errorf("confirm %s (journal entry %d) at %s: %w", p.Entry.Action, p.Entry.ID, host, err), jerr)
-		}
 		logger.Warn("pending change not confirmed: the router runs neither it nor the configuration before it", "host", host, "entry", p.Entry.ID, "verified", verified)
 		return notConfirmed(p, pending.RouterArg(opts.Router, host), verified, res, err)
+	}
+	if err == nil && !verified {
+		// A confirm is the operator's acceptance (as a confirming commit
+		// is): the change is complete, so it is saved, but not as verified.
+		logger.Warn("confirmed a change its run never verified", "host", host, "entry", p.Entry.ID)
+		fmt.Fprintf(opts.IO.ErrOut, "note: the run that made %s (journal entry %d) at %s was cut off before it verified the change; it is confirmed and saved as you asked, but rtxctl did not verify it: check the BGP neighbors with `rtxctl status %s`\n",
+			p.Entry.Action, p.Entry.ID, host, pending.RouterArg(opts.Router, host))
 	}
 	return finish(opts, logger, p, res, err)
 }
