@@ -148,7 +148,7 @@ set +a
 az=(--config "$tmp/azure-config.yaml")
 run bin/rtxctl azure check azfake "${az[@]}"
 # --azure: once the router is verified and saved, wait until the gateway has
-# learned the default route (one progress line per check), then check it.
+# learned the default route (a live line on a terminal), then check it.
 set +e
 run bin/rtxctl tunnel on azfake "${az[@]}" --azure --wait-interval 1s | tee "$tmp/tunnel-azure.txt"
 status=${PIPESTATUS[0]}
