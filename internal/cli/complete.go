@@ -64,8 +64,9 @@ var flagValues = map[string][]string{
 
 // RegisterCompletions sets up shell completion on cmd and every command
 // below it: the values of -o, --transport, --encoding and --match, the
-// group names of the configuration file for --group, and the router names of the configuration file for a command whose usage takes a
-// ROUTER and that has no completion of its own.
+// group and pair names of the configuration file for --group, and its
+// router names for a command whose usage takes a ROUTER and that has no
+// completion of its own.
 func RegisterCompletions(cmd *cobra.Command, f *Factory) {
 	for name, values := range flagValues {
 		if cmd.Flags().Lookup(name) == nil {
