@@ -55,10 +55,9 @@ func (o *Options) WaitFor(ctx context.Context, shown *progress.Reporter, want az
 // default route of some NICs.
 func missing(rep *azure.Report, want azure.State) string {
 	what, gateway := "waiting for Azure to learn the default route", "the gateway has not learned it yet"
-	hop, to := azure.NextHopGateway, "the gateway"
+	to := "the gateway"
 	if want == azure.Off {
-		what, gateway = "waiting for Azure to withdraw the default route", "the gateway still has it"
-		hop, to = azure.NextHopInternet, "the Internet"
+		what, gateway, to = "waiting for Azure to withdraw the default route", "the gateway still has it", "the Internet"
 	}
 	if rep.Peer.Address != "" {
 		what += " from " + rep.Peer.Address
@@ -66,12 +65,7 @@ func missing(rep *azure.Report, want azure.State) string {
 	if rep.Learned.Default != (want == azure.On) {
 		return what + ": " + gateway
 	}
-	var late []string
-	for _, n := range rep.NICs {
-		if n.DefaultNextHop != hop {
-			late = append(late, n.Name)
-		}
-	}
+	late := rep.Lagging(want)
 	if len(late) == 1 {
 		return fmt.Sprintf("%s: NIC %s does not send it to %s yet", what, late[0], to)
 	}

@@ -51,7 +51,7 @@ func judgeDefault(n NIC, router State) Check {
 		hop = "nowhere (no active default route)"
 	}
 	c.Message = fmt.Sprintf("%s sends the default route to %s", n.Name, hop)
-	want := map[State]string{On: NextHopGateway, Off: NextHopInternet}[router]
+	want := router.DefaultNextHop()
 	switch {
 	case want == "":
 	case n.DefaultNextHop == want:

@@ -3,7 +3,6 @@ package azure
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -73,9 +72,24 @@ func (c *Client) Wait(ctx context.Context, t Target, want State, interval time.D
 // settled reports whether rep shows want both at the gateway (the learned
 // default route) and on every NIC (its effective default route).
 func settled(rep *Report, want State) bool {
-	if rep.Learned.Default != (want == On) {
-		return false
+	return rep.Learned.Default == (want == On) && len(rep.Lagging(want)) == 0
+}
+
+// DefaultNextHop is where a NIC's effective default route goes while
+// forced tunnelling is s: the gateway when on, the Internet when off; ""
+// when s is Unknown.
+func (s State) DefaultNextHop() string {
+	return map[State]string{On: NextHopGateway, Off: NextHopInternet}[s]
+}
+
+// Lagging returns the names of the NICs of r whose effective default route
+// does not go where want sends it ([State.DefaultNextHop]) yet.
+func (r *Report) Lagging(want State) []string {
+	var names []string
+	for _, n := range r.NICs {
+		if n.DefaultNextHop != want.DefaultNextHop() {
+			names = append(names, n.Name)
+		}
 	}
-	hop := map[State]string{On: NextHopGateway, Off: NextHopInternet}[want]
-	return !slices.ContainsFunc(rep.NICs, func(n NIC) bool { return n.DefaultNextHop != hop })
+	return names
 }
